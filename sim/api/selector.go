@@ -1,0 +1,87 @@
+package api
+
+import (
+	"slices"
+	"sort"
+)
+
+// Matches reports whether labels satisfy the selector. A nil selector matches
+// nothing and an empty one everything (metav1.LabelSelectorAsSelector).
+func (s *LabelSelector) Matches(labels map[string]string) bool {
+	if s == nil {
+		return false
+	}
+	for k, v := range s.MatchLabels {
+		if got, ok := labels[k]; !ok || got != v {
+			return false
+		}
+	}
+	for _, r := range s.MatchExpressions {
+		v, has := labels[r.Key]
+		switch r.Operator {
+		case "In":
+			if !has || !slices.Contains(r.Values, v) {
+				return false
+			}
+		case "NotIn":
+			if has && slices.Contains(r.Values, v) {
+				return false
+			}
+		case "Exists":
+			if !has {
+				return false
+			}
+		case "DoesNotExist":
+			if has {
+				return false
+			}
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+// MatchesMap reports whether labels contain every pair of a Service selector.
+// An empty Service selector selects nothing (the endpoints controllers skip it).
+func MatchesMap(selector, labels map[string]string) bool {
+	if len(selector) == 0 {
+		return false
+	}
+	for k, v := range selector {
+		if labels[k] != v {
+			return false
+		}
+	}
+	return true
+}
+
+// LabelPairs lists a label map as sorted "key=value" strings: the store's
+// label index, and a stable way to print labels.
+func LabelPairs(labels map[string]string) []string {
+	out := make([]string, 0, len(labels))
+	for k, v := range labels {
+		out = append(out, k+"="+v)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// IndexPair is the label pair a selector is looked up by in the store's label
+// index: its first matchLabels pair in key order, or "" when it has none.
+func (s *LabelSelector) IndexPair() string {
+	if s == nil {
+		return ""
+	}
+	return firstPair(s.MatchLabels)
+}
+
+func firstPair(m map[string]string) string {
+	if p := LabelPairs(m); len(p) > 0 {
+		return p[0]
+	}
+	return ""
+}
+
+// ServiceIndexPair is IndexPair for a Service selector.
+func ServiceIndexPair(selector map[string]string) string { return firstPair(selector) }

@@ -1,0 +1,103 @@
+package api
+
+import "time"
+
+// Service is a core/v1 Service.
+type Service struct {
+	TypeMeta   `yaml:",inline" json:",inline"`
+	ObjectMeta `yaml:"metadata" json:"metadata"`
+	Spec       ServiceSpec `yaml:"spec" json:"spec"`
+}
+
+// ClusterIPNone marks a headless Service.
+const ClusterIPNone = "None"
+
+// ServiceSpec is a Service's selector, ports and addressing.
+type ServiceSpec struct {
+	Type                     string            `yaml:"type,omitempty" json:"type,omitempty"`
+	ClusterIP                string            `yaml:"clusterIP,omitempty" json:"clusterIP,omitempty"`
+	Selector                 map[string]string `yaml:"selector,omitempty" json:"selector,omitempty"`
+	Ports                    []ServicePort     `yaml:"ports,omitempty" json:"ports,omitempty"`
+	PublishNotReadyAddresses bool              `yaml:"publishNotReadyAddresses,omitempty" json:"publishNotReadyAddresses,omitempty"`
+	SessionAffinity          string            `yaml:"sessionAffinity,omitempty" json:"sessionAffinity,omitempty"`
+}
+
+// ServicePort is one port of a Service.
+type ServicePort struct {
+	Name       string      `yaml:"name,omitempty" json:"name,omitempty"`
+	Protocol   string      `yaml:"protocol,omitempty" json:"protocol,omitempty"`
+	Port       int32       `yaml:"port" json:"port"`
+	TargetPort IntOrString `yaml:"targetPort,omitempty" json:"targetPort,omitempty"`
+}
+
+// GetKind implements Object.
+func (*Service) GetKind() string { return KindService }
+
+// Meta implements Object.
+func (s *Service) Meta() *ObjectMeta { return &s.ObjectMeta }
+
+// Headless reports clusterIP: None.
+func (s *Service) Headless() bool { return s.Spec.ClusterIP == ClusterIPNone }
+
+// EndpointSlice is the discovery.k8s.io/v1 view of a Service's pods; stsim
+// keeps one slice per Service, named after it.
+type EndpointSlice struct {
+	ObjectMeta
+	Service   string
+	Endpoints []Endpoint
+	Ports     []EndpointPort
+}
+
+// Endpoint is one pod address with the conditions of podToEndpoint.
+type Endpoint struct {
+	IP          string
+	Hostname    string
+	PodName     string
+	NodeName    string
+	Ready       bool
+	Serving     bool
+	Terminating bool
+}
+
+// EndpointPort is a named target port.
+type EndpointPort struct {
+	Name     string
+	Port     int32
+	Protocol string
+}
+
+// GetKind implements Object.
+func (*EndpointSlice) GetKind() string { return KindEndpointSlice }
+
+// Meta implements Object.
+func (e *EndpointSlice) Meta() *ObjectMeta { return &e.ObjectMeta }
+
+// Node is a core/v1 Node.
+type Node struct {
+	ObjectMeta
+	Capacity NodeCapacity
+	Ready    bool
+	// ReadySince is when Ready last changed.
+	ReadySince time.Duration
+}
+
+// NodeCapacity is what a node can hold.
+type NodeCapacity struct {
+	Pods int
+}
+
+// GetKind implements Object.
+func (*Node) GetKind() string { return KindNode }
+
+// Meta implements Object.
+func (n *Node) Meta() *ObjectMeta { return &n.ObjectMeta }
+
+// Event is a core/v1 Event, as `kubectl get events` lists it.
+type Event struct {
+	Time    time.Duration
+	Type    string // Normal or Warning
+	Kind    string // of the involved object
+	Name    string // of the involved object
+	Reason  string
+	Message string
+}

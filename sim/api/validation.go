@@ -1,0 +1,296 @@
+package api
+
+import (
+	"fmt"
+	"reflect"
+	"regexp"
+	"strings"
+)
+
+// FieldError is one validation failure, printed as the apiserver does:
+// "spec.replicas: Invalid value: -1: must be greater than or equal to 0".
+type FieldError struct {
+	Path   string
+	Type   string // Invalid value, Required value, Forbidden, Unsupported value
+	Value  any
+	Detail string
+}
+
+func (e FieldError) Error() string {
+	switch e.Type {
+	case "Required value", "Forbidden":
+		return fmt.Sprintf("%s: %s: %s", e.Path, e.Type, e.Detail)
+	}
+	return fmt.Sprintf("%s: %s: %v: %s", e.Path, e.Type, printValue(e.Value), e.Detail)
+}
+
+func printValue(v any) string {
+	switch x := v.(type) {
+	case string:
+		return fmt.Sprintf("%q", x)
+	case map[string]string:
+		return fmt.Sprintf("%#v", x)
+	}
+	return fmt.Sprint(v)
+}
+
+// InvalidError is the apiserver's 422 answer: every FieldError of one object.
+type InvalidError struct {
+	Kind   string // "StatefulSet.apps"
+	Name   string
+	Errors []FieldError
+}
+
+func (e *InvalidError) Error() string {
+	msgs := make([]string, len(e.Errors))
+	for i, f := range e.Errors {
+		msgs[i] = f.Error()
+	}
+	if len(msgs) == 1 {
+		return fmt.Sprintf("%s %q is invalid: %s", e.Kind, e.Name, msgs[0])
+	}
+	return fmt.Sprintf("%s %q is invalid: [%s]", e.Kind, e.Name, strings.Join(msgs, ", "))
+}
+
+func invalid(kind, name string, errs []FieldError) error {
+	if len(errs) == 0 {
+		return nil
+	}
+	return &InvalidError{Kind: kind, Name: name, Errors: errs}
+}
+
+var dns1123Label = regexp.MustCompile(`^[a-z0-9]([-a-z0-9]*[a-z0-9])?$`)
+var dns1123Subdomain = regexp.MustCompile(`^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$`)
+
+// IsDNS1123Label reports a valid DNS-1123 label (at most 63 characters).
+func IsDNS1123Label(s string) bool { return len(s) <= 63 && dns1123Label.MatchString(s) }
+
+func validateLabelName(path, name string) []FieldError {
+	if !IsDNS1123Label(name) {
+		return []FieldError{{path, "Invalid value", name, "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')"}}
+	}
+	return nil
+}
+
+func validateSubdomainName(path, name string) []FieldError {
+	if name == "" {
+		return []FieldError{{Path: path, Type: "Required value", Detail: "name or generateName is required"}}
+	}
+	if len(name) > 253 || !dns1123Subdomain.MatchString(name) {
+		return []FieldError{{path, "Invalid value", name, "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')"}}
+	}
+	return nil
+}
+
+func validateNonNegative(path string, v int64) []FieldError {
+	if v < 0 {
+		return []FieldError{{path, "Invalid value", v, "must be greater than or equal to 0"}}
+	}
+	return nil
+}
+
+// validateSelector checks ValidateLabelSelector plus the workload rule that
+// the selector is non-empty and selects the template's labels.
+func validateSelector(sel *LabelSelector, tmpl *PodTemplateSpec) []FieldError {
+	if sel == nil {
+		return []FieldError{{Path: "spec.selector", Type: "Required value", Detail: ""}}
+	}
+	var errs []FieldError
+	if len(sel.MatchLabels) == 0 && len(sel.MatchExpressions) == 0 {
+		errs = append(errs, FieldError{"spec.selector", "Invalid value", "{}", "empty selector is invalid for deployment"})
+	}
+	for i, r := range sel.MatchExpressions {
+		switch r.Operator {
+		case "In", "NotIn":
+			if len(r.Values) == 0 {
+				errs = append(errs, FieldError{Path: fmt.Sprintf("spec.selector.matchExpressions[%d].values", i), Type: "Required value", Detail: "must be specified when `operator` is 'In' or 'NotIn'"})
+			}
+		case "Exists", "DoesNotExist":
+		default:
+			errs = append(errs, FieldError{fmt.Sprintf("spec.selector.matchExpressions[%d].operator", i), "Invalid value", r.Operator, "not a valid selector operator"})
+		}
+	}
+	if len(errs) == 0 && !sel.Matches(tmpl.Labels) {
+		errs = append(errs, FieldError{"spec.template.metadata.labels", "Invalid value", tmpl.Labels, "`selector` does not match template `labels`"})
+	}
+	return errs
+}
+
+func validatePodTemplate(t *PodTemplateSpec) []FieldError {
+	var errs []FieldError
+	if len(t.Spec.Containers) == 0 {
+		errs = append(errs, FieldError{Path: "spec.template.spec.containers", Type: "Required value", Detail: ""})
+	}
+	names := map[string]bool{}
+	for i, c := range t.Spec.Containers {
+		p := fmt.Sprintf("spec.template.spec.containers[%d]", i)
+		if c.Name == "" {
+			errs = append(errs, FieldError{Path: p + ".name", Type: "Required value", Detail: ""})
+		} else if names[c.Name] {
+			errs = append(errs, FieldError{Path: p + ".name", Type: "Duplicate value", Value: c.Name, Detail: "container names must be unique"})
+		}
+		names[c.Name] = true
+		if c.Image == "" {
+			errs = append(errs, FieldError{Path: p + ".image", Type: "Required value", Detail: ""})
+		}
+	}
+	if r := t.Spec.RestartPolicy; r != "" && r != "Always" {
+		errs = append(errs, FieldError{"spec.template.spec.restartPolicy", "Unsupported value", r, `supported values: "Always"`})
+	}
+	return errs
+}
+
+// ValidateStatefulSet follows ValidateStatefulSet / ValidateStatefulSetSpec
+// (pkg/apis/apps/validation/validation.go) for the simulated fields.
+func ValidateStatefulSet(s *StatefulSet) error {
+	errs := validateLabelName("metadata.name", s.Name)
+	sp := &s.Spec
+	if sp.Replicas != nil {
+		errs = append(errs, validateNonNegative("spec.replicas", int64(*sp.Replicas))...)
+	}
+	switch sp.PodManagementPolicy {
+	case "", OrderedReadyPodManagement, ParallelPodManagement:
+	default:
+		errs = append(errs, FieldError{"spec.podManagementPolicy", "Invalid value", sp.PodManagementPolicy, "must be 'OrderedReady' or 'Parallel'"})
+	}
+	switch sp.UpdateStrategy.Type {
+	case "", RollingUpdateStrategy:
+		if ru := sp.UpdateStrategy.RollingUpdate; ru != nil {
+			if ru.Partition != nil {
+				errs = append(errs, validateNonNegative("spec.updateStrategy.rollingUpdate.partition", int64(*ru.Partition))...)
+			}
+			if mu := ru.MaxUnavailable; mu != nil {
+				if v, err := mu.ScaledValue(100, false); err != nil || v < 1 || (mu.IsString && v > 100) {
+					errs = append(errs, FieldError{"spec.updateStrategy.rollingUpdate.maxUnavailable", "Invalid value", mu.String(), "must be greater than 0 and, as a percentage, at most 100%"})
+				}
+			}
+		}
+	case OnDeleteStrategy:
+		if sp.UpdateStrategy.RollingUpdate != nil {
+			errs = append(errs, FieldError{Path: "spec.updateStrategy.rollingUpdate", Type: "Invalid value", Value: "", Detail: "only allowed for updateStrategy 'RollingUpdate'"})
+		}
+	default:
+		errs = append(errs, FieldError{"spec.updateStrategy", "Invalid value", sp.UpdateStrategy.Type, "must be 'RollingUpdate' or 'OnDelete'"})
+	}
+	if p := sp.PersistentVolumeClaimRetentionPolicy; p != nil {
+		for _, f := range [][2]string{{"whenDeleted", p.WhenDeleted}, {"whenScaled", p.WhenScaled}} {
+			if v := f[1]; v != "" && v != RetainPolicy && v != DeletePolicy {
+				errs = append(errs, FieldError{"spec.persistentVolumeClaimRetentionPolicy." + f[0], "Unsupported value", v, `supported values: "Retain", "Delete"`})
+			}
+		}
+	}
+	if sp.Ordinals != nil {
+		errs = append(errs, validateNonNegative("spec.ordinals.start", int64(sp.Ordinals.Start))...)
+	}
+	errs = append(errs, validateNonNegative("spec.minReadySeconds", int64(sp.MinReadySeconds))...)
+	for i, t := range sp.VolumeClaimTemplates {
+		errs = append(errs, validateLabelName(fmt.Sprintf("spec.volumeClaimTemplates[%d].metadata.name", i), t.Name)...)
+	}
+	errs = append(errs, validateSelector(sp.Selector, &sp.Template)...)
+	errs = append(errs, validatePodTemplate(&sp.Template)...)
+	return invalid("StatefulSet.apps", s.Name, errs)
+}
+
+// ValidateStatefulSetUpdate follows ValidateStatefulSetUpdate: only replicas,
+// ordinals, template, updateStrategy, persistentVolumeClaimRetentionPolicy and
+// minReadySeconds may change.
+func ValidateStatefulSetUpdate(s, old *StatefulSet) error {
+	if err := ValidateStatefulSet(s); err != nil {
+		return err
+	}
+	a, b := s.Spec, old.Spec
+	a.Replicas, a.Ordinals, a.Template, a.UpdateStrategy, a.PersistentVolumeClaimRetentionPolicy, a.MinReadySeconds = nil, nil, PodTemplateSpec{}, StatefulSetUpdateStrategy{}, nil, 0
+	b.Replicas, b.Ordinals, b.Template, b.UpdateStrategy, b.PersistentVolumeClaimRetentionPolicy, b.MinReadySeconds = nil, nil, PodTemplateSpec{}, StatefulSetUpdateStrategy{}, nil, 0
+	if !reflect.DeepEqual(a, b) {
+		return invalid("StatefulSet.apps", s.Name, []FieldError{{Path: "spec", Type: "Forbidden", Detail: "updates to statefulset spec for fields other than 'replicas', 'ordinals', 'template', 'updateStrategy', 'revisionHistoryLimit', 'persistentVolumeClaimRetentionPolicy' and 'minReadySeconds' are forbidden"}})
+	}
+	return nil
+}
+
+// ValidateDeployment follows ValidateDeployment / ValidateDeploymentSpec for
+// the simulated fields, including ValidateRollingUpdateDeployment.
+func ValidateDeployment(d *Deployment) error {
+	errs := validateSubdomainName("metadata.name", d.Name)
+	sp := &d.Spec
+	if sp.Replicas != nil {
+		errs = append(errs, validateNonNegative("spec.replicas", int64(*sp.Replicas))...)
+	}
+	switch sp.Strategy.Type {
+	case "", RollingUpdateStrategy:
+		if ru := sp.Strategy.RollingUpdate; ru != nil {
+			zero := func(v *IntOrString) bool {
+				return v != nil && ((!v.IsString && v.IntVal == 0) || (v.IsString && v.StrVal == "0%"))
+			}
+			if zero(ru.MaxUnavailable) && zero(ru.MaxSurge) {
+				errs = append(errs, FieldError{"spec.strategy.rollingUpdate.maxUnavailable", "Invalid value", ru.MaxUnavailable.String(), "may not be 0 when `maxSurge` is 0"})
+			}
+			for _, f := range []string{"maxUnavailable", "maxSurge"} {
+				v := ru.MaxSurge
+				if f == "maxUnavailable" {
+					v = ru.MaxUnavailable
+				}
+				if v == nil {
+					continue
+				}
+				n, err := v.ScaledValue(100, false)
+				if err != nil || n < 0 || (f == "maxUnavailable" && v.IsString && n > 100) {
+					errs = append(errs, FieldError{"spec.strategy.rollingUpdate." + f, "Invalid value", v.String(), "must be a non-negative integer or a percentage (at most 100% for maxUnavailable)"})
+				}
+			}
+		}
+	case RecreateStrategy:
+		if sp.Strategy.RollingUpdate != nil {
+			errs = append(errs, FieldError{Path: "spec.strategy.rollingUpdate", Type: "Forbidden", Detail: "may not be specified when strategy `type` is 'Recreate'"})
+		}
+	default:
+		errs = append(errs, FieldError{"spec.strategy.type", "Unsupported value", sp.Strategy.Type, `supported values: "Recreate", "RollingUpdate"`})
+	}
+	errs = append(errs, validateNonNegative("spec.minReadySeconds", int64(sp.MinReadySeconds))...)
+	if sp.ProgressDeadlineSeconds != nil && *sp.ProgressDeadlineSeconds <= sp.MinReadySeconds {
+		errs = append(errs, FieldError{"spec.progressDeadlineSeconds", "Invalid value", *sp.ProgressDeadlineSeconds, "must be greater than minReadySeconds"})
+	}
+	errs = append(errs, validateSelector(sp.Selector, &sp.Template)...)
+	errs = append(errs, validatePodTemplate(&sp.Template)...)
+	return invalid("Deployment.apps", d.Name, errs)
+}
+
+// ValidateDeploymentUpdate rejects a changed selector (apps/v1 selectors are immutable).
+func ValidateDeploymentUpdate(d, old *Deployment) error {
+	if err := ValidateDeployment(d); err != nil {
+		return err
+	}
+	if !reflect.DeepEqual(d.Spec.Selector, old.Spec.Selector) {
+		return invalid("Deployment.apps", d.Name, []FieldError{{"spec.selector", "Invalid value", fmt.Sprint(d.Spec.Selector.MatchLabels), "field is immutable"}})
+	}
+	return nil
+}
+
+// ValidateService checks a Service's name and ports.
+func ValidateService(s *Service) error {
+	errs := validateLabelName("metadata.name", s.Name)
+	for i, p := range s.Spec.Ports {
+		if p.Port < 1 || p.Port > 65535 {
+			errs = append(errs, FieldError{fmt.Sprintf("spec.ports[%d].port", i), "Invalid value", p.Port, "must be between 1 and 65535, inclusive"})
+		}
+		if len(s.Spec.Ports) > 1 && p.Name == "" {
+			errs = append(errs, FieldError{Path: fmt.Sprintf("spec.ports[%d].name", i), Type: "Required value", Detail: ""})
+		}
+	}
+	return invalid("Service", s.Name, errs)
+}
+
+// ValidatePersistentVolumeClaim checks a claim's name and access modes.
+func ValidatePersistentVolumeClaim(c *PersistentVolumeClaim) error {
+	errs := validateSubdomainName("metadata.name", c.Name)
+	if len(c.Spec.AccessModes) == 0 {
+		errs = append(errs, FieldError{Path: "spec.accessModes", Type: "Required value", Detail: "at least 1 access mode is required"})
+	}
+	for i, m := range c.Spec.AccessModes {
+		switch m {
+		case "ReadWriteOnce", "ReadOnlyMany", "ReadWriteMany", "ReadWriteOncePod":
+		default:
+			errs = append(errs, FieldError{fmt.Sprintf("spec.accessModes[%d]", i), "Unsupported value", m, `supported values: "ReadOnlyMany", "ReadWriteMany", "ReadWriteOnce", "ReadWriteOncePod"`})
+		}
+	}
+	return invalid("PersistentVolumeClaim", c.Name, errs)
+}

@@ -1,0 +1,142 @@
+package store
+
+import "stsim/sim/api"
+
+// Pod returns the pod with key namespace/name, or nil.
+func (t *Txn) Pod(key string) *api.Pod { return first[*api.Pod](t, TablePods, IndexID, key) }
+
+// Pods lists every pod by namespace/name.
+func (t *Txn) Pods() []*api.Pod { return list[*api.Pod](t, TablePods, IndexID) }
+
+// PodsOwnedBy lists the pods with an ownerReference to uid.
+func (t *Txn) PodsOwnedBy(uid string) []*api.Pod {
+	return list[*api.Pod](t, TablePods, IndexOwner, uid)
+}
+
+// PodsOnNode lists the pods bound to a node.
+func (t *Txn) PodsOnNode(node string) []*api.Pod {
+	return list[*api.Pod](t, TablePods, IndexNode, node)
+}
+
+// PodsWithLabel lists the pods carrying the label pair "key=value".
+func (t *Txn) PodsWithLabel(pair string) []*api.Pod {
+	return list[*api.Pod](t, TablePods, IndexLabel, pair)
+}
+
+// PodsUsingClaim lists the pods that mount namespace/claim.
+func (t *Txn) PodsUsingClaim(key string) []*api.Pod {
+	return list[*api.Pod](t, TablePods, IndexClaim, key)
+}
+
+// Claim returns the PersistentVolumeClaim namespace/name, or nil.
+func (t *Txn) Claim(key string) *api.PersistentVolumeClaim {
+	return first[*api.PersistentVolumeClaim](t, TablePersistentVolumeClaims, IndexID, key)
+}
+
+// Claims lists every claim.
+func (t *Txn) Claims() []*api.PersistentVolumeClaim {
+	return list[*api.PersistentVolumeClaim](t, TablePersistentVolumeClaims, IndexID)
+}
+
+// ClaimsOwnedBy lists the claims with an ownerReference to uid.
+func (t *Txn) ClaimsOwnedBy(uid string) []*api.PersistentVolumeClaim {
+	return list[*api.PersistentVolumeClaim](t, TablePersistentVolumeClaims, IndexOwner, uid)
+}
+
+// Volume returns the PersistentVolume with that name, or nil.
+func (t *Txn) Volume(name string) *api.PersistentVolume {
+	return first[*api.PersistentVolume](t, TablePersistentVolumes, IndexID, "/"+name)
+}
+
+// Volumes lists every PersistentVolume.
+func (t *Txn) Volumes() []*api.PersistentVolume {
+	return list[*api.PersistentVolume](t, TablePersistentVolumes, IndexID)
+}
+
+// StorageClass returns the class with that name, or nil.
+func (t *Txn) StorageClass(name string) *api.StorageClass {
+	return first[*api.StorageClass](t, TableStorageClasses, IndexID, "/"+name)
+}
+
+// StorageClasses lists every StorageClass.
+func (t *Txn) StorageClasses() []*api.StorageClass {
+	return list[*api.StorageClass](t, TableStorageClasses, IndexID)
+}
+
+// Service returns the Service namespace/name, or nil.
+func (t *Txn) Service(key string) *api.Service {
+	return first[*api.Service](t, TableServices, IndexID, key)
+}
+
+// Services lists every Service.
+func (t *Txn) Services() []*api.Service { return list[*api.Service](t, TableServices, IndexID) }
+
+// EndpointSlice returns the slice of Service namespace/name, or nil.
+func (t *Txn) EndpointSlice(serviceKey string) *api.EndpointSlice {
+	return first[*api.EndpointSlice](t, TableEndpointSlices, IndexService, serviceKey)
+}
+
+// Node returns the node with that name, or nil.
+func (t *Txn) Node(name string) *api.Node { return first[*api.Node](t, TableNodes, IndexID, "/"+name) }
+
+// Nodes lists every node by name.
+func (t *Txn) Nodes() []*api.Node { return list[*api.Node](t, TableNodes, IndexID) }
+
+// StatefulSet returns the StatefulSet namespace/name, or nil.
+func (t *Txn) StatefulSet(key string) *api.StatefulSet {
+	return first[*api.StatefulSet](t, TableStatefulSets, IndexID, key)
+}
+
+// StatefulSets lists every StatefulSet.
+func (t *Txn) StatefulSets() []*api.StatefulSet {
+	return list[*api.StatefulSet](t, TableStatefulSets, IndexID)
+}
+
+// Deployment returns the Deployment namespace/name, or nil.
+func (t *Txn) Deployment(key string) *api.Deployment {
+	return first[*api.Deployment](t, TableDeployments, IndexID, key)
+}
+
+// Deployments lists every Deployment.
+func (t *Txn) Deployments() []*api.Deployment {
+	return list[*api.Deployment](t, TableDeployments, IndexID)
+}
+
+// ReplicaSet returns the ReplicaSet namespace/name, or nil.
+func (t *Txn) ReplicaSet(key string) *api.ReplicaSet {
+	return first[*api.ReplicaSet](t, TableReplicaSets, IndexID, key)
+}
+
+// ReplicaSetsOwnedBy lists the ReplicaSets owned by uid.
+func (t *Txn) ReplicaSetsOwnedBy(uid string) []*api.ReplicaSet {
+	return list[*api.ReplicaSet](t, TableReplicaSets, IndexOwner, uid)
+}
+
+// ControllerRevision returns the revision namespace/name, or nil.
+func (t *Txn) ControllerRevision(key string) *api.ControllerRevision {
+	return first[*api.ControllerRevision](t, TableControllerRevisions, IndexID, key)
+}
+
+// ControllerRevisionsOwnedBy lists the revisions owned by uid.
+func (t *Txn) ControllerRevisionsOwnedBy(uid string) []*api.ControllerRevision {
+	return list[*api.ControllerRevision](t, TableControllerRevisions, IndexOwner, uid)
+}
+
+// ByUID returns the object of a kind with that UID, or nil.
+func (t *Txn) ByUID(kind, uid string) api.Object {
+	raw, err := t.tx.First(TableOf(kind), IndexUID, uid)
+	if err != nil || raw == nil {
+		return nil
+	}
+	return raw.(api.Object)
+}
+
+// Dependents lists the objects of a kind with an ownerReference to uid.
+// Kinds without an owner index have none.
+func (t *Txn) Dependents(kind, uid string) []api.Object {
+	switch kind {
+	case api.KindPod, api.KindPersistentVolumeClaim, api.KindReplicaSet, api.KindControllerRevision:
+		return list[api.Object](t, TableOf(kind), IndexOwner, uid)
+	}
+	return nil
+}

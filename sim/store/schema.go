@@ -1,0 +1,187 @@
+// Package store is the simulator's object store: one go-memdb table per kind
+// with the indexes the controllers look objects up by, typed queries, and a
+// change list per committed transaction that the engine turns into controller
+// work (the way informers feed workqueues).
+//
+// Writes follow one pattern: open a transaction with Write, put or remove
+// objects, Commit (which returns the changes) or Abort. Objects in the store
+// are never changed in place: Put takes a fresh object.
+package store
+
+import (
+	"fmt"
+
+	"github.com/hashicorp/go-memdb"
+
+	"stsim/sim/api"
+)
+
+// Table names, one per kind.
+const (
+	TablePods                   = "pods"
+	TablePersistentVolumeClaims = "persistentvolumeclaims"
+	TablePersistentVolumes      = "persistentvolumes"
+	TableStorageClasses         = "storageclasses"
+	TableServices               = "services"
+	TableEndpointSlices         = "endpointslices"
+	TableNodes                  = "nodes"
+	TableStatefulSets           = "statefulsets"
+	TableDeployments            = "deployments"
+	TableReplicaSets            = "replicasets"
+	TableControllerRevisions    = "controllerrevisions"
+)
+
+// Index names.
+const (
+	// IndexID is namespace/name, unique in a table.
+	IndexID = "id"
+	// IndexUID is the object's UID, for garbage collection by owner UID.
+	IndexUID = "uid"
+	// IndexOwner holds every ownerReference UID: dependents of an owner.
+	IndexOwner = "owner"
+	// IndexNode is a pod's spec.nodeName: the pods a kubelet runs.
+	IndexNode = "node"
+	// IndexLabel holds "key=value" label pairs: selector look-ups start here.
+	IndexLabel = "label"
+	// IndexClaim is namespace/claimName of each claim a pod mounts: pvc
+	// protection and volume attachment ask which pods use a claim.
+	IndexClaim = "claim"
+	// IndexService is the Service an EndpointSlice belongs to.
+	IndexService = "service"
+)
+
+// kindTables maps a kind to its table.
+var kindTables = map[string]string{
+	api.KindPod:                   TablePods,
+	api.KindPersistentVolumeClaim: TablePersistentVolumeClaims,
+	api.KindPersistentVolume:      TablePersistentVolumes,
+	api.KindStorageClass:          TableStorageClasses,
+	api.KindService:               TableServices,
+	api.KindEndpointSlice:         TableEndpointSlices,
+	api.KindNode:                  TableNodes,
+	api.KindStatefulSet:           TableStatefulSets,
+	api.KindDeployment:            TableDeployments,
+	api.KindReplicaSet:            TableReplicaSets,
+	api.KindControllerRevision:    TableControllerRevisions,
+}
+
+// TableOf returns the table that stores a kind.
+func TableOf(kind string) string {
+	t, ok := kindTables[kind]
+	if !ok {
+		panic(fmt.Sprintf("store: no table for kind %q", kind))
+	}
+	return t
+}
+
+func schema() *memdb.DBSchema {
+	tables := []*memdb.TableSchema{
+		podsTable(),
+		objectTable(TablePersistentVolumeClaims, ownerIndex()),
+		objectTable(TablePersistentVolumes),
+		objectTable(TableStorageClasses),
+		objectTable(TableServices),
+		objectTable(TableEndpointSlices, &memdb.IndexSchema{Name: IndexService, Indexer: single(func(o api.Object) string {
+			e := o.(*api.EndpointSlice)
+			return e.Namespace + "/" + e.Service
+		})}),
+		objectTable(TableNodes),
+		objectTable(TableStatefulSets),
+		objectTable(TableDeployments),
+		objectTable(TableReplicaSets, ownerIndex()),
+		objectTable(TableControllerRevisions, ownerIndex()),
+	}
+	s := &memdb.DBSchema{Tables: map[string]*memdb.TableSchema{}}
+	for _, t := range tables {
+		s.Tables[t.Name] = t
+	}
+	return s
+}
+
+// objectTable is a table with the id and uid indexes every kind has, plus extra.
+func objectTable(name string, extra ...*memdb.IndexSchema) *memdb.TableSchema {
+	t := &memdb.TableSchema{Name: name, Indexes: map[string]*memdb.IndexSchema{
+		IndexID:  {Name: IndexID, Unique: true, Indexer: single(func(o api.Object) string { return o.Meta().Key() })},
+		IndexUID: {Name: IndexUID, Unique: true, Indexer: single(func(o api.Object) string { return o.Meta().UID })},
+	}}
+	for _, ix := range extra {
+		t.Indexes[ix.Name] = ix
+	}
+	return t
+}
+
+// podsTable indexes pods by owner, node, label pairs and mounted claims.
+func podsTable() *memdb.TableSchema {
+	return objectTable(TablePods,
+		ownerIndex(),
+		&memdb.IndexSchema{Name: IndexNode, AllowMissing: true, Indexer: single(func(o api.Object) string { return o.(*api.Pod).Spec.NodeName })},
+		&memdb.IndexSchema{Name: IndexLabel, AllowMissing: true, Indexer: multi(func(o api.Object) []string { return api.LabelPairs(o.Meta().Labels) })},
+		&memdb.IndexSchema{Name: IndexClaim, AllowMissing: true, Indexer: multi(func(o api.Object) []string {
+			p := o.(*api.Pod)
+			var out []string
+			for _, c := range p.ClaimNames() {
+				out = append(out, p.Namespace+"/"+c)
+			}
+			return out
+		})},
+	)
+}
+
+func ownerIndex() *memdb.IndexSchema {
+	return &memdb.IndexSchema{Name: IndexOwner, AllowMissing: true, Indexer: multi(func(o api.Object) []string {
+		var out []string
+		for _, r := range o.Meta().OwnerReferences {
+			out = append(out, r.UID)
+		}
+		return out
+	})}
+}
+
+// single indexes an object by one string; "" means not indexed.
+type single func(api.Object) string
+
+func (f single) FromObject(raw any) (bool, []byte, error) {
+	v := f(raw.(api.Object))
+	if v == "" {
+		return false, nil, nil
+	}
+	return true, []byte(v + "\x00"), nil
+}
+
+func (f single) FromArgs(args ...any) ([]byte, error) { return argBytes(args) }
+
+func (f single) PrefixFromArgs(args ...any) ([]byte, error) {
+	b, err := argBytes(args)
+	if err != nil {
+		return nil, err
+	}
+	return b[:len(b)-1], nil
+}
+
+// multi indexes an object by several strings.
+type multi func(api.Object) []string
+
+func (f multi) FromObject(raw any) (bool, [][]byte, error) {
+	vs := f(raw.(api.Object))
+	if len(vs) == 0 {
+		return false, nil, nil
+	}
+	out := make([][]byte, len(vs))
+	for i, v := range vs {
+		out[i] = []byte(v + "\x00")
+	}
+	return true, out, nil
+}
+
+func (f multi) FromArgs(args ...any) ([]byte, error) { return argBytes(args) }
+
+func argBytes(args []any) ([]byte, error) {
+	if len(args) != 1 {
+		return nil, fmt.Errorf("store: want one index argument, got %d", len(args))
+	}
+	s, ok := args[0].(string)
+	if !ok {
+		return nil, fmt.Errorf("store: index argument %v is not a string", args[0])
+	}
+	return []byte(s + "\x00"), nil
+}
