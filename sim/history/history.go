@@ -181,6 +181,11 @@ type ReadySample struct {
 	Time  float64 `json:"time"`
 	Ready int     `json:"ready"`
 	Pods  int     `json:"pods"`
+	// Desired is the workload's spec.replicas from Time on. The report takes
+	// the first sample with Ready >= Desired > 0 as the end of the first
+	// rollout; when no sample has it set, the highest Ready of the run is
+	// used instead.
+	Desired int `json:"desired"`
 }
 
 // Expectation is the outcome of one check of an expect step.

@@ -1,0 +1,242 @@
+package report
+
+import (
+	"cmp"
+	"math"
+	"slices"
+	"strconv"
+
+	"stsim/sim/history"
+)
+
+// identities computes one Identity per slot, sorted by slot, from the pods of
+// a normalised run (so the incarnations of a slot are in creation order).
+//
+// A slot has a stable name when every pod that held it had the same name. It
+// has stable storage when every pod that held it mounted the same non-empty
+// set of volumes and no pod of another slot mounted any of them: a claim
+// shared by all pods is storage, but not a per-pod identity. A volume is the
+// claim object the pod got (a claim deleted and recreated under the same name
+// is another volume unless it bound the same PersistentVolume). It has stable
+// DNS when the name is stable and every pod had its own record, that is
+// hostname = name and a subdomain (<name>.<serviceName> for StatefulSet pods;
+// Deployment pods have none).
+func identities(run *history.Run) []history.Identity {
+	var slots []int
+	bySlot := map[int][]*history.Pod{}
+	for _, p := range run.Pods {
+		if _, ok := bySlot[p.Slot]; !ok {
+			slots = append(slots, p.Slot)
+		}
+		bySlot[p.Slot] = append(bySlot[p.Slot], p)
+	}
+	slices.Sort(slots)
+
+	ci := newClaimIndex(run.Claims)
+	disks := map[*history.Pod][]string{}
+	slotsOfDisk := map[string][]int{}
+	for _, p := range run.Pods {
+		var ds []string
+		for _, c := range p.Claims {
+			ds = append(ds, ci.disk(p, c))
+		}
+		slices.Sort(ds)
+		ds = slices.Compact(ds)
+		disks[p] = ds
+		for _, d := range ds {
+			if !slices.Contains(slotsOfDisk[d], p.Slot) {
+				slotsOfDisk[d] = append(slotsOfDisk[d], p.Slot)
+			}
+		}
+	}
+
+	out := make([]history.Identity, 0, len(slots))
+	for _, slot := range slots {
+		pods := bySlot[slot]
+		id := history.Identity{Slot: slot, Names: []string{}, Claims: []string{}}
+		id.StableName, id.StableStorage, id.StableDNS = true, true, true
+		first := disks[pods[0]]
+		if len(first) == 0 {
+			id.StableStorage = false
+		}
+		for _, d := range first {
+			if len(slotsOfDisk[d]) > 1 {
+				id.StableStorage = false
+			}
+		}
+		for _, p := range pods {
+			id.Names = append(id.Names, p.Name)
+			for _, c := range p.Claims {
+				if !slices.Contains(id.Claims, c) {
+					id.Claims = append(id.Claims, c)
+				}
+			}
+			if p.Name != pods[0].Name {
+				id.StableName = false
+			}
+			if !slices.Equal(disks[p], first) {
+				id.StableStorage = false
+			}
+			if hostname(p) != p.Name || p.Subdomain == "" {
+				id.StableDNS = false
+			}
+		}
+		id.StableDNS = id.StableDNS && id.StableName
+		out = append(out, id)
+	}
+	return out
+}
+
+// hostname is the pod's hostname: spec.hostname, else its name.
+func hostname(p *history.Pod) string {
+	if p.Hostname == "" {
+		return p.Name
+	}
+	return p.Hostname
+}
+
+// claimIndex finds the claim object a pod mounted by claim name.
+type claimIndex struct {
+	claims []*history.Claim
+	byName map[string][]int // indexes into claims, in creation order
+}
+
+func newClaimIndex(claims []*history.Claim) *claimIndex {
+	ci := &claimIndex{claims: claims, byName: map[string][]int{}}
+	for i, c := range claims {
+		ci.byName[c.Name] = append(ci.byName[c.Name], i)
+	}
+	return ci
+}
+
+// disk names the volume a pod got from the claim called name: its bound
+// PersistentVolume if known, else the claim object.
+func (ci *claimIndex) disk(p *history.Pod, name string) string {
+	i := ci.pick(name, p.Created)
+	if i < 0 {
+		return "pvc/" + name
+	}
+	if v := ci.claims[i].Volume; v != "" {
+		return "pv/" + v
+	}
+	return "pvc/" + name + "#" + strconv.Itoa(i)
+}
+
+// claimAt returns the claim called name that a pod created at t mounted, or
+// nil when the history has no claim of that name.
+func (ci *claimIndex) claimAt(name string, t float64) *history.Claim {
+	if i := ci.pick(name, t); i >= 0 {
+		return ci.claims[i]
+	}
+	return nil
+}
+
+// pick returns the index of the claim called name that a pod created at t
+// mounted: the last one created by t, else the first one created after it;
+// -1 when there is none.
+func (ci *claimIndex) pick(name string, t float64) int {
+	idx := ci.byName[name]
+	if len(idx) == 0 {
+		return -1
+	}
+	pick := idx[0]
+	for _, i := range idx {
+		if ci.claims[i].Created <= t {
+			pick = i
+		}
+	}
+	return pick
+}
+
+// availability sums up readiness over a normalised run.
+//
+// MinReady is the lowest Ready count from the moment the workload was first
+// fully ready (the first sample with Ready >= Desired > 0; with no Desired
+// recorded, the first sample reaching the run's highest Ready), or over the
+// whole run when it never was. MaxPods is the highest count of existing pods.
+// DuplicateIdentitySeconds is the time, summed over pod names, during which
+// two pods of that name existed at once.
+func availability(run *history.Run) history.Availability {
+	a := history.Availability{DuplicateIdentitySeconds: duplicateIdentitySeconds(run)}
+	samples := run.ReadyOverTime
+	if len(samples) == 0 {
+		return a
+	}
+	useDesired, maxReady := false, 0
+	for _, s := range samples {
+		useDesired = useDesired || s.Desired > 0
+		maxReady = max(maxReady, s.Ready)
+	}
+	start := 0
+	for i, s := range samples {
+		target := maxReady
+		if useDesired {
+			target = s.Desired
+		}
+		if target > 0 && s.Ready >= target {
+			start = i
+			break
+		}
+	}
+	a.MinReady = samples[start].Ready
+	for _, s := range samples[start:] {
+		a.MinReady = min(a.MinReady, s.Ready)
+	}
+	for _, s := range samples {
+		a.MaxPods = max(a.MaxPods, s.Pods)
+	}
+	return a
+}
+
+// duplicateIdentitySeconds sums, over pod names, the time during which two or
+// more pods of that name existed (from created to gone, or to the end of the
+// run while they still exist).
+func duplicateIdentitySeconds(run *history.Run) float64 {
+	var names []string
+	byName := map[string][]*history.Pod{}
+	for _, p := range run.Pods {
+		if _, ok := byName[p.Name]; !ok {
+			names = append(names, p.Name)
+		}
+		byName[p.Name] = append(byName[p.Name], p)
+	}
+	type edge struct {
+		t     float64
+		delta int
+	}
+	total := 0.0
+	for _, name := range names {
+		pods := byName[name]
+		if len(pods) < 2 {
+			continue
+		}
+		var edges []edge
+		for _, p := range pods {
+			end := run.EndTime
+			if p.Gone != nil {
+				end = *p.Gone
+			}
+			if end <= p.Created {
+				continue
+			}
+			edges = append(edges, edge{p.Created, +1}, edge{end, -1})
+		}
+		// Ends before starts at one instant: a pod gone at t and one
+		// created at t never coexisted.
+		slices.SortFunc(edges, func(a, b edge) int { return cmp.Or(cmp.Compare(a.t, b.t), cmp.Compare(a.delta, b.delta)) })
+		n, since := 0, 0.0
+		for _, e := range edges {
+			if n >= 2 {
+				total += e.t - since
+			}
+			n += e.delta
+			since = e.t
+		}
+	}
+	return roundMillis(total)
+}
+
+// roundMillis rounds seconds to milliseconds, so sums of times print cleanly.
+func roundMillis(s float64) float64 {
+	return math.Round(s*1000) / 1000
+}

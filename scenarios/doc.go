@@ -1,0 +1,26 @@
+// Package scenarios reads stsim/v1 scenarios: the YAML language of
+// DESIGN.md that names a workload's Kubernetes manifests, the cluster it runs
+// on and the steps (apply, waitFor, deletePod, scale, write, read, resolve,
+// expect) replayed on the simulator's virtual clock.
+//
+// The pieces, in the order a scenario goes through them:
+//
+//   - decode.go decodes yaml.v3 nodes into typed structs by their yaml tags,
+//     strictly: every error names file:line:col and a field path such as
+//     spec.template.spec.containers[0].image (type Error). Unknown keys are
+//     errors in a scenario and "not simulated" notes in a manifest.
+//   - load.go (Load, Parse) checks the scenario document, applies the
+//     language's defaults and builds a Scenario; steps.go turns spec.steps
+//     into Steps.
+//   - manifests.go reads spec.manifests (files, inline objects, JSON merge
+//     patches), decodes the Kubernetes kinds stsim simulates, applies the api
+//     package's defaulting and validation, and finds the workload.
+//   - convert.go (Convert) turns the workload into the other rule set's kind:
+//     a StatefulSet into a Deployment (volumeClaimTemplates become one shared
+//     claim each) or a Deployment into a StatefulSet, with a note per change.
+//   - library.go embeds the bundled scenarios (List, Builtin, DefaultName).
+//
+// Nothing a scenario says is silently dropped: a part of the language that the
+// simulator does not model yet is a load error saying so, and a manifest field
+// or kind it does not model is listed in Scenario.Ignored.
+package scenarios

@@ -1,0 +1,294 @@
+// Package apiserver is the simulated API server: the only way objects are
+// written. It names objects (generateName with the apiserver's 5-character
+// suffix), gives UIDs from the run's seeded source, stamps creation and
+// deletion times, bumps metadata.generation on spec changes, validates
+// workload updates, runs graceful pod deletion and finalizers, and keeps the
+// event log (`kubectl get events`).
+package apiserver
+
+import (
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"reflect"
+	"slices"
+	"time"
+
+	"stsim/sim/api"
+	"stsim/sim/naming"
+	"stsim/sim/store"
+)
+
+// PVCProtectionFinalizer keeps a claim while a pod uses it (the
+// StorageObjectInUseProtection admission plugin adds it on create).
+const PVCProtectionFinalizer = "kubernetes.io/pvc-protection"
+
+// ErrNotFound and ErrAlreadyExists are the apiserver's 404 and 409 answers.
+var (
+	ErrNotFound      = errors.New("not found")
+	ErrAlreadyExists = errors.New("already exists")
+)
+
+// Server holds the state the API server keeps across requests.
+type Server struct {
+	rng    *rand.Rand
+	events []api.Event
+	// OnEvent, if set, sees every event as it is recorded.
+	OnEvent func(api.Event)
+}
+
+// New returns a server drawing names and UIDs from rng.
+func New(rng *rand.Rand) *Server { return &Server{rng: rng} }
+
+// Events is the event log in the order events were recorded.
+func (s *Server) Events() []api.Event { return s.events }
+
+// Client issues requests at one instant inside one store transaction.
+type Client struct {
+	s   *Server
+	tx  *store.Txn
+	now time.Duration
+}
+
+// Client returns a client writing through tx at time now.
+func (s *Server) Client(tx *store.Txn, now time.Duration) *Client {
+	return &Client{s: s, tx: tx, now: now}
+}
+
+// Txn is the transaction the client writes through; reads on it see the
+// client's own writes.
+func (c *Client) Txn() *store.Txn { return c.tx }
+
+// Now is the instant of the requests.
+func (c *Client) Now() time.Duration { return c.now }
+
+// Rand is the run's seeded random source.
+func (c *Client) Rand() *rand.Rand { return c.s.rng }
+
+// Event records an event about obj.
+func (c *Client) Event(obj api.Object, typ, reason, format string, args ...any) {
+	e := api.Event{Time: c.now, Type: typ, Kind: obj.GetKind(), Name: obj.Meta().Name, Reason: reason, Message: fmt.Sprintf(format, args...)}
+	c.s.events = append(c.s.events, e)
+	if c.s.OnEvent != nil {
+		c.s.OnEvent(e)
+	}
+}
+
+func namespaced(kind string) bool {
+	switch kind {
+	case api.KindNode, api.KindPersistentVolume, api.KindStorageClass:
+		return false
+	}
+	return true
+}
+
+func (c *Client) existing(obj api.Object) api.Object {
+	return c.tx.ByUID(obj.GetKind(), obj.Meta().UID)
+}
+
+func (c *Client) byKey(kind, key string) api.Object {
+	switch kind {
+	case api.KindPod:
+		if p := c.tx.Pod(key); p != nil {
+			return p
+		}
+	case api.KindPersistentVolumeClaim:
+		if p := c.tx.Claim(key); p != nil {
+			return p
+		}
+	case api.KindPersistentVolume:
+		if p := c.tx.Volume(key[1:]); p != nil {
+			return p
+		}
+	case api.KindService:
+		if p := c.tx.Service(key); p != nil {
+			return p
+		}
+	case api.KindStatefulSet:
+		if p := c.tx.StatefulSet(key); p != nil {
+			return p
+		}
+	case api.KindDeployment:
+		if p := c.tx.Deployment(key); p != nil {
+			return p
+		}
+	case api.KindReplicaSet:
+		if p := c.tx.ReplicaSet(key); p != nil {
+			return p
+		}
+	case api.KindControllerRevision:
+		if p := c.tx.ControllerRevision(key); p != nil {
+			return p
+		}
+	case api.KindStorageClass:
+		if p := c.tx.StorageClass(key[1:]); p != nil {
+			return p
+		}
+	case api.KindNode:
+		if p := c.tx.Node(key[1:]); p != nil {
+			return p
+		}
+	case api.KindEndpointSlice:
+		return c.tx.EndpointSlice(key)
+	}
+	return nil
+}
+
+// Create stores a new object: it resolves generateName, sets the namespace,
+// UID, creation time and generation, and adds admission finalizers. obj must
+// be fresh; on success it is the stored object.
+func (c *Client) Create(obj api.Object) error {
+	m := obj.Meta()
+	if namespaced(obj.GetKind()) && m.Namespace == "" {
+		m.Namespace = api.DefaultNamespace
+	}
+	if m.Name == "" && m.GenerateName != "" {
+		// SimpleNameGenerator: the base is cut to 58 characters and 5 random
+		// characters from the apiserver alphabet are appended
+		// (k8s.io/apiserver/pkg/storage/names GenerateName). A clash is
+		// retried, as the create would fail with AlreadyExists and be retried.
+		for {
+			m.Name = naming.GenerateName(c.s.rng, m.GenerateName)
+			if c.byKey(obj.GetKind(), m.Key()) == nil {
+				break
+			}
+		}
+	}
+	if m.Name == "" {
+		return fmt.Errorf("%s: metadata.name: Required value: name or generateName is required", obj.GetKind())
+	}
+	if c.byKey(obj.GetKind(), m.Key()) != nil {
+		return fmt.Errorf("%s %q %w", obj.GetKind(), m.Name, ErrAlreadyExists)
+	}
+	m.UID = naming.UID(c.s.rng)
+	m.CreationTimestamp = c.now
+	m.Generation = 1
+	m.DeletionTimestamp = nil
+	if obj.GetKind() == api.KindPersistentVolumeClaim && !slices.Contains(m.Finalizers, PVCProtectionFinalizer) {
+		m.Finalizers = append(m.Finalizers, PVCProtectionFinalizer)
+	}
+	c.tx.Put(obj)
+	return nil
+}
+
+// Update replaces a stored object with obj (a changed clone of it). The
+// generation is bumped when the spec changed; a workload update is validated
+// as the apiserver's update strategy does. An update that drops the last
+// finalizer of an object being deleted removes it.
+func (c *Client) Update(obj api.Object) error {
+	old := c.existing(obj)
+	if old == nil {
+		return fmt.Errorf("%s %q %w", obj.GetKind(), obj.Meta().Name, ErrNotFound)
+	}
+	if err := validateUpdate(obj, old); err != nil {
+		return err
+	}
+	m, om := obj.Meta(), old.Meta()
+	m.UID, m.CreationTimestamp, m.DeletionTimestamp, m.DeletionGracePeriodSeconds = om.UID, om.CreationTimestamp, om.DeletionTimestamp, om.DeletionGracePeriodSeconds
+	m.Generation = om.Generation
+	if specChanged(obj, old) {
+		m.Generation++
+	}
+	if m.DeletionTimestamp != nil && len(m.Finalizers) == 0 && obj.GetKind() != api.KindPod {
+		c.tx.Remove(obj)
+		return nil
+	}
+	c.tx.Put(obj)
+	return nil
+}
+
+func validateUpdate(obj, old api.Object) error {
+	switch o := obj.(type) {
+	case *api.StatefulSet:
+		return api.ValidateStatefulSetUpdate(o, old.(*api.StatefulSet))
+	case *api.Deployment:
+		return api.ValidateDeploymentUpdate(o, old.(*api.Deployment))
+	}
+	return nil
+}
+
+func specChanged(obj, old api.Object) bool {
+	switch o := obj.(type) {
+	case *api.StatefulSet:
+		return !reflect.DeepEqual(o.Spec, old.(*api.StatefulSet).Spec)
+	case *api.Deployment:
+		return !reflect.DeepEqual(o.Spec, old.(*api.Deployment).Spec)
+	case *api.ReplicaSet:
+		return !reflect.DeepEqual(o.Spec, old.(*api.ReplicaSet).Spec)
+	}
+	return false
+}
+
+// DeleteOptions are the options of a delete request.
+type DeleteOptions struct {
+	// GracePeriodSeconds overrides the pod's terminationGracePeriodSeconds;
+	// 0 with a pod is a force deletion.
+	GracePeriodSeconds *int64
+}
+
+// Delete requests deletion of the object of kind with key namespace/name
+// (or "/name" for cluster-scoped kinds). A scheduled pod gets a
+// deletionTimestamp and stays until its kubelet confirms (graceful
+// deletion); an unscheduled pod, or one deleted with grace period 0, goes at
+// once. An object with finalizers gets a deletionTimestamp and stays until
+// they are removed. Everything else is removed; the garbage collector then
+// deletes its dependents.
+func (c *Client) Delete(kind, key string, opt DeleteOptions) error {
+	obj := c.byKey(kind, key)
+	if obj == nil {
+		return fmt.Errorf("%s %q %w", kind, key, ErrNotFound)
+	}
+	m := obj.Meta()
+	if p, ok := obj.(*api.Pod); ok {
+		grace := int64(p.GracePeriod() / time.Second)
+		if opt.GracePeriodSeconds != nil {
+			grace = *opt.GracePeriodSeconds
+		}
+		if p.Spec.NodeName == "" || grace == 0 {
+			c.tx.Remove(p)
+			return nil
+		}
+		if m.DeletionTimestamp != nil && (m.DeletionGracePeriodSeconds == nil || *m.DeletionGracePeriodSeconds <= grace) {
+			return nil // already terminating with a grace period no longer than this one
+		}
+		n := p.Clone()
+		now := c.now
+		n.DeletionTimestamp, n.DeletionGracePeriodSeconds = &now, &grace
+		c.tx.Put(n)
+		return nil
+	}
+	if len(m.Finalizers) > 0 {
+		if m.DeletionTimestamp != nil {
+			return nil
+		}
+		n := cloneObject(obj)
+		now := c.now
+		n.Meta().DeletionTimestamp = &now
+		c.tx.Put(n)
+		return nil
+	}
+	c.tx.Remove(obj)
+	return nil
+}
+
+// Remove takes an object out of the store for good: a kubelet confirming a
+// pod's termination, or a controller cleaning up.
+func (c *Client) Remove(obj api.Object) { c.tx.Remove(obj) }
+
+func cloneObject(obj api.Object) api.Object {
+	switch o := obj.(type) {
+	case *api.PersistentVolumeClaim:
+		return o.Clone()
+	case *api.PersistentVolume:
+		return o.Clone()
+	case *api.StatefulSet:
+		return o.Clone()
+	case *api.Deployment:
+		return o.Clone()
+	case *api.ReplicaSet:
+		return o.Clone()
+	case *api.ControllerRevision:
+		return o.Clone()
+	}
+	panic(fmt.Sprintf("apiserver: cannot clone %s", obj.GetKind()))
+}

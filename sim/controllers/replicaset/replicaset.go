@@ -1,0 +1,266 @@
+// Package replicaset is the ReplicaSet controller, following
+// pkg/controller/replicaset of Kubernetes v1.37: it counts active pods (not
+// terminal, not terminating), creates the missing ones with generated names
+// "<rs>-<5 chars>" at once, without waiting for a terminating pod, deletes
+// the surplus ranked by ActivePodsWithRanks, and reports status.
+package replicaset
+
+import (
+	"errors"
+	"math"
+	"reflect"
+	"slices"
+	"strconv"
+	"time"
+
+	"stsim/sim"
+	"stsim/sim/api"
+	"stsim/sim/apiserver"
+	"stsim/sim/store"
+)
+
+// BurstReplicas caps creations and deletions in one sync (burstReplicas).
+const BurstReplicas = 500
+
+// DeletionCostAnnotation orders scale-down victims (PodDeletionCost).
+const DeletionCostAnnotation = "controller.kubernetes.io/pod-deletion-cost"
+
+// Controller reconciles ReplicaSets.
+type Controller struct{}
+
+// New returns the controller.
+func New() *Controller { return &Controller{} }
+
+// Name implements sim.Controller.
+func (*Controller) Name() string { return "replicaset-controller" }
+
+// Keys wakes a ReplicaSet on its own changes and its pods' changes.
+func (*Controller) Keys(_ *store.Txn, c store.Change) []string {
+	switch c.Kind {
+	case api.KindReplicaSet:
+		return []string{c.Object().Meta().Key()}
+	case api.KindPod:
+		o := c.Object()
+		if r := o.Meta().ControllerRef(); r != nil && r.Kind == api.KindReplicaSet {
+			return []string{o.Meta().Namespace + "/" + r.Name}
+		}
+	}
+	return nil
+}
+
+// IsPodActive is controller.IsPodActive: not Succeeded or Failed and not
+// being deleted.
+func IsPodActive(p *api.Pod) bool { return !p.IsTerminal() && !p.Terminating() }
+
+// Reconcile is syncReplicaSet: manageReplicas, then status.
+func (c *Controller) Reconcile(ctx *sim.Context, key string) error {
+	tx := ctx.Txn()
+	rs := tx.ReplicaSet(key)
+	if rs == nil {
+		return nil
+	}
+	var active []*api.Pod
+	for _, p := range tx.PodsOwnedBy(rs.UID) {
+		if p.ControllerUID() == rs.UID && IsPodActive(p) {
+			active = append(active, p)
+		}
+	}
+	var err error
+	if !rs.Terminating() {
+		active, err = manageReplicas(ctx, rs, active)
+	}
+	st := api.ReplicaSetStatus{ObservedGeneration: rs.Generation, Replicas: int32(len(active))}
+	requeue := false
+	for _, p := range active {
+		if rs.Spec.Selector.Matches(p.Labels) {
+			st.FullyLabeledReplicas++
+		}
+		if p.Status.Ready {
+			st.ReadyReplicas++
+			if p.IsAvailable(rs.Spec.MinReadySeconds, ctx.Now()) {
+				st.AvailableReplicas++
+			} else {
+				requeue = true
+			}
+		}
+	}
+	if cur := tx.ReplicaSet(key); cur != nil && !reflect.DeepEqual(cur.Status, st) {
+		n := cur.Clone()
+		n.Status = st
+		if uerr := ctx.Update(n); uerr != nil {
+			return uerr
+		}
+	}
+	if requeue && rs.Spec.MinReadySeconds > 0 {
+		// syncReplicaSet requeues after minReadySeconds to see pods turn available.
+		ctx.After(time.Duration(rs.Spec.MinReadySeconds)*time.Second+time.Nanosecond, key)
+	}
+	return err
+}
+
+// manageReplicas creates or deletes pods to reach spec.replicas and returns
+// the active pods afterwards.
+func manageReplicas(ctx *sim.Context, rs *api.ReplicaSet, active []*api.Pod) ([]*api.Pod, error) {
+	diff := len(active) - int(*rs.Spec.Replicas)
+	switch {
+	case diff < 0:
+		n := min(-diff, BurstReplicas)
+		for i := 0; i < n; i++ {
+			p := podFromTemplate(rs)
+			if err := ctx.Create(p); err != nil {
+				ctx.Event(rs, "Warning", "FailedCreate", "Error creating: %v", err)
+				return active, err
+			}
+			ctx.Event(rs, "Normal", "SuccessfulCreate", "Created pod: %s", p.Name)
+			active = append(active, p)
+		}
+	case diff > 0:
+		n := min(diff, BurstReplicas)
+		victims := podsToDelete(ctx, rs, active, n)
+		var errs []error
+		for _, p := range victims {
+			if err := ctx.Delete(api.KindPod, p.Key(), apiserver.DeleteOptions{}); err != nil && !errors.Is(err, apiserver.ErrNotFound) {
+				errs = append(errs, err)
+				continue
+			}
+			ctx.Event(rs, "Normal", "SuccessfulDelete", "Deleted pod: %s", p.Name)
+		}
+		active = slices.DeleteFunc(active, func(p *api.Pod) bool { return slices.Contains(victims, p) })
+		return active, errors.Join(errs...)
+	}
+	return active, nil
+}
+
+// podFromTemplate is GetPodFromTemplate: generateName "<rs>-", the
+// template's labels and annotations, a controller reference.
+func podFromTemplate(rs *api.ReplicaSet) *api.Pod {
+	t := rs.Spec.Template.Clone()
+	p := &api.Pod{TypeMeta: api.TypeMeta{APIVersion: "v1", Kind: api.KindPod}, ObjectMeta: t.ObjectMeta, Spec: t.Spec}
+	p.Name = ""
+	p.GenerateName = rs.Name + "-"
+	p.Namespace = rs.Namespace
+	p.OwnerReferences = []api.OwnerReference{{APIVersion: "apps/v1", Kind: api.KindReplicaSet, Name: rs.Name, UID: rs.UID, Controller: true}}
+	return p
+}
+
+// podsToDelete ranks the active pods (getPodsToDelete with
+// getPodsRankedByRelatedPodsOnSameNode) and returns the first n.
+func podsToDelete(ctx *sim.Context, rs *api.ReplicaSet, active []*api.Pod, n int) []*api.Pod {
+	if n >= len(active) {
+		return slices.Clone(active)
+	}
+	// Related pods: the active pods of every ReplicaSet with the same
+	// controller (getIndirectlyRelatedPods); rank = related pods on the node.
+	related := active
+	if owner := rs.ControllerRef(); owner != nil {
+		related = nil
+		for _, sib := range ctx.Txn().ReplicaSetsOwnedBy(owner.UID) {
+			for _, p := range ctx.Txn().PodsOwnedBy(sib.UID) {
+				if IsPodActive(p) {
+					related = append(related, p)
+				}
+			}
+		}
+	}
+	onNode := map[string]int{}
+	for _, p := range related {
+		if p.Spec.NodeName != "" {
+			onNode[p.Spec.NodeName]++
+		}
+	}
+	ranked := make([]rankedPod, len(active))
+	for i, p := range active {
+		ranked[i] = rankedPod{p, onNode[p.Spec.NodeName]}
+		if p.Spec.NodeName == "" {
+			ranked[i].rank = 0
+		}
+	}
+	now := ctx.Now()
+	slices.SortStableFunc(ranked, func(a, b rankedPod) int {
+		switch {
+		case less(a, b, now):
+			return -1
+		case less(b, a, now):
+			return 1
+		}
+		return 0
+	})
+	out := make([]*api.Pod, n)
+	for i := range out {
+		out[i] = ranked[i].pod
+	}
+	return out
+}
+
+type rankedPod struct {
+	pod  *api.Pod
+	rank int
+}
+
+var phaseOrder = map[string]int{api.PodPending: 0, "Unknown": 1, api.PodRunning: 2}
+
+// less is ActivePodsWithRanks.Less: whether a should be deleted before b.
+func less(a, b rankedPod, now time.Duration) bool {
+	p, q := a.pod, b.pod
+	// 1. Unassigned < assigned.
+	if (p.Spec.NodeName == "") != (q.Spec.NodeName == "") {
+		return p.Spec.NodeName == ""
+	}
+	// 2. Pending < Unknown < Running.
+	if phaseOrder[p.Status.Phase] != phaseOrder[q.Status.Phase] {
+		return phaseOrder[p.Status.Phase] < phaseOrder[q.Status.Phase]
+	}
+	// 3. Not ready < ready.
+	if p.Status.Ready != q.Status.Ready {
+		return !p.Status.Ready
+	}
+	// 4. Lower pod-deletion-cost < higher.
+	if cp, cq := deletionCost(p), deletionCost(q); cp != cq {
+		return cp < cq
+	}
+	// 5. Doubled up on a node < not.
+	if a.rank != b.rank {
+		return a.rank > b.rank
+	}
+	// 6. Ready more recently < ready longer, in log2 buckets
+	// (LogarithmicScaleDown); a tie is broken by UID.
+	if p.Status.Ready && q.Status.Ready && p.Status.ReadySince != q.Status.ReadySince {
+		if d := logRankDiff(p.Status.ReadySince, q.Status.ReadySince, now); d != 0 {
+			return d < 0
+		}
+		return p.UID < q.UID
+	}
+	// 7. More restarts < fewer.
+	if p.Status.RestartCount != q.Status.RestartCount {
+		return p.Status.RestartCount > q.Status.RestartCount
+	}
+	// 8. Newer < older, in log2 buckets, UID breaking ties.
+	if p.CreationTimestamp != q.CreationTimestamp {
+		if d := logRankDiff(p.CreationTimestamp, q.CreationTimestamp, now); d != 0 {
+			return d < 0
+		}
+		return p.UID < q.UID
+	}
+	return false
+}
+
+// logRankDiff compares floor(log2(now - t)) in nanoseconds
+// (logarithmicRankDiff): negative when t1 is the more recent.
+func logRankDiff(t1, t2, now time.Duration) int {
+	rank := func(t time.Duration) int {
+		d := now - t
+		if d <= 0 {
+			return 0
+		}
+		return int(math.Log2(float64(d.Nanoseconds())))
+	}
+	return rank(t1) - rank(t2)
+}
+
+func deletionCost(p *api.Pod) int64 {
+	v, err := strconv.ParseInt(p.Annotations[DeletionCostAnnotation], 10, 32)
+	if err != nil {
+		return 0
+	}
+	return v
+}

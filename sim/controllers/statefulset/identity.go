@@ -1,0 +1,113 @@
+package statefulset
+
+import (
+	"regexp"
+	"strconv"
+
+	"stsim/sim/api"
+)
+
+// Labels the StatefulSet controller puts on its pods (apps/v1 constants).
+const (
+	PodNameLabel      = "statefulset.kubernetes.io/pod-name"
+	PodIndexLabel     = "apps.kubernetes.io/pod-index"
+	RevisionLabel     = "controller-revision-hash"
+	ControllerHashKey = "controller.kubernetes.io/hash"
+)
+
+// statefulPodRegex parses "<parent>-<ordinal>" (stateful_set_utils.go).
+var statefulPodRegex = regexp.MustCompile("(.*)-([0-9]+)$")
+
+// PodName is "<set>-<ordinal>" (getPodName).
+func PodName(setName string, ordinal int) string {
+	return setName + "-" + strconv.Itoa(ordinal)
+}
+
+// ClaimName is "<template>-<set>-<ordinal>" (getPersistentVolumeClaimName).
+func ClaimName(templateName, setName string, ordinal int) string {
+	return templateName + "-" + setName + "-" + strconv.Itoa(ordinal)
+}
+
+// ParentAndOrdinal is the inverse of PodName: the parent name and ordinal,
+// or ("", -1) when the name does not parse (getParentNameAndOrdinal).
+func ParentAndOrdinal(podName string) (string, int) {
+	m := statefulPodRegex.FindStringSubmatch(podName)
+	if len(m) < 3 {
+		return "", -1
+	}
+	i, err := strconv.ParseInt(m[2], 10, 32)
+	if err != nil {
+		return "", -1
+	}
+	return m[1], int(i)
+}
+
+// Ordinal is the ordinal of a pod's name, -1 if it does not parse (getOrdinal).
+func Ordinal(p *api.Pod) int {
+	_, o := ParentAndOrdinal(p.Name)
+	return o
+}
+
+// isMemberOf reports whether the pod's name parses to the set's name.
+func isMemberOf(set *api.StatefulSet, p *api.Pod) bool {
+	parent, _ := ParentAndOrdinal(p.Name)
+	return parent == set.Name
+}
+
+// startOrdinal is spec.ordinals.start, or 0 (getStartOrdinal).
+func startOrdinal(set *api.StatefulSet) int {
+	if set.Spec.Ordinals != nil {
+		return int(set.Spec.Ordinals.Start)
+	}
+	return 0
+}
+
+// endOrdinal is the last ordinal in range (getEndOrdinal).
+func endOrdinal(set *api.StatefulSet) int {
+	return startOrdinal(set) + int(*set.Spec.Replicas) - 1
+}
+
+// inRange reports whether an ordinal is in [start, end] (podInOrdinalRange).
+func inRange(set *api.StatefulSet, ordinal int) bool {
+	return ordinal >= startOrdinal(set) && ordinal <= endOrdinal(set)
+}
+
+// identityMatches reports whether a pod carries its identity: its name,
+// hostname, subdomain and the pod-name label (identityMatches).
+func identityMatches(set *api.StatefulSet, p *api.Pod) bool {
+	parent, ordinal := ParentAndOrdinal(p.Name)
+	return ordinal >= 0 && set.Name == parent && p.Spec.Hostname == p.Name &&
+		p.Spec.Subdomain == set.Spec.ServiceName && p.Labels[PodNameLabel] == p.Name &&
+		p.Labels[PodIndexLabel] == strconv.Itoa(ordinal)
+}
+
+// setIdentity writes hostname, subdomain and the identity labels
+// (initIdentity / updateIdentity).
+func setIdentity(set *api.StatefulSet, p *api.Pod) {
+	p.Spec.Hostname = p.Name
+	p.Spec.Subdomain = set.Spec.ServiceName
+	if p.Labels == nil {
+		p.Labels = map[string]string{}
+	}
+	p.Labels[PodNameLabel] = p.Name
+	_, ordinal := ParentAndOrdinal(p.Name)
+	p.Labels[PodIndexLabel] = strconv.Itoa(ordinal)
+}
+
+// setStorage points the pod's volumes at the ordinal's claims, replacing
+// template volumes of the same name (updateStorage).
+func setStorage(set *api.StatefulSet, p *api.Pod) {
+	_, ordinal := ParentAndOrdinal(p.Name)
+	var vols []api.Volume
+	claimed := map[string]bool{}
+	for _, t := range set.Spec.VolumeClaimTemplates {
+		claimed[t.Name] = true
+		vols = append(vols, api.Volume{Name: t.Name, PersistentVolumeClaim: &api.PersistentVolumeClaimVolumeSource{ClaimName: ClaimName(t.Name, set.Name, ordinal)}})
+	}
+	for _, v := range p.Spec.Volumes {
+		if !claimed[v.Name] {
+			vols = append(vols, v)
+		}
+	}
+	p.Spec.Volumes = vols
+}

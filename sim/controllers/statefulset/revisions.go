@@ -1,0 +1,118 @@
+package statefulset
+
+import (
+	"encoding/json"
+	"errors"
+	"slices"
+
+	"stsim/sim/api"
+	"stsim/sim/apiserver"
+	"stsim/sim/naming"
+)
+
+// revisionData is the revision's patch: the template with "$patch":
+// "replace" (getPatch): only spec.template is versioned.
+func revisionData(set *api.StatefulSet) string {
+	t := set.Spec.Template
+	b, err := json.Marshal(map[string]any{"spec": map[string]any{"template": map[string]any{
+		"$patch": "replace", "metadata": t.ObjectMeta, "spec": t.Spec}}})
+	if err != nil {
+		panic(err) // the template is plain data
+	}
+	return string(b)
+}
+
+// revisions finds or creates the update revision and finds the current one
+// (getStatefulSetRevisions). It returns the set's revisions sorted by
+// revision number and the collision count to store in status.
+func (s *sync) revisions(pods []*api.Pod) ([]*api.ControllerRevision, *int32, error) {
+	set := s.set
+	revs := s.tx.ControllerRevisionsOwnedBy(set.UID)
+	slices.SortStableFunc(revs, func(a, b *api.ControllerRevision) int { return int(a.Revision - b.Revision) })
+	collision := set.Status.CollisionCount
+	next := int64(1)
+	if len(revs) > 0 {
+		next = revs[len(revs)-1].Revision + 1
+	}
+	data := revisionData(set)
+	var equal []*api.ControllerRevision
+	for _, r := range revs {
+		if r.Data == data {
+			equal = append(equal, r)
+		}
+	}
+	switch {
+	case len(equal) > 0 && equal[len(equal)-1] == revs[len(revs)-1]:
+		s.update = equal[len(equal)-1]
+	case len(equal) > 0:
+		// A rollback to an older template: the old revision object is reused
+		// and gets the next revision number (R-REV-3).
+		n := equal[len(equal)-1].Clone()
+		n.Revision = next
+		if err := s.ctx.Update(n); err != nil {
+			return nil, collision, err
+		}
+		s.update = n
+		revs = s.tx.ControllerRevisionsOwnedBy(set.UID)
+		slices.SortStableFunc(revs, func(a, b *api.ControllerRevision) int { return int(a.Revision - b.Revision) })
+	default:
+		for {
+			hash := naming.ControllerRevisionHash([]byte(data), collision)
+			r := &api.ControllerRevision{
+				ObjectMeta: api.ObjectMeta{
+					Name:            naming.ControllerRevisionName(set.Name, hash),
+					Namespace:       set.Namespace,
+					Labels:          map[string]string{ControllerHashKey: hash},
+					OwnerReferences: []api.OwnerReference{s.setRef()},
+				},
+				Data: data, Revision: next, Template: set.Spec.Template.Clone(),
+			}
+			for k, v := range set.Spec.Template.Labels {
+				r.Labels[k] = v
+			}
+			err := s.ctx.Create(r)
+			if errors.Is(err, apiserver.ErrAlreadyExists) {
+				// CreateControllerRevision: bump the collision count and retry.
+				c := int32(0)
+				if collision != nil {
+					c = *collision
+				}
+				c++
+				collision = &c
+				continue
+			}
+			if err != nil {
+				return nil, collision, err
+			}
+			s.update = r
+			revs = append(revs, r)
+			break
+		}
+	}
+	s.current = s.update
+	for _, r := range revs {
+		if r.Name == set.Status.CurrentRevision {
+			s.current = r
+		}
+	}
+	return revs, collision, nil
+}
+
+// truncateHistory deletes the oldest revisions that no pod and neither the
+// current nor the update revision uses, keeping revisionHistoryLimit of them.
+func (s *sync) truncateHistory(revs []*api.ControllerRevision) {
+	live := map[string]bool{s.current.Name: true, s.update.Name: true}
+	for _, p := range s.tx.PodsOwnedBy(s.set.UID) {
+		live[revisionOf(p)] = true
+	}
+	var history []*api.ControllerRevision
+	for _, r := range revs {
+		if !live[r.Name] {
+			history = append(history, r)
+		}
+	}
+	limit := int(*s.set.Spec.RevisionHistoryLimit)
+	for i := 0; i < len(history)-limit; i++ {
+		_ = s.ctx.Delete(api.KindControllerRevision, history[i].Key(), apiserver.DeleteOptions{})
+	}
+}

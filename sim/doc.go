@@ -1,0 +1,20 @@
+// Package sim is the simulation engine: a virtual clock, a timer queue
+// ordered by (time, sequence), one seeded random source, the work queue that
+// wakes controllers, and the single-goroutine run loop (Step, RunUntil).
+//
+// How one instant t is processed:
+//
+//  1. Every timer due at t runs, in sequence order. A timer either runs a
+//     write (a scenario action) or wakes a controller for a key (a kubelet
+//     transition, a requeue after minReadySeconds).
+//  2. Each write runs in one store transaction; its committed changes go to
+//     the observers (the history recorder) and to every controller's Keys,
+//     which enqueue (controller, key) items in a de-duplicated FIFO, as
+//     informers feed workqueues.
+//  3. The queue is drained at t: each item is one Reconcile in its own
+//     transaction, whose writes may enqueue more. More than MaxRounds
+//     reconciles in one instant is a livelock and an internal error.
+//  4. Timers scheduled at t by the above run before time moves on.
+//
+// Nothing here reads the wall clock or starts a goroutine.
+package sim

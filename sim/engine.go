@@ -1,0 +1,287 @@
+package sim
+
+import (
+	"container/heap"
+	"fmt"
+	"math/rand/v2"
+	"time"
+
+	"stsim/sim/apiserver"
+	"stsim/sim/store"
+)
+
+// MaxRounds bounds the reconciles of one instant.
+const MaxRounds = 1_000_000
+
+// Controller is a reconcile loop woken by store changes.
+type Controller interface {
+	// Name names the controller in errors and logs.
+	Name() string
+	// Keys returns the keys to reconcile after a committed change; tx reads
+	// the state after the commit. It may update the controller's own caches
+	// (as informer event handlers do) but must not write.
+	Keys(tx *store.Txn, c store.Change) []string
+	// Reconcile brings the object behind key towards its desired state.
+	Reconcile(ctx *Context, key string) error
+}
+
+// Context is what a reconcile or a scheduled write gets.
+type Context struct {
+	*apiserver.Client
+	e          *Engine
+	controller int
+}
+
+// After wakes the calling controller for key after d (a delayed requeue).
+func (c *Context) After(d time.Duration, key string) {
+	if c.controller < 0 {
+		panic("sim: After outside a controller")
+	}
+	c.e.wake(c.e.now+d, c.controller, key)
+}
+
+// Engine runs one simulation.
+type Engine struct {
+	now         time.Duration
+	seq         uint64
+	timers      timerHeap
+	rng         *rand.Rand
+	store       *store.Store
+	api         *apiserver.Server
+	controllers []Controller
+	queue       []item
+	pending     map[item]bool
+	failures    map[item]int
+	observers   []func(now time.Duration, changes []store.Change)
+	// Reconciles counts every Reconcile call (for benchmarks and tests).
+	Reconciles int
+}
+
+type item struct {
+	controller int
+	key        string
+}
+
+type timer struct {
+	at  time.Duration
+	seq uint64
+	// either fn, or a controller key to enqueue
+	fn   func(*Context) error
+	wake item
+	name string
+}
+
+type timerHeap []timer
+
+func (h timerHeap) Len() int { return len(h) }
+func (h timerHeap) Less(i, j int) bool {
+	if h[i].at != h[j].at {
+		return h[i].at < h[j].at
+	}
+	return h[i].seq < h[j].seq
+}
+func (h timerHeap) Swap(i, j int) { h[i], h[j] = h[j], h[i] }
+func (h *timerHeap) Push(x any)   { *h = append(*h, x.(timer)) }
+func (h *timerHeap) Pop() any {
+	old := *h
+	t := old[len(old)-1]
+	*h = old[:len(old)-1]
+	return t
+}
+
+// New returns an engine at time 0 whose random source is seeded with seed.
+func New(seed int64) *Engine {
+	rng := rand.New(rand.NewPCG(uint64(seed), 0x5715_1a77))
+	return &Engine{
+		rng:      rng,
+		store:    store.New(),
+		api:      apiserver.New(rng),
+		pending:  map[item]bool{},
+		failures: map[item]int{},
+	}
+}
+
+// Now is the virtual time.
+func (e *Engine) Now() time.Duration { return e.now }
+
+// Store is the object store (read it with Store().Read()).
+func (e *Engine) Store() *store.Store { return e.store }
+
+// API is the simulated API server (its event log).
+func (e *Engine) API() *apiserver.Server { return e.api }
+
+// Rand is the run's one random source.
+func (e *Engine) Rand() *rand.Rand { return e.rng }
+
+// AddController registers a controller; registration order breaks no ties
+// that matter, but it is fixed so runs repeat.
+func (e *Engine) AddController(c Controller) { e.controllers = append(e.controllers, c) }
+
+// Observe registers a function that sees every committed change list.
+func (e *Engine) Observe(f func(now time.Duration, changes []store.Change)) {
+	e.observers = append(e.observers, f)
+}
+
+// At schedules a write at virtual time t. Scheduling into the past panics.
+func (e *Engine) At(t time.Duration, name string, fn func(*Context) error) {
+	if t < e.now {
+		panic(fmt.Sprintf("sim: %s scheduled at %v, before now (%v)", name, t, e.now))
+	}
+	e.seq++
+	heap.Push(&e.timers, timer{at: t, seq: e.seq, fn: fn, name: name})
+}
+
+func (e *Engine) wake(t time.Duration, controller int, key string) {
+	if t < e.now {
+		panic(fmt.Sprintf("sim: wake of %s %q at %v, before now (%v)", e.controllers[controller].Name(), key, t, e.now))
+	}
+	e.seq++
+	heap.Push(&e.timers, timer{at: t, seq: e.seq, wake: item{controller, key}})
+}
+
+// Do runs a write now, then settles the instant (drains the work queue).
+func (e *Engine) Do(fn func(*Context) error) error {
+	err := e.write(-1, fn)
+	if serr := e.settle(); serr != nil {
+		return serr
+	}
+	return err
+}
+
+// write runs fn in one transaction and dispatches its changes. An error
+// aborts the transaction: nothing fn wrote is kept.
+func (e *Engine) write(controller int, fn func(*Context) error) error {
+	tx := e.store.Write()
+	defer tx.Abort()
+	ctx := &Context{Client: e.api.Client(tx, e.now), e: e, controller: controller}
+	if err := fn(ctx); err != nil {
+		return err
+	}
+	e.dispatch(tx.Commit())
+	return nil
+}
+
+func (e *Engine) dispatch(changes []store.Change) {
+	if len(changes) == 0 {
+		return
+	}
+	for _, o := range e.observers {
+		o(e.now, changes)
+	}
+	rtx := e.store.Read()
+	for _, c := range changes {
+		for i, ctl := range e.controllers {
+			for _, k := range ctl.Keys(rtx, c) {
+				e.enqueue(item{i, k})
+			}
+		}
+	}
+}
+
+func (e *Engine) enqueue(it item) {
+	if e.pending[it] {
+		return
+	}
+	e.pending[it] = true
+	e.queue = append(e.queue, it)
+}
+
+// settle drains the work queue at the current instant.
+func (e *Engine) settle() error {
+	rounds := 0
+	for len(e.queue) > 0 {
+		it := e.queue[0]
+		e.queue = e.queue[1:]
+		delete(e.pending, it)
+		rounds++
+		if rounds > MaxRounds {
+			return fmt.Errorf("sim: livelock at %v: more than %d reconciles in one instant (last: %s %q)", e.now, MaxRounds, e.controllers[it.controller].Name(), it.key)
+		}
+		e.Reconciles++
+		ctl := e.controllers[it.controller]
+		err := e.write(it.controller, func(ctx *Context) error { return ctl.Reconcile(ctx, it.key) })
+		if err != nil {
+			// Requeue with the workqueue's per-item exponential backoff
+			// (5ms doubling, capped at 1000s: DefaultControllerRateLimiter).
+			n := e.failures[it]
+			e.failures[it] = n + 1
+			e.wake(e.now+backoff(n), it.controller, it.key)
+			continue
+		}
+		delete(e.failures, it)
+	}
+	return nil
+}
+
+func backoff(failures int) time.Duration {
+	d := 5 * time.Millisecond
+	for i := 0; i < failures && d < 1000*time.Second; i++ {
+		d *= 2
+	}
+	return min(d, 1000*time.Second)
+}
+
+// NextTimer is the time of the earliest timer, and whether there is one.
+func (e *Engine) NextTimer() (time.Duration, bool) {
+	if len(e.timers) == 0 {
+		return 0, false
+	}
+	return e.timers[0].at, true
+}
+
+// Step processes the earliest instant that has timers: it moves the clock
+// there, runs every timer due then and settles. It reports false when no
+// timer is left.
+func (e *Engine) Step() (bool, error) {
+	t, ok := e.NextTimer()
+	if !ok {
+		return false, nil
+	}
+	e.now = t
+	for len(e.timers) > 0 && e.timers[0].at == t {
+		tm := heap.Pop(&e.timers).(timer)
+		if tm.fn != nil {
+			if err := e.write(-1, tm.fn); err != nil {
+				return true, fmt.Errorf("%s: %w", tm.name, err)
+			}
+		} else {
+			e.enqueue(tm.wake)
+		}
+		if err := e.settle(); err != nil {
+			return true, err
+		}
+	}
+	return true, nil
+}
+
+// RunUntil processes every instant up to and including t, then sets the
+// clock to t.
+func (e *Engine) RunUntil(t time.Duration) error {
+	_, err := e.RunUntilCond(t, nil)
+	return err
+}
+
+// RunUntilCond processes instants up to t and stops early, after an
+// instant, once cond holds (cond is checked first at the current time).
+// It reports whether cond held; the clock ends at the instant it held, or t.
+func (e *Engine) RunUntilCond(t time.Duration, cond func() bool) (bool, error) {
+	if cond != nil && cond() {
+		return true, nil
+	}
+	for {
+		next, ok := e.NextTimer()
+		if !ok || next > t {
+			break
+		}
+		if _, err := e.Step(); err != nil {
+			return false, err
+		}
+		if cond != nil && cond() {
+			return true, nil
+		}
+	}
+	if t > e.now {
+		e.now = t
+	}
+	return false, nil
+}
