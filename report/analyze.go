@@ -122,15 +122,6 @@ func (ci *claimIndex) disk(p *history.Pod, name string) string {
 	return "pvc/" + name + "#" + strconv.Itoa(i)
 }
 
-// claimAt returns the claim called name that a pod created at t mounted, or
-// nil when the history has no claim of that name.
-func (ci *claimIndex) claimAt(name string, t float64) *history.Claim {
-	if i := ci.pick(name, t); i >= 0 {
-		return ci.claims[i]
-	}
-	return nil
-}
-
 // pick returns the index of the claim called name that a pod created at t
 // mounted: the last one created by t, else the first one created after it;
 // -1 when there is none.

@@ -54,19 +54,28 @@ type Header struct {
 // Report is a whole report: the scenario, one analysed history per rule set
 // and, when both rule sets ran, their differences.
 type Report struct {
-	APIVersion  string         `json:"apiVersion"`
-	Kind        string         `json:"kind"`
-	Scenario    Header         `json:"scenario"`
-	Runs        []*history.Run `json:"runs"`
-	Differences []Difference   `json:"differences"`
+	// APIVersion is always APIVersion ("stsim/v1").
+	APIVersion string `json:"apiVersion"`
+	// Kind is always Kind ("Report").
+	Kind string `json:"kind"`
+	// Scenario is the scenario the runs played.
+	Scenario Header `json:"scenario"`
+	// Runs holds one analysed history per rule set, in the order given.
+	Runs []*history.Run `json:"runs"`
+	// Differences compares the StatefulSet and Deployment runs, one row
+	// per aspect; empty unless both rule sets ran.
+	Differences []Difference `json:"differences"`
 }
 
 // Difference is one aspect compared between the two rule sets, as short
 // human-readable values.
 type Difference struct {
-	Aspect      string `json:"aspect"`
+	// Aspect is one of the Aspect constants.
+	Aspect string `json:"aspect"`
+	// StatefulSet is the value under StatefulSet rules.
 	StatefulSet string `json:"statefulset"`
-	Deployment  string `json:"deployment"`
+	// Deployment is the value under Deployment rules.
+	Deployment string `json:"deployment"`
 }
 
 // Equal reports whether both rule sets gave the same value.

@@ -46,15 +46,26 @@ func (t *textWriter) section(title, note string) {
 	t.printf("\n")
 }
 
-// list writes items as an indented bullet list.
+// textWidth is the width the text report keeps to, except for words that
+// do not fit.
+const textWidth = 120
+
+// list writes items as an indented bullet list, wrapped at textWidth.
 func (t *textWriter) list(items []string) {
 	for _, it := range items {
-		t.printf("  - %s\n", cell(it))
+		for i, l := range wrap(cell(it), textWidth-4) {
+			if i == 0 {
+				t.printf("  - %s\n", l)
+			} else {
+				t.printf("    %s\n", l)
+			}
+		}
 	}
 }
 
-// table is rows of cells written with aligned columns. Empty cells print as
-// "-" unless keepEmpty is set.
+// table is rows of cells written with aligned columns, indented by two
+// spaces. Empty cells print as "-" unless keepEmpty is set. The last column
+// is wrapped so that lines stay within textWidth where they can.
 type table struct {
 	rows      [][]string
 	keepEmpty bool
@@ -64,18 +75,47 @@ func newTable(header ...string) *table { return &table{rows: [][]string{header}}
 
 func (tb *table) add(cells ...string) { tb.rows = append(tb.rows, cells) }
 
-// write writes the table indented by two spaces.
+// write writes the table.
 func (tb *table) write(t *textWriter) {
-	tw := tabwriter.NewWriter(&t.buf, 0, 0, 2, ' ', 0)
-	for _, row := range tb.rows {
-		cells := make([]string, len(row))
-		for i, c := range row {
+	rows := make([][]string, len(tb.rows))
+	ncol := 0
+	for i, row := range tb.rows {
+		rows[i] = make([]string, len(row))
+		for j, c := range row {
 			if c != "" || !tb.keepEmpty {
 				c = cell(c)
 			}
-			cells[i] = c
+			rows[i][j] = c
 		}
-		fmt.Fprintf(tw, "  %s\n", strings.Join(cells, "\t"))
+		ncol = max(ncol, len(row))
+	}
+	widths := make([]int, ncol)
+	for _, row := range rows {
+		for j, c := range row[:max(len(row)-1, 0)] {
+			widths[j] = max(widths[j], runeLen(c))
+		}
+	}
+	prefix := 2
+	for _, w := range widths[:max(ncol-1, 0)] {
+		prefix += w + 2
+	}
+	last := max(textWidth-prefix, 30)
+
+	tw := tabwriter.NewWriter(&t.buf, 0, 0, 2, ' ', 0)
+	for _, row := range rows {
+		if len(row) == 0 {
+			fmt.Fprintln(tw)
+			continue
+		}
+		lines := wrap(row[len(row)-1], last)
+		for k, l := range lines {
+			cells := make([]string, len(row))
+			if k == 0 {
+				copy(cells, row)
+			}
+			cells[len(row)-1] = l
+			fmt.Fprintf(tw, "  %s\n", strings.Join(cells, "\t"))
+		}
 	}
 	tw.Flush() // writes to a bytes.Buffer: cannot fail
 }
@@ -144,7 +184,7 @@ func (t *textWriter) pods(run *history.Run) {
 		t.section("Pods", "none were created")
 		return
 	}
-	t.section("Pods", "one row per incarnation; REPLACES = the pod whose slot it took")
+	t.section("Pods", "one row per incarnation; REPLACES: the pod whose slot it took, … = same prefix as NAME")
 	revs := map[string]int64{}
 	for _, rv := range run.Revisions {
 		revs[rv.Name] = rv.Revision
@@ -157,9 +197,23 @@ func (t *textWriter) pods(run *history.Run) {
 		}
 		tb.add(p.Name, strconv.Itoa(p.Slot), p.Node, p.IP, rev, strings.Join(p.Claims, ","),
 			formatTime(p.Created), formatOptTime(p.Ready), formatOptTime(p.Deleted), formatOptTime(p.Gone),
-			strconv.Itoa(int(p.Restarts)), p.Replaced)
+			strconv.Itoa(int(p.Restarts)), shortReplaced(p.Name, p.Replaced))
 	}
 	tb.write(t)
+}
+
+// shortReplaced abbreviates the name of the replaced pod when it shares all
+// but its last dash-separated part with the new pod's name, as Deployment pods
+// of one ReplicaSet do: web-7c5ddbdf54-x2k9p next to web-7c5ddbdf54-q8w7z is
+// "…-x2k9p".
+func shortReplaced(name, replaced string) string {
+	if replaced == name {
+		return replaced
+	}
+	if i := strings.LastIndexByte(replaced, '-'); i > 0 && strings.HasPrefix(name, replaced[:i+1]) {
+		return "…" + replaced[i:]
+	}
+	return replaced
 }
 
 func (t *textWriter) claims(run *history.Run) {
@@ -307,12 +361,7 @@ func (t *textWriter) availability(run *history.Run) {
 	tb.add("most pods at once:", strconv.Itoa(a.MaxPods))
 	tb.add("two pods of one name at once:", formatSeconds(a.DuplicateIdentitySeconds))
 	if s := readyOverTime(run.ReadyOverTime); s != "" {
-		lines := wrap(s, 76)
-		tb.add("ready/pods over time:", lines[0])
-		for _, l := range lines[1:] {
-			tb.add("", l)
-		}
-		tb.keepEmpty = true
+		tb.add("ready/existing pods over time:", s)
 	}
 	if n := len(run.Status); n > 0 {
 		tb.add("final workload status:", statusLine(run.Status[n-1]))
@@ -320,13 +369,19 @@ func (t *textWriter) availability(run *history.Run) {
 	tb.write(t)
 }
 
-// readyOverTime lists the samples whose counts changed, as "12.0s 2/3".
+// readyOverTime lists the counts at the end of each instant, when they
+// changed, as "12.0s 2/3".
 func readyOverTime(samples []history.ReadySample) string {
 	var items []string
+	var prev *history.ReadySample
 	for i, s := range samples {
-		if i > 0 && s.Ready == samples[i-1].Ready && s.Pods == samples[i-1].Pods {
+		if i+1 < len(samples) && samples[i+1].Time == s.Time {
+			continue // superseded within the instant
+		}
+		if prev != nil && s.Ready == prev.Ready && s.Pods == prev.Pods {
 			continue
 		}
+		prev = &samples[i]
 		items = append(items, fmt.Sprintf("%s %d/%d,", formatTime(s.Time), s.Ready, s.Pods))
 	}
 	return strings.TrimSuffix(strings.Join(items, " "), ",")
@@ -410,7 +465,7 @@ func (t *textWriter) events(run *history.Run) {
 }
 
 // differenceWidth is the width a difference value wraps at.
-const differenceWidth = 42
+const differenceWidth = 40
 
 // differences writes the side-by-side comparison.
 func (t *textWriter) differences(r *Report) {

@@ -74,3 +74,21 @@ func (v IntOrString) ScaledValue(total int, roundUp bool) (int, error) {
 	}
 	return int(math.Floor(float64(p) * float64(total) / 100)), nil
 }
+
+// UnmarshalJSON reads an int or a string.
+func (v *IntOrString) UnmarshalJSON(b []byte) error {
+	if len(b) > 0 && b[0] == '"' {
+		s, err := strconv.Unquote(string(b))
+		if err != nil {
+			return err
+		}
+		*v = IntOrString{IsString: true, StrVal: s}
+		return nil
+	}
+	i, err := strconv.ParseInt(string(b), 10, 32)
+	if err != nil {
+		return fmt.Errorf("want an integer or a percentage, got %s", b)
+	}
+	*v = IntOrString{IntVal: int32(i)}
+	return nil
+}

@@ -32,6 +32,8 @@ var (
 // Server holds the state the API server keeps across requests.
 type Server struct {
 	rng    *rand.Rand
+	// clusterIPs counts the ClusterIPs handed out from 10.96.0.0/16.
+	clusterIPs int
 	events []api.Event
 	// OnEvent, if set, sees every event as it is recorded.
 	OnEvent func(api.Event)
@@ -164,6 +166,13 @@ func (c *Client) Create(obj api.Object) error {
 	m.CreationTimestamp = c.now
 	m.Generation = 1
 	m.DeletionTimestamp = nil
+	if svc, ok := obj.(*api.Service); ok && svc.Spec.ClusterIP == "" {
+		c.s.clusterIPs++ // the Service IP allocator; 10.96.0.1 is the kubernetes Service
+		svc.Spec.ClusterIP = fmt.Sprintf("10.96.%d.%d", (c.s.clusterIPs+1)/256, (c.s.clusterIPs+1)%256)
+	}
+	if p, ok := obj.(*api.Pod); ok && p.Status.Phase == "" {
+		p.Status.Phase = api.PodPending // the pod strategy's PrepareForCreate
+	}
 	if obj.GetKind() == api.KindPersistentVolumeClaim && !slices.Contains(m.Finalizers, PVCProtectionFinalizer) {
 		m.Finalizers = append(m.Finalizers, PVCProtectionFinalizer)
 	}

@@ -124,7 +124,11 @@ func (t *Txn) ControllerRevisionsOwnedBy(uid string) []*api.ControllerRevision {
 
 // ByUID returns the object of a kind with that UID, or nil.
 func (t *Txn) ByUID(kind, uid string) api.Object {
-	raw, err := t.tx.First(TableOf(kind), IndexUID, uid)
+	table, ok := kindTables[kind]
+	if !ok {
+		return nil
+	}
+	raw, err := t.tx.First(table, IndexUID, uid)
 	if err != nil || raw == nil {
 		return nil
 	}

@@ -1,0 +1,121 @@
+// Package scheduler binds pending pods to nodes. It is a stand-in for
+// kube-scheduler with its filters that matter here: the node is Ready and
+// schedulable, has room (pods capacity), matches the pod's nodeSelector,
+// and is in the zone of every bound zonal volume the pod mounts. Among the
+// nodes left it picks the one running the fewest pods, then the first by
+// name, so placement is deterministic and spreads pods out.
+package scheduler
+
+import (
+	"stsim/sim"
+	"stsim/sim/api"
+	"stsim/sim/store"
+)
+
+// ZoneLabel is the well-known topology label of nodes and zonal volumes.
+const ZoneLabel = "topology.kubernetes.io/zone"
+
+// Controller schedules pods.
+type Controller struct {
+	// load counts the non-terminal pods bound to each node, kept up to date
+	// from pod changes as an informer cache would be.
+	load map[string]int
+}
+
+// New returns the scheduler.
+func New() *Controller { return &Controller{load: map[string]int{}} }
+
+// Name implements sim.Controller.
+func (*Controller) Name() string { return "default-scheduler" }
+
+func counts(p *api.Pod) bool { return p != nil && p.Spec.NodeName != "" && !p.IsTerminal() }
+
+// Keys keeps the per-node load and wakes pods that need a node.
+func (c *Controller) Keys(tx *store.Txn, ch store.Change) []string {
+	switch ch.Kind {
+	case api.KindPod:
+		var oldP, newP *api.Pod
+		if ch.Old != nil {
+			oldP = ch.Old.(*api.Pod)
+		}
+		if ch.New != nil {
+			newP = ch.New.(*api.Pod)
+		}
+		if counts(oldP) {
+			c.load[oldP.Spec.NodeName]--
+		}
+		if counts(newP) {
+			c.load[newP.Spec.NodeName]++
+		}
+		if newP != nil && newP.Spec.NodeName == "" && !newP.Terminating() {
+			return []string{newP.Key()}
+		}
+	case api.KindNode:
+		// A node that became usable may take pods that found none.
+		if n, ok := ch.New.(*api.Node); ok && n.Ready {
+			var keys []string
+			for _, p := range tx.Pods() { // rare: only when a node changes
+				if p.Spec.NodeName == "" && !p.Terminating() {
+					keys = append(keys, p.Key())
+				}
+			}
+			return keys
+		}
+	}
+	return nil
+}
+
+// Reconcile binds one pod.
+func (c *Controller) Reconcile(ctx *sim.Context, key string) error {
+	tx := ctx.Txn()
+	p := tx.Pod(key)
+	if p == nil || p.Spec.NodeName != "" || p.Terminating() {
+		return nil
+	}
+	zone := ""
+	for _, name := range p.ClaimNames() {
+		if cl := tx.Claim(p.Namespace + "/" + name); cl != nil && cl.Spec.VolumeName != "" {
+			if pv := tx.Volume(cl.Spec.VolumeName); pv != nil && pv.Labels[ZoneLabel] != "" {
+				zone = pv.Labels[ZoneLabel]
+			}
+		}
+	}
+	var best *api.Node
+	for _, n := range tx.Nodes() {
+		if !n.Ready || c.load[n.Name] >= n.Capacity.Pods || !matches(p.Spec.NodeSelector, n.Labels) {
+			continue
+		}
+		if zone != "" && n.Labels[ZoneLabel] != zone {
+			continue
+		}
+		if best == nil || c.load[n.Name] < c.load[best.Name] {
+			best = n
+		}
+	}
+	if best == nil {
+		if p.Status.Reason != "Unschedulable" {
+			n := p.Clone()
+			n.Status.Reason = "Unschedulable"
+			ctx.Event(p, "Warning", "FailedScheduling", "0/%d nodes are available: no node fits the pod", len(tx.Nodes()))
+			return ctx.Update(n)
+		}
+		return nil
+	}
+	n := p.Clone()
+	n.Spec.NodeName = best.Name
+	n.Status.Reason = ""
+	if err := ctx.Update(n); err != nil {
+		return err
+	}
+	ctx.Event(p, "Normal", "Scheduled", "Successfully assigned %s/%s to %s", p.Namespace, p.Name, best.Name)
+	return nil
+}
+
+func matches(selector, labels map[string]string) bool {
+	for k, v := range selector {
+		if labels[k] != v {
+			return false
+		}
+	}
+	return true
+}
