@@ -459,7 +459,7 @@ func TestGolden(t *testing.T) {
 		file  string
 		write func(*bytes.Buffer) error
 	}{
-		{"fixture.txt", func(b *bytes.Buffer) error { return r.Text(b) }},
+		{"fixture.txt", func(b *bytes.Buffer) error { return r.Text(b, TextOptions{Events: true}) }},
 		{"fixture.json", func(b *bytes.Buffer) error { return r.JSON(b) }},
 	} {
 		t.Run(tc.file, func(t *testing.T) {
@@ -483,7 +483,7 @@ func TestDeterministic(t *testing.T) {
 	render := func() []byte {
 		var buf bytes.Buffer
 		r := buildFixture()
-		require.NoError(t, r.Text(&buf))
+		require.NoError(t, r.Text(&buf, TextOptions{Events: true}))
 		require.NoError(t, r.JSON(&buf))
 		return buf.Bytes()
 	}

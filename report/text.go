@@ -12,13 +12,20 @@ import (
 	"stsim/sim/history"
 )
 
+// TextOptions choose what the text report includes.
+type TextOptions struct {
+	// Events includes each run's full event log; without it the report
+	// counts the events and says how to see them.
+	Events bool
+}
+
 // Text writes the terminal report: the scenario, then for each rule set what
 // happened (pods, claims, identities, data, DNS, availability, expectations,
 // findings, events), then the differences side by side. The output is plain
 // text with aligned columns, at most about 120 columns wide except for long
 // messages, and the same report always gives the same bytes.
-func (r *Report) Text(w io.Writer) error {
-	t := &textWriter{}
+func (r *Report) Text(w io.Writer, opt TextOptions) error {
+	t := &textWriter{opt: opt}
 	t.header(r.Scenario)
 	for _, run := range r.Runs {
 		t.run(run)
@@ -31,6 +38,7 @@ func (r *Report) Text(w io.Writer) error {
 // textWriter accumulates the text report.
 type textWriter struct {
 	buf bytes.Buffer
+	opt TextOptions
 }
 
 func (t *textWriter) printf(format string, args ...any) {
@@ -176,7 +184,11 @@ func (t *textWriter) run(run *history.Run) {
 	t.rejections(run)
 	t.expectations(run)
 	t.findings(run)
-	t.events(run)
+	if t.opt.Events {
+		t.events(run)
+	} else if len(run.Events) > 0 {
+		t.section("Events", fmt.Sprintf("%d recorded; add --events to list them", len(run.Events)))
+	}
 }
 
 func (t *textWriter) pods(run *history.Run) {

@@ -47,22 +47,22 @@ const (
 
 // StatefulSetSpec holds the simulated fields of a StatefulSet's spec.
 type StatefulSetSpec struct {
-	Replicas                             *int32                                            `yaml:"replicas,omitempty" json:"replicas,omitempty"`
-	Selector                             *LabelSelector                                    `yaml:"selector" json:"selector"`
-	Template                             PodTemplateSpec                                   `yaml:"template" json:"template"`
-	VolumeClaimTemplates                 []PersistentVolumeClaim                           `yaml:"volumeClaimTemplates,omitempty" json:"volumeClaimTemplates,omitempty"`
-	ServiceName                          string                                            `yaml:"serviceName,omitempty" json:"serviceName,omitempty"`
-	PodManagementPolicy                  string                                            `yaml:"podManagementPolicy,omitempty" json:"podManagementPolicy,omitempty"`
-	UpdateStrategy                       StatefulSetUpdateStrategy                         `yaml:"updateStrategy,omitempty" json:"updateStrategy,omitempty"`
-	RevisionHistoryLimit                 *int32                                            `yaml:"revisionHistoryLimit,omitempty" json:"revisionHistoryLimit,omitempty"`
-	MinReadySeconds                      int32                                             `yaml:"minReadySeconds,omitempty" json:"minReadySeconds,omitempty"`
+	Replicas                             *int32                                           `yaml:"replicas,omitempty" json:"replicas,omitempty"`
+	Selector                             *LabelSelector                                   `yaml:"selector" json:"selector"`
+	Template                             PodTemplateSpec                                  `yaml:"template" json:"template"`
+	VolumeClaimTemplates                 []PersistentVolumeClaim                          `yaml:"volumeClaimTemplates,omitempty" json:"volumeClaimTemplates,omitempty"`
+	ServiceName                          string                                           `yaml:"serviceName,omitempty" json:"serviceName,omitempty"`
+	PodManagementPolicy                  string                                           `yaml:"podManagementPolicy,omitempty" json:"podManagementPolicy,omitempty"`
+	UpdateStrategy                       StatefulSetUpdateStrategy                        `yaml:"updateStrategy,omitempty" json:"updateStrategy,omitempty"`
+	RevisionHistoryLimit                 *int32                                           `yaml:"revisionHistoryLimit,omitempty" json:"revisionHistoryLimit,omitempty"`
+	MinReadySeconds                      int32                                            `yaml:"minReadySeconds,omitempty" json:"minReadySeconds,omitempty"`
 	PersistentVolumeClaimRetentionPolicy *StatefulSetPersistentVolumeClaimRetentionPolicy `yaml:"persistentVolumeClaimRetentionPolicy,omitempty" json:"persistentVolumeClaimRetentionPolicy,omitempty"`
-	Ordinals                             *StatefulSetOrdinals                              `yaml:"ordinals,omitempty" json:"ordinals,omitempty"`
+	Ordinals                             *StatefulSetOrdinals                             `yaml:"ordinals,omitempty" json:"ordinals,omitempty"`
 }
 
 // StatefulSetUpdateStrategy is how template changes reach the pods.
 type StatefulSetUpdateStrategy struct {
-	Type          string                              `yaml:"type,omitempty" json:"type,omitempty"`
+	Type          string                            `yaml:"type,omitempty" json:"type,omitempty"`
 	RollingUpdate *RollingUpdateStatefulSetStrategy `yaml:"rollingUpdate,omitempty" json:"rollingUpdate,omitempty"`
 }
 

@@ -6,7 +6,7 @@ import "slices"
 type PersistentVolumeClaim struct {
 	TypeMeta   `yaml:",inline" json:",inline"`
 	ObjectMeta `yaml:"metadata" json:"metadata"`
-	Spec       PersistentVolumeClaimSpec `yaml:"spec" json:"spec"`
+	Spec       PersistentVolumeClaimSpec   `yaml:"spec" json:"spec"`
 	Status     PersistentVolumeClaimStatus `yaml:"-" json:"-"`
 }
 
@@ -57,17 +57,17 @@ func (c *PersistentVolumeClaim) Clone() *PersistentVolumeClaim {
 type PersistentVolume struct {
 	TypeMeta   `yaml:",inline" json:",inline"`
 	ObjectMeta `yaml:"metadata" json:"metadata"`
-	Spec       PersistentVolumeSpec `yaml:"spec" json:"spec"`
+	Spec       PersistentVolumeSpec   `yaml:"spec" json:"spec"`
 	Status     PersistentVolumeStatus `yaml:"-" json:"-"`
 }
 
 // PersistentVolumeSpec is a volume's capacity, modes and binding.
 type PersistentVolumeSpec struct {
-	Capacity                      map[string]string `yaml:"capacity,omitempty" json:"capacity,omitempty"`
-	AccessModes                   []string          `yaml:"accessModes,omitempty" json:"accessModes,omitempty"`
-	ClaimRef                      *ObjectReference  `yaml:"claimRef,omitempty" json:"claimRef,omitempty"`
-	PersistentVolumeReclaimPolicy string            `yaml:"persistentVolumeReclaimPolicy,omitempty" json:"persistentVolumeReclaimPolicy,omitempty"`
-	StorageClassName              string            `yaml:"storageClassName,omitempty" json:"storageClassName,omitempty"`
+	Capacity                      map[string]string     `yaml:"capacity,omitempty" json:"capacity,omitempty"`
+	AccessModes                   []string              `yaml:"accessModes,omitempty" json:"accessModes,omitempty"`
+	ClaimRef                      *ObjectReference      `yaml:"claimRef,omitempty" json:"claimRef,omitempty"`
+	PersistentVolumeReclaimPolicy string                `yaml:"persistentVolumeReclaimPolicy,omitempty" json:"persistentVolumeReclaimPolicy,omitempty"`
+	StorageClassName              string                `yaml:"storageClassName,omitempty" json:"storageClassName,omitempty"`
 	HostPath                      *HostPathVolumeSource `yaml:"hostPath,omitempty" json:"hostPath,omitempty"`
 }
 

@@ -31,10 +31,10 @@ var (
 
 // Server holds the state the API server keeps across requests.
 type Server struct {
-	rng    *rand.Rand
+	rng *rand.Rand
 	// clusterIPs counts the ClusterIPs handed out from 10.96.0.0/16.
 	clusterIPs int
-	events []api.Event
+	events     []api.Event
 	// OnEvent, if set, sees every event as it is recorded.
 	OnEvent func(api.Event)
 }
@@ -131,7 +131,9 @@ func (c *Client) byKey(kind, key string) api.Object {
 			return p
 		}
 	case api.KindEndpointSlice:
-		return c.tx.EndpointSlice(key)
+		if p := c.tx.EndpointSlice(key); p != nil {
+			return p
+		}
 	}
 	return nil
 }
