@@ -55,9 +55,18 @@ type replay struct {
 
 // Run replays sc under rules ("statefulset" or "deployment").
 func Run(sc *scenarios.Scenario, rules string) (*history.Run, error) {
+	return RunWith(sc, rules, nil)
+}
+
+// RunWith is Run with a setup function that sees the engine before the
+// first step (tests add observers that check invariants after every change).
+func RunWith(sc *scenarios.Scenario, rules string, setup func(*sim.Engine)) (*history.Run, error) {
 	r, err := newReplay(sc, rules)
 	if err != nil {
 		return nil, err
+	}
+	if setup != nil {
+		setup(r.eng)
 	}
 	if err := r.run(); err != nil {
 		return nil, err

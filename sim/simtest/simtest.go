@@ -1,0 +1,149 @@
+// Package simtest helps tests run scenarios written inline and check
+// invariants after every committed change: objects in the store are never
+// changed in place, OrderedReady StatefulSets create a pod only when every
+// lower ordinal is Running and Ready, and StatefulSet pods mount the claims
+// of their own ordinal.
+package simtest
+
+import (
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"testing"
+	"time"
+
+	"stsim/scenarios"
+	"stsim/sim"
+	"stsim/sim/api"
+	"stsim/sim/controllers/statefulset"
+	"stsim/sim/history"
+	"stsim/sim/replay"
+	"stsim/sim/store"
+)
+
+// Load parses a scenario from YAML text; manifests may be given in files.
+func Load(t testing.TB, text string, files map[string]string) *scenarios.Scenario {
+	t.Helper()
+	sc, err := scenarios.Parse("test.yaml", []byte(text), func(name string) ([]byte, error) {
+		if f, ok := files[name]; ok {
+			return []byte(f), nil
+		}
+		return nil, fmt.Errorf("no file %s", name)
+	})
+	if err != nil {
+		t.Fatalf("load: %v", err)
+	}
+	return sc
+}
+
+// Run loads and replays a scenario under one rule set with the invariants
+// checked after every change, and fails the test on any error.
+func Run(t testing.TB, text, rules string) *history.Run {
+	t.Helper()
+	return RunScenario(t, Load(t, text, nil), rules)
+}
+
+// RunScenario replays a loaded scenario with the invariants checked.
+func RunScenario(t testing.TB, sc *scenarios.Scenario, rules string) *history.Run {
+	t.Helper()
+	run, err := replay.RunWith(sc, rules, func(e *sim.Engine) { Check(t, e) })
+	if err != nil {
+		t.Fatalf("replay: %v", err)
+	}
+	return run
+}
+
+// Check registers the invariant checks on an engine.
+func Check(t testing.TB, e *sim.Engine) {
+	prints := map[api.Object]string{}
+	e.Observe(func(now time.Duration, changes []store.Change) {
+		for _, c := range changes {
+			if c.Old != nil {
+				if was, ok := prints[c.Old]; ok && was != fingerprint(c.Old) {
+					t.Errorf("at %v: %s %s was changed in place after it was stored", now, c.Kind, c.Old.Meta().Key())
+				}
+				delete(prints, c.Old)
+			}
+			if c.New != nil {
+				prints[c.New] = fingerprint(c.New)
+			}
+			if p, ok := c.New.(*api.Pod); ok && c.Old == nil {
+				checkStatefulPod(t, e, now, p)
+			}
+		}
+	})
+}
+
+// fingerprint is everything an object holds, including the fields the API
+// server and controllers set.
+func fingerprint(o api.Object) string {
+	b, err := json.Marshal(struct {
+		O    api.Object
+		M    api.ObjectMeta
+		Misc any
+	}{o, *o.Meta(), status(o)})
+	if err != nil {
+		panic(err)
+	}
+	return string(b)
+}
+
+func status(o api.Object) any {
+	switch x := o.(type) {
+	case *api.Pod:
+		return x.Status
+	case *api.StatefulSet:
+		return x.Status
+	case *api.Deployment:
+		return x.Status
+	case *api.ReplicaSet:
+		return x.Status
+	case *api.PersistentVolumeClaim:
+		return x.Status
+	case *api.PersistentVolume:
+		return x.Status
+	}
+	return nil
+}
+
+// checkStatefulPod checks a newly created StatefulSet pod: its claims are
+// its ordinal's, and under OrderedReady every lower ordinal in range is
+// Running and Ready (the docs' "Deployment and Scaling Guarantees").
+func checkStatefulPod(t testing.TB, e *sim.Engine, now time.Duration, p *api.Pod) {
+	ref := p.ControllerRef()
+	if ref == nil || ref.Kind != api.KindStatefulSet {
+		return
+	}
+	tx := e.Store().Read()
+	set := tx.StatefulSet(p.Namespace + "/" + ref.Name)
+	if set == nil {
+		return
+	}
+	_, ordinal := statefulset.ParentAndOrdinal(p.Name)
+	for _, tmpl := range set.Spec.VolumeClaimTemplates {
+		want := statefulset.ClaimName(tmpl.Name, set.Name, ordinal)
+		found := false
+		for _, v := range p.Spec.Volumes {
+			found = found || (v.Name == tmpl.Name && v.PersistentVolumeClaim != nil && v.PersistentVolumeClaim.ClaimName == want)
+		}
+		if !found {
+			t.Errorf("at %v: pod %s does not mount claim %s", now, p.Name, want)
+		}
+		if tx.Claim(p.Namespace+"/"+want) == nil {
+			t.Errorf("at %v: pod %s created before its claim %s", now, p.Name, want)
+		}
+	}
+	if set.Spec.PodManagementPolicy != api.OrderedReadyPodManagement {
+		return
+	}
+	start := 0
+	if set.Spec.Ordinals != nil {
+		start = int(set.Spec.Ordinals.Start)
+	}
+	for o := start; o < ordinal; o++ {
+		prev := tx.Pod(p.Namespace + "/" + statefulset.PodName(set.Name, o))
+		if prev == nil || !prev.IsRunningAndReady() || prev.Terminating() {
+			t.Errorf("at %v: OrderedReady created %s while %s-%s was not Running and Ready", now, p.Name, set.Name, strconv.Itoa(o))
+		}
+	}
+}
