@@ -238,14 +238,19 @@ func (e *Engine) Step() (bool, error) {
 		return false, nil
 	}
 	e.now = t
+	// Every timer due at t fires before the queue is drained, so the
+	// controllers they wake reconcile once for all of them; timers set for
+	// t while settling fire in a next pass.
 	for len(e.timers) > 0 && e.timers[0].at == t {
-		tm := heap.Pop(&e.timers).(timer)
-		if tm.fn != nil {
+		for len(e.timers) > 0 && e.timers[0].at == t {
+			tm := heap.Pop(&e.timers).(timer)
+			if tm.fn == nil {
+				e.enqueue(tm.wake)
+				continue
+			}
 			if err := e.write(-1, tm.fn); err != nil {
 				return true, fmt.Errorf("%s: %w", tm.name, err)
 			}
-		} else {
-			e.enqueue(tm.wake)
 		}
 		if err := e.settle(); err != nil {
 			return true, err

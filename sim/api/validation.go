@@ -116,6 +116,22 @@ func validateSelector(sel *LabelSelector, tmpl *PodTemplateSpec) []FieldError {
 	return errs
 }
 
+var validPercent = regexp.MustCompile(`^[0-9]+%$`)
+
+// validateIntOrPercent is ValidatePositiveIntOrPercent: a non-negative
+// integer or a valid percent string.
+func validateIntOrPercent(path string, v *IntOrString) []FieldError {
+	switch {
+	case v == nil:
+		return nil
+	case v.IsString && !validPercent.MatchString(v.StrVal):
+		return []FieldError{{path, "Invalid value", *v, "a valid percent string must be a numeric string followed by an ending '%' (e.g. '1%',  or '93%', regex used for validation is '[0-9]+%')"}}
+	case !v.IsString:
+		return validateNonNegative(path, int64(v.IntVal))
+	}
+	return nil
+}
+
 func validatePodTemplate(t *PodTemplateSpec) []FieldError {
 	var errs []FieldError
 	if len(t.Spec.Containers) == 0 {
@@ -218,23 +234,19 @@ func ValidateDeployment(d *Deployment) error {
 	switch sp.Strategy.Type {
 	case "", RollingUpdateStrategy:
 		if ru := sp.Strategy.RollingUpdate; ru != nil {
-			zero := func(v *IntOrString) bool {
-				return v != nil && ((!v.IsString && v.IntVal == 0) || (v.IsString && v.StrVal == "0%"))
+			// ValidateRollingUpdateDeployment: ValidatePositiveIntOrPercent
+			// for both, both zero rejected, IsNotMoreThan100Percent for
+			// maxUnavailable. Values print as kubectl shows them (0, 25%).
+			const p = "spec.strategy.rollingUpdate."
+			errs = append(errs, validateIntOrPercent(p+"maxUnavailable", ru.MaxUnavailable)...)
+			errs = append(errs, validateIntOrPercent(p+"maxSurge", ru.MaxSurge)...)
+			zero := func(v *IntOrString) bool { n, err := v.ScaledValue(100, false); return err == nil && n == 0 }
+			if ru.MaxUnavailable != nil && ru.MaxSurge != nil && zero(ru.MaxUnavailable) && zero(ru.MaxSurge) {
+				errs = append(errs, FieldError{p + "maxUnavailable", "Invalid value", *ru.MaxUnavailable, "may not be 0 when `maxSurge` is 0"})
 			}
-			if zero(ru.MaxUnavailable) && zero(ru.MaxSurge) {
-				errs = append(errs, FieldError{"spec.strategy.rollingUpdate.maxUnavailable", "Invalid value", ru.MaxUnavailable.String(), "may not be 0 when `maxSurge` is 0"})
-			}
-			for _, f := range []string{"maxUnavailable", "maxSurge"} {
-				v := ru.MaxSurge
-				if f == "maxUnavailable" {
-					v = ru.MaxUnavailable
-				}
-				if v == nil {
-					continue
-				}
-				n, err := v.ScaledValue(100, false)
-				if err != nil || n < 0 || (f == "maxUnavailable" && v.IsString && n > 100) {
-					errs = append(errs, FieldError{"spec.strategy.rollingUpdate." + f, "Invalid value", v.String(), "must be a non-negative integer or a percentage (at most 100% for maxUnavailable)"})
+			if v := ru.MaxUnavailable; v != nil && v.IsString {
+				if n, err := v.ScaledValue(100, false); err == nil && n > 100 {
+					errs = append(errs, FieldError{p + "maxUnavailable", "Invalid value", *v, "must not be greater than 100%"})
 				}
 			}
 		}

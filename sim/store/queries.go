@@ -48,9 +48,9 @@ func (t *Txn) Volume(name string) *api.PersistentVolume {
 	return first[*api.PersistentVolume](t, TablePersistentVolumes, IndexID, "/"+name)
 }
 
-// Volumes lists every PersistentVolume.
-func (t *Txn) Volumes() []*api.PersistentVolume {
-	return list[*api.PersistentVolume](t, TablePersistentVolumes, IndexID)
+// VolumesInPhase lists the PersistentVolumes in a phase, such as Available.
+func (t *Txn) VolumesInPhase(phase string) []*api.PersistentVolume {
+	return list[*api.PersistentVolume](t, TablePersistentVolumes, IndexPhase, phase)
 }
 
 // StorageClass returns the class with that name, or nil.

@@ -48,6 +48,9 @@ const (
 	IndexClaim = "claim"
 	// IndexService is the Service an EndpointSlice belongs to.
 	IndexService = "service"
+	// IndexPhase is a PersistentVolume's phase: binding looks only at the
+	// Available ones.
+	IndexPhase = "phase"
 )
 
 // kindTables maps a kind to its table.
@@ -78,7 +81,9 @@ func schema() *memdb.DBSchema {
 	tables := []*memdb.TableSchema{
 		podsTable(),
 		objectTable(TablePersistentVolumeClaims, ownerIndex()),
-		objectTable(TablePersistentVolumes),
+		objectTable(TablePersistentVolumes, &memdb.IndexSchema{Name: IndexPhase, AllowMissing: true, Indexer: single(func(o api.Object) string {
+			return o.(*api.PersistentVolume).Status.Phase
+		})}),
 		objectTable(TableStorageClasses),
 		objectTable(TableServices),
 		objectTable(TableEndpointSlices, &memdb.IndexSchema{Name: IndexService, Indexer: single(func(o api.Object) string {

@@ -142,8 +142,8 @@ func (c *Controller) bind(ctx *sim.Context, cl *api.PersistentVolumeClaim) error
 		className = class.Name
 	}
 	var pv *api.PersistentVolume
-	for _, v := range tx.Volumes() {
-		if v.Status.Phase != api.VolumeAvailable || v.Spec.StorageClassName != className {
+	for _, v := range tx.VolumesInPhase(api.VolumeAvailable) {
+		if v.Spec.StorageClassName != className {
 			continue
 		}
 		if cl.Spec.VolumeName != "" && v.Name != cl.Spec.VolumeName {
