@@ -112,7 +112,7 @@ func TestSetDefaultsStatefulSet(t *testing.T) {
 
 	// OnDelete gets no rollingUpdate block; a set policy is kept.
 	s = &api.StatefulSet{Spec: api.StatefulSetSpec{Template: template(), PodManagementPolicy: api.ParallelPodManagement,
-		UpdateStrategy: api.StatefulSetUpdateStrategy{Type: api.OnDeleteStrategy},
+		UpdateStrategy:                       api.StatefulSetUpdateStrategy{Type: api.OnDeleteStrategy},
 		PersistentVolumeClaimRetentionPolicy: &api.StatefulSetPersistentVolumeClaimRetentionPolicy{WhenScaled: api.DeletePolicy}}}
 	api.SetDefaultsStatefulSet(s)
 	assert.Nil(t, s.Spec.UpdateStrategy.RollingUpdate)
