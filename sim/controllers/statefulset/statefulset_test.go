@@ -1,0 +1,397 @@
+package statefulset_test
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"stsim/sim/history"
+	"stsim/sim/simtest"
+)
+
+// set describes the StatefulSet of a test scenario.
+type set struct {
+	replicas int
+	extra    string // more spec fields, indented for the spec block
+	image    string
+}
+
+// scenario is a headless Service "web" and a StatefulSet "web" with a
+// "data" claim template, then the steps (YAML list items).
+func scenario(s set, steps string) string {
+	if s.image == "" {
+		s.image = "nginx:1.27"
+	}
+	return fmt.Sprintf(`apiVersion: stsim/v1
+kind: Scenario
+metadata: {name: test}
+spec:
+  rules: [statefulset]
+  timing: {containerStart: 2s, ready: 3s, shutdown: 1s}
+  manifests:
+  - inline:
+      apiVersion: v1
+      kind: Service
+      metadata: {name: web}
+      spec: {clusterIP: None, selector: {app: web}, ports: [{name: http, port: 80}]}
+  - inline:
+%s
+  steps:
+%s`, workload(s), steps)
+}
+
+func workload(s set) string {
+	if s.image == "" {
+		s.image = "nginx:1.27"
+	}
+	return fmt.Sprintf(`      apiVersion: apps/v1
+      kind: StatefulSet
+      metadata: {name: web}
+      spec:
+        serviceName: web
+        replicas: %d
+        selector: {matchLabels: {app: web}}
+        template:
+          metadata: {labels: {app: web}}
+          spec: {containers: [{name: nginx, image: "%s"}]}
+        volumeClaimTemplates:
+        - metadata: {name: data}
+          spec: {accessModes: [ReadWriteOnce], resources: {requests: {storage: 1Gi}}}
+%s`, s.replicas, s.image, s.extra)
+}
+
+// applyWorkload is an apply step that replaces the workload.
+func applyWorkload(s set) string {
+	w := strings.TrimSuffix(workload(s), "\n")
+	return "  - apply:\n      inline:\n  " + strings.ReplaceAll(w, "\n", "\n  ") + "\n"
+}
+
+func rows(run *history.Run, name string) []*history.Pod {
+	var out []*history.Pod
+	for _, p := range run.Pods {
+		if p.Name == name {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+func deref(f *float64) float64 {
+	if f == nil {
+		return -1
+	}
+	return *f
+}
+
+// deletionOrder lists pod names by the time their deletion was requested.
+func deletionOrder(run *history.Run) []string {
+	var deleted []*history.Pod
+	for _, p := range run.Pods {
+		if p.Deleted != nil {
+			deleted = append(deleted, p)
+		}
+	}
+	slices.SortStableFunc(deleted, func(a, b *history.Pod) int {
+		switch {
+		case *a.Deleted < *b.Deleted:
+			return -1
+		case *a.Deleted > *b.Deleted:
+			return 1
+		}
+		return 0
+	})
+	var names []string
+	for _, p := range deleted {
+		names = append(names, p.Name)
+	}
+	return names
+}
+
+func expectationsOK(t *testing.T, run *history.Run) {
+	t.Helper()
+	for _, e := range run.Expectations {
+		assert.True(t, e.OK, "%s: want %s, got %s", e.Check, e.Want, e.Got)
+	}
+	assert.Empty(t, run.Findings)
+}
+
+// TestOrderedReadyCreatesPodsOneAtATimeInOrdinalOrder follows processReplica
+// in stateful_set_control.go with monotonic (OrderedReady) updates: a pod is
+// created only when every lower ordinal is Running and Ready, one per sync.
+func TestOrderedReadyCreatesPodsOneAtATimeInOrdinalOrder(t *testing.T) {
+	run := simtest.Run(t, scenario(set{replicas: 3}, "  - apply: {}\n  - waitFor: {rolledOut: true}\n  - expect: {podNames: [web-0, web-1, web-2]}\n"), "statefulset")
+	expectationsOK(t, run)
+	require.Len(t, run.Pods, 3)
+	for i, p := range run.Pods {
+		assert.Equal(t, fmt.Sprintf("web-%d", i), p.Name)
+		assert.Equal(t, i, p.Slot)
+		if i > 0 {
+			prev := run.Pods[i-1]
+			require.NotNil(t, prev.Ready)
+			assert.GreaterOrEqual(t, p.Created, *prev.Ready, "%s created before %s was Ready", p.Name, prev.Name)
+		}
+	}
+	// 2s to start and 3s to Ready per pod, in sequence.
+	assert.Equal(t, []float64{0, 5, 10}, []float64{run.Pods[0].Created, run.Pods[1].Created, run.Pods[2].Created})
+}
+
+// TestParallelCreatesAllPodsAtOnce follows the Parallel pod management
+// policy (allowsBurst, slowStartBatch in stateful_set_control.go): every
+// missing pod is created in the same sync without waiting for readiness.
+func TestParallelCreatesAllPodsAtOnce(t *testing.T) {
+	run := simtest.Run(t, scenario(set{replicas: 3, extra: "        podManagementPolicy: Parallel\n"}, "  - apply: {}\n  - waitFor: {rolledOut: true}\n"), "statefulset")
+	require.Len(t, run.Pods, 3)
+	for _, p := range run.Pods {
+		assert.Equal(t, 0.0, p.Created, p.Name)
+		assert.Equal(t, 5.0, deref(p.Ready), p.Name)
+	}
+}
+
+// TestClaimIsCreatedBeforeItsPod follows CreateStatefulPod in
+// stateful_pod_control.go: the claims "<template>-<set>-<ordinal>" are
+// created, then the pod (the invariant checker also checks it at every
+// pod creation).
+func TestClaimIsCreatedBeforeItsPod(t *testing.T) {
+	run := simtest.Run(t, scenario(set{replicas: 2}, "  - apply: {}\n  - waitFor: {rolledOut: true}\n"), "statefulset")
+	var order []string
+	for _, e := range run.Events {
+		if e.Reason == "SuccessfulCreate" {
+			order = append(order, e.Message)
+		}
+	}
+	assert.Equal(t, []string{
+		"create Claim data-web-0 Pod web-0 in StatefulSet web success",
+		"create Pod web-0 in StatefulSet web successful",
+		"create Claim data-web-1 Pod web-1 in StatefulSet web success",
+		"create Pod web-1 in StatefulSet web successful",
+	}, order)
+	for i, p := range run.Pods {
+		assert.Equal(t, []string{fmt.Sprintf("data-web-%d", i)}, p.Claims)
+	}
+}
+
+// TestDeletedPodComesBackWithSameNameClaimAndData follows the stable
+// identity and storage of the StatefulSet docs and processReplica: the
+// replacement has the same name, hostname and claim, a new UID and IP, and
+// is created only once the old pod object is gone (no two pods of one
+// identity).
+func TestDeletedPodComesBackWithSameNameClaimAndData(t *testing.T) {
+	steps := `  - apply: {}
+  - waitFor: {rolledOut: true}
+  - write: {target: {ordinal: 1}, volume: data, key: k, value: v1}
+  - deletePod: {target: {ordinal: 1}}
+  - waitFor: {podReady: {ordinal: 1}}
+  - expect:
+      podNames: [web-0, web-1, web-2]
+      read: {target: {ordinal: 1}, volume: data, key: k, value: v1}
+      resolve: {name: web-1.web, pod: web-1}
+`
+	run := simtest.Run(t, scenario(set{replicas: 3}, steps), "statefulset")
+	expectationsOK(t, run)
+	inc := rows(run, "web-1")
+	require.Len(t, inc, 2)
+	old, repl := inc[0], inc[1]
+	assert.NotEqual(t, old.UID, repl.UID)
+	assert.NotEqual(t, old.IP, repl.IP)
+	assert.Equal(t, old.Claims, repl.Claims)
+	assert.Equal(t, "web-1", repl.Hostname)
+	assert.Equal(t, "web", repl.Subdomain)
+	assert.Equal(t, "web-1", repl.Replaced)
+	require.NotNil(t, old.Gone)
+	assert.GreaterOrEqual(t, repl.Created, *old.Gone, "replacement created before the old pod was gone")
+	assert.Equal(t, 0.0, run.Availability.DuplicateIdentitySeconds)
+}
+
+// TestOrderedReadyScaleDownDeletesHighestOrdinalFirst follows
+// processCondemned in stateful_set_control.go: condemned pods are deleted
+// in descending ordinal order, one at a time, each after the previous one
+// is gone.
+func TestOrderedReadyScaleDownDeletesHighestOrdinalFirst(t *testing.T) {
+	steps := "  - apply: {}\n  - waitFor: {rolledOut: true}\n  - scale: {replicas: 1}\n  - waitFor: {ready: 1}\n  - waitFor: {gone: {pod: web-1}}\n  - expect: {podNames: [web-0]}\n"
+	run := simtest.Run(t, scenario(set{replicas: 4}, steps), "statefulset")
+	expectationsOK(t, run)
+	assert.Equal(t, []string{"web-3", "web-2", "web-1"}, deletionOrder(run))
+	for i := 3; i > 1; i-- {
+		cur, next := rows(run, fmt.Sprintf("web-%d", i))[0], rows(run, fmt.Sprintf("web-%d", i-1))[0]
+		require.NotNil(t, cur.Gone)
+		assert.GreaterOrEqual(t, deref(next.Deleted), *cur.Gone, "web-%d deleted before web-%d was gone", i-1, i)
+	}
+}
+
+// TestParallelScaleDownDeletesAllCondemnedAtOnce follows processCondemned
+// with monotonic false: every condemned pod is deleted in one sync.
+func TestParallelScaleDownDeletesAllCondemnedAtOnce(t *testing.T) {
+	steps := "  - apply: {}\n  - waitFor: {rolledOut: true}\n  - scale: {replicas: 1}\n    after: 5s\n  - waitFor: {ready: 1}\n"
+	run := simtest.Run(t, scenario(set{replicas: 4, extra: "        podManagementPolicy: Parallel\n"}, steps), "statefulset")
+	var times []float64
+	for _, p := range run.Pods {
+		if p.Deleted != nil {
+			times = append(times, *p.Deleted)
+		}
+	}
+	assert.Equal(t, []float64{10, 10, 10}, times)
+}
+
+// TestScaleDownRetainsClaimsAndScaleUpReusesThem follows the default
+// persistentVolumeClaimRetentionPolicy (Retain/Retain, SetDefaults_StatefulSet)
+// and createPersistentVolumeClaims, which creates only missing claims: the
+// claims of removed ordinals stay, and the pods that come back mount them
+// with their data.
+func TestScaleDownRetainsClaimsAndScaleUpReusesThem(t *testing.T) {
+	steps := `  - apply: {}
+  - waitFor: {rolledOut: true}
+  - write: {target: {ordinal: 2}, volume: data, key: k, value: kept}
+  - scale: {replicas: 1}
+  - waitFor: {ready: 1}
+  - waitFor: {gone: {pod: web-1}}
+  - expect: {pvcs: [data-web-0, data-web-1, data-web-2]}
+  - scale: {replicas: 3}
+  - waitFor: {rolledOut: true}
+  - expect: {read: {target: {ordinal: 2}, volume: data, key: k, value: kept}}
+`
+	run := simtest.Run(t, scenario(set{replicas: 3}, steps), "statefulset")
+	expectationsOK(t, run)
+	assert.Len(t, run.Claims, 3)
+}
+
+// TestWhenScaledDeleteRemovesClaimsOfRemovedOrdinals follows
+// persistentVolumeClaimRetentionPolicy whenScaled: Delete
+// (updateClaimOwnerRefForSetAndPod, then the garbage collector): the claims
+// of condemned pods get the pod as owner and go with it; a later scale-up
+// gets new, empty claims.
+func TestWhenScaledDeleteRemovesClaimsOfRemovedOrdinals(t *testing.T) {
+	steps := `  - apply: {}
+  - waitFor: {rolledOut: true}
+  - write: {target: {ordinal: 1}, volume: data, key: k, value: lost}
+  - scale: {replicas: 1}
+  - waitFor: {gone: {pod: web-1}}
+  - waitFor: {ready: 1, timeout: 10s}
+  - expect: {pvcs: [data-web-0]}
+  - scale: {replicas: 2}
+  - waitFor: {rolledOut: true}
+  - expect: {read: {target: {ordinal: 1}, volume: data, key: k, missing: true}}
+`
+	run := simtest.Run(t, scenario(set{replicas: 2, extra: "        persistentVolumeClaimRetentionPolicy: {whenScaled: Delete}\n"}, steps), "statefulset")
+	expectationsOK(t, run)
+	var names []string
+	for _, c := range run.Claims {
+		names = append(names, c.Name)
+	}
+	assert.Equal(t, []string{"data-web-0", "data-web-1", "data-web-1"}, names, "a second data-web-1 claim is created")
+	assert.Equal(t, []string{"Pod/web-1"}, run.Claims[1].OwnerReferences)
+}
+
+// TestRollingUpdateReplacesHighestOrdinalFirst follows the RollingUpdate
+// strategy (updateStatefulSetAfterInvariantEstablished, maxUnavailable 1):
+// pods at an old revision are deleted from the highest ordinal down, one
+// at a time, and come back at the update revision.
+func TestRollingUpdateReplacesHighestOrdinalFirst(t *testing.T) {
+	steps := "  - apply: {}\n  - waitFor: {rolledOut: true}\n" + applyWorkload(set{replicas: 3, image: "nginx:1.28"}) + "  - waitFor: {rolledOut: true}\n"
+	run := simtest.Run(t, scenario(set{replicas: 3}, steps), "statefulset")
+	require.Len(t, run.Revisions, 2)
+	assert.Equal(t, []string{"web-2", "web-1", "web-0"}, deletionOrder(run))
+	newRev := run.Revisions[1].Name
+	for _, name := range []string{"web-0", "web-1", "web-2"} {
+		inc := rows(run, name)
+		require.Len(t, inc, 2, name)
+		assert.Equal(t, run.Revisions[0].Name, inc[0].Revision)
+		assert.Equal(t, newRev, inc[1].Revision)
+	}
+	last := run.Status[len(run.Status)-1]
+	assert.Equal(t, newRev, last.CurrentRevision, "completeUpdate moves currentRevision")
+	assert.Equal(t, newRev, last.UpdateRevision)
+}
+
+// TestPartitionKeepsLowerOrdinalsAtCurrentRevision follows the partition of
+// a rolling update and newVersionedStatefulSetPod: only ordinals at or
+// above the partition are updated, and currentRevision does not move.
+func TestPartitionKeepsLowerOrdinalsAtCurrentRevision(t *testing.T) {
+	part := "        updateStrategy: {type: RollingUpdate, rollingUpdate: {partition: 2}}\n"
+	steps := "  - apply: {}\n  - waitFor: {rolledOut: true}\n" + applyWorkload(set{replicas: 3, image: "nginx:1.28", extra: part}) + "  - waitFor: {rolledOut: true}\n"
+	run := simtest.Run(t, scenario(set{replicas: 3, extra: part}, steps), "statefulset")
+	assert.Equal(t, []string{"web-2"}, deletionOrder(run))
+	last := run.Status[len(run.Status)-1]
+	assert.Equal(t, run.Revisions[0].Name, last.CurrentRevision)
+	assert.Equal(t, run.Revisions[1].Name, last.UpdateRevision)
+	assert.Equal(t, int32(1), last.UpdatedReplicas)
+}
+
+// TestOnDeleteReplacesOnlyDeletedPods follows the OnDelete strategy: the
+// controller deletes nothing for a template change; a pod deleted by the
+// user comes back at the update revision.
+func TestOnDeleteReplacesOnlyDeletedPods(t *testing.T) {
+	od := "        updateStrategy: {type: OnDelete}\n"
+	steps := "  - apply: {}\n  - waitFor: {rolledOut: true}\n" + applyWorkload(set{replicas: 2, image: "nginx:1.28", extra: od}) +
+		"  - deletePod: {target: {ordinal: 0}}\n    after: 10s\n  - waitFor: {podReady: {ordinal: 0}}\n"
+	run := simtest.Run(t, scenario(set{replicas: 2, extra: od}, steps), "statefulset")
+	assert.Equal(t, []string{"web-0"}, deletionOrder(run))
+	inc := rows(run, "web-0")
+	require.Len(t, inc, 2)
+	assert.Equal(t, run.Revisions[1].Name, inc[1].Revision)
+	assert.Equal(t, run.Revisions[0].Name, rows(run, "web-1")[0].Revision)
+}
+
+// TestRollbackReusesTheOldRevision follows getStatefulSetRevisions: going
+// back to an earlier template reuses that ControllerRevision (same name)
+// and gives it the next revision number.
+func TestRollbackReusesTheOldRevision(t *testing.T) {
+	steps := "  - apply: {}\n  - waitFor: {rolledOut: true}\n" + applyWorkload(set{replicas: 1, image: "nginx:1.28"}) +
+		"  - waitFor: {rolledOut: true}\n" + applyWorkload(set{replicas: 1}) + "  - waitFor: {rolledOut: true}\n"
+	run := simtest.Run(t, scenario(set{replicas: 1}, steps), "statefulset")
+	require.Len(t, run.Revisions, 2)
+	assert.Equal(t, int64(3), run.Revisions[0].Revision, "the first revision is reused as revision 3")
+	inc := rows(run, "web-0")
+	require.Len(t, inc, 3)
+	assert.Equal(t, inc[0].Revision, inc[2].Revision)
+}
+
+// TestStatusReplicasCountsTerminatingPods follows computeReplicaStatus:
+// status.replicas counts every created pod, terminating ones included,
+// while currentReplicas and updatedReplicas leave them out.
+func TestStatusReplicasCountsTerminatingPods(t *testing.T) {
+	steps := "  - apply: {}\n  - waitFor: {rolledOut: true}\n  - scale: {replicas: 1}\n  - waitFor: {ready: 1}\n"
+	run := simtest.Run(t, scenario(set{replicas: 2, extra: "        podManagementPolicy: Parallel\n"}, steps), "statefulset")
+	seen := false
+	for _, s := range run.Status {
+		if s.Replicas == 2 && s.CurrentReplicas != nil && *s.CurrentReplicas == 1 {
+			seen = true
+		}
+	}
+	assert.True(t, seen, "a status with replicas 2 (one terminating) and currentReplicas 1: %+v", run.Status)
+}
+
+// TestPodIdentityLabelsAndHostname follows initIdentity, updateIdentity and
+// setPodRevision: hostname = pod name, subdomain = serviceName, and the
+// labels statefulset.kubernetes.io/pod-name, apps.kubernetes.io/pod-index
+// and controller-revision-hash = "<set>-<hash>".
+func TestPodIdentityLabelsAndHostname(t *testing.T) {
+	run := simtest.Run(t, scenario(set{replicas: 2}, "  - apply: {}\n  - waitFor: {rolledOut: true}\n"), "statefulset")
+	p := run.Pods[1]
+	assert.Equal(t, "web-1", p.Labels["statefulset.kubernetes.io/pod-name"])
+	assert.Equal(t, "1", p.Labels["apps.kubernetes.io/pod-index"])
+	assert.Equal(t, run.Revisions[0].Name, p.Labels["controller-revision-hash"])
+	assert.True(t, strings.HasPrefix(p.Labels["controller-revision-hash"], "web-"))
+	assert.Equal(t, "web-1", p.Hostname)
+	assert.Equal(t, "web", p.Subdomain)
+}
+
+// TestOrdinalsStartShiftsNames follows getStartOrdinal and
+// podInOrdinalRange: with spec.ordinals.start 5 the pods are web-5, web-6.
+func TestOrdinalsStartShiftsNames(t *testing.T) {
+	steps := "  - apply: {}\n  - waitFor: {rolledOut: true}\n  - expect: {podNames: [web-5, web-6], pvcs: [data-web-5, data-web-6]}\n"
+	run := simtest.Run(t, scenario(set{replicas: 2, extra: "        ordinals: {start: 5}\n"}, steps), "statefulset")
+	expectationsOK(t, run)
+}
+
+// TestMinReadySecondsGatesTheNextOrdinal follows isRunningAndAvailable in
+// processReplica (PR #130909): under OrderedReady the next pod waits until
+// the previous one has been Ready for minReadySeconds.
+func TestMinReadySecondsGatesTheNextOrdinal(t *testing.T) {
+	run := simtest.Run(t, scenario(set{replicas: 2, extra: "        minReadySeconds: 10\n"}, "  - apply: {}\n  - waitFor: {rolledOut: true}\n"), "statefulset")
+	require.Len(t, run.Pods, 2)
+	assert.Greater(t, run.Pods[1].Created, deref(run.Pods[0].Ready)+10)
+}
