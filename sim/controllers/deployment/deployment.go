@@ -26,6 +26,7 @@ import (
 const (
 	PodTemplateHashLabel        = "pod-template-hash"
 	RevisionAnnotation          = "deployment.kubernetes.io/revision"
+	RevisionHistoryAnnotation   = "deployment.kubernetes.io/revision-history"
 	DesiredReplicasAnnotation   = "deployment.kubernetes.io/desired-replicas"
 	MaxReplicasAnnotation       = "deployment.kubernetes.io/max-replicas"
 	ConditionProgressing        = "Progressing"
@@ -180,6 +181,15 @@ func (x *deploy) getNewReplicaSet(rsList []*api.ReplicaSet, create bool) (*api.R
 			newRS.Spec.MinReadySeconds != d.Spec.MinReadySeconds {
 			n := newRS.Clone()
 			if revisionOf(&n.ObjectMeta) <= maxOld {
+				// SetNewReplicaSetAnnotations: a rollback keeps the
+				// revision it replaces in revision-history.
+				if prev := n.Annotations[RevisionAnnotation]; prev != "" {
+					h := n.Annotations[RevisionHistoryAnnotation]
+					if h != "" {
+						h += ","
+					}
+					setAnnotation(&n.ObjectMeta, RevisionHistoryAnnotation, h+prev)
+				}
 				setAnnotation(&n.ObjectMeta, RevisionAnnotation, newRevision)
 			}
 			n.Spec.MinReadySeconds = d.Spec.MinReadySeconds

@@ -67,8 +67,10 @@ func (c *Controller) Reconcile(ctx *sim.Context, key string) error {
 	}
 	var err error
 	if !rs.Terminating() {
-		active, err = manageReplicas(ctx, rs, active)
+		err = manageReplicas(ctx, rs, active)
 	}
+	// calculateStatus counts the pods as listed before manageReplicas: the
+	// pods it creates or deletes show in the next sync.
 	st := api.ReplicaSetStatus{ObservedGeneration: rs.Generation, Replicas: int32(len(active))}
 	requeue := false
 	for _, p := range active {
@@ -98,9 +100,8 @@ func (c *Controller) Reconcile(ctx *sim.Context, key string) error {
 	return err
 }
 
-// manageReplicas creates or deletes pods to reach spec.replicas and returns
-// the active pods afterwards.
-func manageReplicas(ctx *sim.Context, rs *api.ReplicaSet, active []*api.Pod) ([]*api.Pod, error) {
+// manageReplicas creates or deletes pods to reach spec.replicas.
+func manageReplicas(ctx *sim.Context, rs *api.ReplicaSet, active []*api.Pod) error {
 	diff := len(active) - int(*rs.Spec.Replicas)
 	switch {
 	case diff < 0:
@@ -109,10 +110,9 @@ func manageReplicas(ctx *sim.Context, rs *api.ReplicaSet, active []*api.Pod) ([]
 			p := podFromTemplate(rs)
 			if err := ctx.Create(p); err != nil {
 				ctx.Event(rs, "Warning", "FailedCreate", "Error creating: %v", err)
-				return active, err
+				return err
 			}
 			ctx.Event(rs, "Normal", "SuccessfulCreate", "Created pod: %s", p.Name)
-			active = append(active, p)
 		}
 	case diff > 0:
 		n := min(diff, BurstReplicas)
@@ -125,10 +125,9 @@ func manageReplicas(ctx *sim.Context, rs *api.ReplicaSet, active []*api.Pod) ([]
 			}
 			ctx.Event(rs, "Normal", "SuccessfulDelete", "Deleted pod: %s", p.Name)
 		}
-		active = slices.DeleteFunc(active, func(p *api.Pod) bool { return slices.Contains(victims, p) })
-		return active, errors.Join(errs...)
+		return errors.Join(errs...)
 	}
-	return active, nil
+	return nil
 }
 
 // podFromTemplate is GetPodFromTemplate: generateName "<rs>-", the

@@ -110,7 +110,9 @@ func (s *sync) isUnavailable(p *api.Pod) bool {
 	return !s.isAvailable(p) || p.Terminating()
 }
 
-// computeStatus is computeReplicaStatus over the set's pods.
+// computeStatus is updateStatus / computeReplicaStatus over the set's pods
+// as listed at the start of the sync: a pod this sync creates shows in the
+// next one, as upstream counts only pods whose phase it has seen.
 func (s *sync) computeStatus(pods []*api.Pod) {
 	st := api.StatefulSetStatus{
 		ObservedGeneration: s.set.Generation,
@@ -403,13 +405,6 @@ func (s *sync) createPod(p *api.Pod) error {
 		return err
 	}
 	s.ctx.Event(s.set, "Normal", "SuccessfulCreate", "create Pod %s in StatefulSet %s successful", p.Name, s.set.Name)
-	s.status.Replicas++
-	if revisionOf(p) == s.current.Name {
-		s.status.CurrentReplicas++
-	}
-	if revisionOf(p) == s.update.Name {
-		s.status.UpdatedReplicas++
-	}
 	return nil
 }
 

@@ -1,0 +1,91 @@
+package replicaset
+
+import (
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+
+	"stsim/sim/api"
+)
+
+// base is a scheduled, Running, Ready pod created at 0 and Ready at 10s.
+func base(uid string) *api.Pod {
+	return &api.Pod{ObjectMeta: api.ObjectMeta{Name: uid, UID: uid}, Spec: api.PodSpec{NodeName: "node-1"},
+		Status: api.PodStatus{Phase: api.PodRunning, Ready: true, ReadySince: 10 * time.Second}}
+}
+
+// TestActivePodsWithRanksLess follows ActivePodsWithRanks.Less in
+// pkg/controller/controller_utils.go (rule book E2): each case differs from
+// the base pod in one rule, and the first pod of the pair goes first while
+// the reverse comparison is false.
+func TestActivePodsWithRanksLess(t *testing.T) {
+	now := 3 * time.Hour
+	type pair struct {
+		first, second rankedPod
+	}
+	mk := func(mutate func(*api.Pod), rank int) rankedPod {
+		p := base("b")
+		if mutate != nil {
+			mutate(p)
+		}
+		return rankedPod{p, rank}
+	}
+	plain := mk(nil, 1)
+	for name, tc := range map[string]pair{
+		"1 unassigned before assigned": {mk(func(p *api.Pod) {
+			p.Spec.NodeName, p.Status.Phase, p.Status.Ready = "", api.PodPending, false
+		}, 0), plain},
+		"1 unassigned before assigned, whatever the rest": {mk(func(p *api.Pod) { p.Spec.NodeName = "" }, 0),
+			mk(func(p *api.Pod) { p.Status.Phase, p.Status.Ready = api.PodPending, false }, 1)},
+		"2 Pending before Running": {mk(func(p *api.Pod) { p.Status.Phase, p.Status.Ready = api.PodPending, false }, 1),
+			mk(func(p *api.Pod) { p.Status.Ready = false }, 1)},
+		"2 Unknown before Running": {mk(func(p *api.Pod) { p.Status.Phase = "Unknown" }, 1), plain},
+		"2 Pending before Unknown": {mk(func(p *api.Pod) { p.Status.Phase = api.PodPending }, 1),
+			mk(func(p *api.Pod) { p.Status.Phase = "Unknown" }, 1)},
+		"3 not ready before ready": {mk(func(p *api.Pod) { p.Status.Ready = false }, 1), plain},
+		"3 not ready first, despite a higher deletion cost": {mk(func(p *api.Pod) {
+			p.Status.Ready = false
+			p.Annotations = map[string]string{DeletionCostAnnotation: "100"}
+		}, 1), plain},
+		"4 lower pod-deletion-cost first": {mk(func(p *api.Pod) {
+			p.Annotations = map[string]string{DeletionCostAnnotation: "-5"}
+		}, 1), plain},
+		"4 missing cost is 0": {plain, mk(func(p *api.Pod) {
+			p.Annotations = map[string]string{DeletionCostAnnotation: "1"}
+		}, 1)},
+		"4 cost before rank": {mk(func(p *api.Pod) {
+			p.Annotations = map[string]string{DeletionCostAnnotation: "-1"}
+		}, 1), mk(nil, 5)},
+		"5 doubled-up node first": {mk(nil, 3), plain},
+		"6 more recently ready first": {mk(func(p *api.Pod) { p.Status.ReadySince = now - 10*time.Minute }, 1),
+			mk(func(p *api.Pod) { p.Status.ReadySince = now - 30*time.Minute }, 1)},
+		"6 same log2 bucket: smaller UID first": {
+			rankedPod{func() *api.Pod { p := base("a"); p.Status.ReadySince = now - 60*time.Minute; return p }(), 1},
+			rankedPod{func() *api.Pod {
+				p := base("z")
+				p.Status.ReadySince = now - 40*time.Minute
+				p.Status.RestartCount = 9
+				return p
+			}(), 1}},
+		"6 ready time before restarts": {mk(func(p *api.Pod) { p.Status.ReadySince = now - time.Minute }, 1),
+			mk(func(p *api.Pod) { p.Status.RestartCount = 5 }, 1)},
+		"7 more restarts first": {mk(func(p *api.Pod) { p.Status.RestartCount = 2 }, 1), plain},
+		"8 newer first": {mk(func(p *api.Pod) { p.CreationTimestamp = 2 * time.Hour }, 1),
+			mk(func(p *api.Pod) { p.CreationTimestamp = time.Minute }, 1)},
+	} {
+		assert.True(t, less(tc.first, tc.second, now), "%s: first should go first", name)
+		assert.False(t, less(tc.second, tc.first, now), "%s: reverse", name)
+	}
+	assert.False(t, less(plain, mk(nil, 1), now), "equal pods keep their order")
+}
+
+// TestLogarithmicRankDiff follows logarithmicRankDiff in
+// pkg/controller/controller_utils.go (rule book E2 bucket edges): 40 and 60
+// minutes share bucket 41, 30 and 40 minutes do not.
+func TestLogarithmicRankDiff(t *testing.T) {
+	now := 5 * time.Hour
+	assert.Zero(t, logRankDiff(now-40*time.Minute, now-60*time.Minute, now))
+	assert.Negative(t, logRankDiff(now-30*time.Minute, now-40*time.Minute, now))
+	assert.Positive(t, logRankDiff(now-2*time.Hour, now-time.Hour, now))
+}

@@ -1,0 +1,115 @@
+package store_test
+
+import (
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"stsim/sim/api"
+	"stsim/sim/store"
+)
+
+func pod(name, node string) *api.Pod {
+	return &api.Pod{ObjectMeta: api.ObjectMeta{Name: name, Namespace: "default", UID: "uid-" + name,
+		Labels: map[string]string{"app": "web"}}, Spec: api.PodSpec{NodeName: node}}
+}
+
+// TestPutOfStoredObjectPanics checks the store's rule that objects are never
+// changed in place (as informer caches require: objects from a lister are
+// read-only): putting back the pointer that is stored panics.
+func TestPutOfStoredObjectPanics(t *testing.T) {
+	s := store.New()
+	tx := s.Write()
+	tx.Put(pod("a", ""))
+	tx.Commit()
+
+	tx = s.Write()
+	defer tx.Abort()
+	stored := tx.Pod("default/a")
+	require.NotNil(t, stored)
+	assert.PanicsWithValue(t, "store: Pod default/a put without a copy (objects are never changed in place)", func() { tx.Put(stored) })
+
+	// A clone is fine.
+	c := tx.Pod("default/a").Clone()
+	assert.NotPanics(t, func() { tx.Put(c) })
+}
+
+// TestCommitReturnsChangesInWriteOrder checks the change list a commit hands
+// to the controllers (the informer event stream): one change per write, in
+// write order, with the old and new objects.
+func TestCommitReturnsChangesInWriteOrder(t *testing.T) {
+	s := store.New()
+	tx := s.Write()
+	tx.Put(pod("b", ""))
+	tx.Put(&api.Node{ObjectMeta: api.ObjectMeta{Name: "node-1", UID: "n1"}})
+	tx.Put(pod("a", ""))
+	first := tx.Commit()
+
+	type row struct {
+		Kind, Key string
+		Old, New  bool
+	}
+	rows := func(cs []store.Change) []row {
+		var out []row
+		for _, c := range cs {
+			out = append(out, row{c.Kind, c.Object().Meta().Key(), c.Old != nil, c.New != nil})
+		}
+		return out
+	}
+	want := []row{{"Pod", "default/b", false, true}, {"Node", "/node-1", false, true}, {"Pod", "default/a", false, true}}
+	if diff := cmp.Diff(want, rows(first)); diff != "" {
+		t.Errorf("changes (-want +got):\n%s", diff)
+	}
+
+	tx = s.Write()
+	old := tx.Pod("default/a")
+	n := old.Clone()
+	n.Spec.NodeName = "node-1"
+	tx.Put(n)
+	tx.Remove(pod("b", ""))
+	tx.Remove(pod("missing", "")) // removing nothing records nothing
+	second := tx.Commit()
+	want = []row{{"Pod", "default/a", true, true}, {"Pod", "default/b", true, false}}
+	if diff := cmp.Diff(want, rows(second)); diff != "" {
+		t.Errorf("changes (-want +got):\n%s", diff)
+	}
+	assert.Same(t, old, second[0].Old)
+	assert.Same(t, n, second[0].New)
+	assert.Greater(t, n.ResourceVersion, old.ResourceVersion, "every put stamps the next resourceVersion")
+
+	// The aborted writes of a transaction are dropped.
+	tx = s.Write()
+	tx.Put(pod("c", ""))
+	tx.Abort()
+	assert.Nil(t, s.Read().Pod("default/c"))
+}
+
+// TestIndexes checks the typed queries the controllers use instead of
+// scanning: pods by node, label pair, owner and mounted claim.
+func TestIndexes(t *testing.T) {
+	s := store.New()
+	tx := s.Write()
+	p := pod("a", "node-1")
+	p.OwnerReferences = []api.OwnerReference{{Kind: "ReplicaSet", Name: "rs", UID: "rs-uid", Controller: true}}
+	p.Spec.Volumes = []api.Volume{{Name: "data", PersistentVolumeClaim: &api.PersistentVolumeClaimVolumeSource{ClaimName: "data-a"}}}
+	tx.Put(p)
+	tx.Put(pod("b", "node-2"))
+	tx.Commit()
+
+	r := s.Read()
+	names := func(ps []*api.Pod) []string {
+		var out []string
+		for _, p := range ps {
+			out = append(out, p.Name)
+		}
+		return out
+	}
+	assert.Equal(t, []string{"a"}, names(r.PodsOnNode("node-1")))
+	assert.Equal(t, []string{"a", "b"}, names(r.PodsWithLabel("app=web")))
+	assert.Equal(t, []string{"a"}, names(r.PodsOwnedBy("rs-uid")))
+	assert.Equal(t, []string{"a"}, names(r.PodsUsingClaim("default/data-a")))
+	assert.Empty(t, r.PodsUsingClaim("default/data-b"))
+	assert.Equal(t, "a", r.ByUID(api.KindPod, "uid-a").Meta().Name)
+}
