@@ -430,6 +430,16 @@ func (s *sync) claimsFor(p *api.Pod) []*api.PersistentVolumeClaim {
 	return out
 }
 
+// claimKeys are the store keys of the pod's claims.
+func (s *sync) claimKeys(p *api.Pod) []string {
+	_, ordinal := ParentAndOrdinal(p.Name)
+	keys := make([]string, len(s.set.Spec.VolumeClaimTemplates))
+	for i, t := range s.set.Spec.VolumeClaimTemplates {
+		keys[i] = s.set.Namespace + "/" + ClaimName(t.Name, s.set.Name, ordinal)
+	}
+	return keys
+}
+
 // createMissingClaims creates each claim of the pod that does not exist
 // (createPersistentVolumeClaims). A claim being deleted blocks the pod.
 func (s *sync) createMissingClaims(p *api.Pod) error {
@@ -466,8 +476,8 @@ func (s *sync) claimIsStale(p *api.Pod) (bool, error) {
 	if s.set.Spec.PersistentVolumeClaimRetentionPolicy.WhenScaled != api.DeletePolicy {
 		return false, nil
 	}
-	for _, c := range s.claimsFor(p) {
-		existing := s.tx.Claim(c.Key())
+	for _, key := range s.claimKeys(p) {
+		existing := s.tx.Claim(key)
 		if existing == nil {
 			continue
 		}
@@ -513,8 +523,8 @@ func (s *sync) fixCondemnedClaimOwners(condemned []*api.Pod) error {
 }
 
 func (s *sync) setClaimOwners(p *api.Pod, want []api.OwnerReference) error {
-	for _, c := range s.claimsFor(p) {
-		existing := s.tx.Claim(c.Key())
+	for _, key := range s.claimKeys(p) {
+		existing := s.tx.Claim(key)
 		if existing == nil || reflect.DeepEqual(existing.OwnerReferences, want) {
 			continue
 		}

@@ -1,8 +1,8 @@
 package statefulset
 
 import (
-	"regexp"
 	"strconv"
+	"strings"
 
 	"stsim/sim/api"
 )
@@ -15,9 +15,6 @@ const (
 	ControllerHashKey = "controller.kubernetes.io/hash"
 )
 
-// statefulPodRegex parses "<parent>-<ordinal>" (stateful_set_utils.go).
-var statefulPodRegex = regexp.MustCompile("(.*)-([0-9]+)$")
-
 // PodName is "<set>-<ordinal>" (getPodName).
 func PodName(setName string, ordinal int) string {
 	return setName + "-" + strconv.Itoa(ordinal)
@@ -29,17 +26,20 @@ func ClaimName(templateName, setName string, ordinal int) string {
 }
 
 // ParentAndOrdinal is the inverse of PodName: the parent name and ordinal,
-// or ("", -1) when the name does not parse (getParentNameAndOrdinal).
+// or ("", -1) when the name does not parse. It matches upstream's regex
+// "(.*)-([0-9]+)$" (getParentNameAndOrdinal) without a regex: the parent is
+// everything before the last "-", which must be followed by digits only.
 func ParentAndOrdinal(podName string) (string, int) {
-	m := statefulPodRegex.FindStringSubmatch(podName)
-	if len(m) < 3 {
+	i := strings.LastIndexByte(podName, '-')
+	digits := podName[i+1:]
+	if i < 0 || digits == "" || strings.TrimLeft(digits, "0123456789") != "" {
 		return "", -1
 	}
-	i, err := strconv.ParseInt(m[2], 10, 32)
+	n, err := strconv.ParseInt(digits, 10, 32)
 	if err != nil {
 		return "", -1
 	}
-	return m[1], int(i)
+	return podName[:i], int(n)
 }
 
 // Ordinal is the ordinal of a pod's name, -1 if it does not parse (getOrdinal).
