@@ -173,6 +173,11 @@ func (d *decoder) decode(n *yaml.Node, out reflect.Value, path string) error {
 		return err
 	}
 	defer d.leave(n)
+	return d.decodeValue(n, out, path)
+}
+
+// decodeValue decodes the resolved node n, which decode has entered.
+func (d *decoder) decodeValue(n *yaml.Node, out reflect.Value, path string) error {
 	t := out.Type()
 	switch {
 	case t == nodePtrType:
@@ -197,7 +202,7 @@ func (d *decoder) decode(n *yaml.Node, out reflect.Value, path string) error {
 	switch t.Kind() {
 	case reflect.Pointer:
 		v := reflect.New(t.Elem())
-		if err := d.decode(n, v.Elem(), path); err != nil {
+		if err := d.decodeValue(n, v.Elem(), path); err != nil {
 			return err
 		}
 		out.Set(v)

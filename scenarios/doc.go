@@ -10,8 +10,8 @@
 //     spec.template.spec.containers[0].image (type Error). Unknown keys are
 //     errors in a scenario and "not simulated" notes in a manifest.
 //   - load.go (Load, Parse) checks the scenario document, applies the
-//     language's defaults and builds a Scenario; steps.go turns spec.steps
-//     into Steps.
+//     language's defaults and builds a Scenario; spec.go reads the cluster,
+//     timing and images, and steps.go turns spec.steps into Steps.
 //   - manifests.go reads spec.manifests (files, inline objects, JSON merge
 //     patches), decodes the Kubernetes kinds stsim simulates, applies the api
 //     package's defaulting and validation, and finds the workload.

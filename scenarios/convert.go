@@ -1,0 +1,230 @@
+package scenarios
+
+import (
+	"fmt"
+	"reflect"
+	"slices"
+
+	"stsim/sim/api"
+)
+
+// Convert returns the scenario's workload as it runs under rules
+// (RulesStatefulSet or RulesDeployment; anything else panics): a fresh,
+// defaulted copy, converted to the other kind when the workload was written
+// for the other rule set. extra holds the objects the conversion adds (the
+// shared claims of a StatefulSet's volumeClaimTemplates) and notes says what
+// changed: the conversion first, then each mapped or dropped field, sorted.
+// A workload run under its own rules has no extra objects and no notes.
+func Convert(sc *Scenario, rules string) (workload api.Object, extra []api.Object, notes []string) {
+	if rules != RulesStatefulSet && rules != RulesDeployment {
+		panic(fmt.Sprintf("scenarios: unknown rule set %q", rules))
+	}
+	switch w := sc.Workload.Object.(type) {
+	case *api.StatefulSet:
+		if rules == RulesStatefulSet {
+			return deepCopy(w), nil, nil
+		}
+		return toDeployment(sc, deepCopy(w))
+	case *api.Deployment:
+		if rules == RulesDeployment {
+			return deepCopy(w), nil, nil
+		}
+		return toStatefulSet(sc, deepCopy(w))
+	}
+	panic(fmt.Sprintf("scenarios: scenario %s has no workload", sc.Name))
+}
+
+// toDeployment converts a StatefulSet (a copy it may keep parts of). With
+// spec.deployment.volumes shared-pvc, each volumeClaimTemplate T becomes one
+// claim T-SET that every pod mounts as volume T.
+func toDeployment(sc *Scenario, s *api.StatefulSet) (api.Object, []api.Object, []string) {
+	d := &api.Deployment{
+		TypeMeta:   api.TypeMeta{APIVersion: "apps/v1", Kind: api.KindDeployment},
+		ObjectMeta: api.ObjectMeta{Name: s.Name, Namespace: s.Namespace, Labels: s.Labels, Annotations: s.Annotations},
+		Spec: api.DeploymentSpec{
+			Replicas:             s.Spec.Replicas,
+			Selector:             s.Spec.Selector,
+			Template:             s.Spec.Template,
+			MinReadySeconds:      s.Spec.MinReadySeconds,
+			RevisionHistoryLimit: s.Spec.RevisionHistoryLimit,
+		},
+	}
+	api.SetDefaultsDeployment(d)
+	var extra []api.Object
+	var notes []string
+	tmpl := &d.Spec.Template.Spec
+	for _, t := range s.Spec.VolumeClaimTemplates {
+		claim := t.Name + "-" + s.Name
+		if slices.ContainsFunc(tmpl.Volumes, func(v api.Volume) bool { return v.Name == t.Name }) {
+			notes = append(notes, fmt.Sprintf("volumeClaimTemplate %s dropped: the pod template has its own volume %s", t.Name, t.Name))
+			continue
+		}
+		tmpl.Volumes = append(tmpl.Volumes, api.Volume{Name: t.Name,
+			PersistentVolumeClaim: &api.PersistentVolumeClaimVolumeSource{ClaimName: claim}})
+		if hasManifest(sc, api.KindPersistentVolumeClaim, claim) {
+			notes = append(notes, fmt.Sprintf("volumeClaimTemplate %s mapped to the manifests' PersistentVolumeClaim %s (spec.deployment.volumes: %s)", t.Name, claim, sc.DeploymentVolumes))
+			continue
+		}
+		pvc := &api.PersistentVolumeClaim{
+			TypeMeta:   api.TypeMeta{APIVersion: "v1", Kind: api.KindPersistentVolumeClaim},
+			ObjectMeta: api.ObjectMeta{Name: claim, Namespace: s.Namespace, Labels: t.Labels, Annotations: t.Annotations},
+			Spec:       t.Spec,
+		}
+		api.SetDefaultsPersistentVolumeClaim(pvc)
+		extra = append(extra, pvc)
+		notes = append(notes, fmt.Sprintf("volumeClaimTemplate %s mapped to one shared PersistentVolumeClaim %s (spec.deployment.volumes: %s)", t.Name, claim, sc.DeploymentVolumes))
+	}
+	sp := &s.Spec
+	if sp.ServiceName != "" {
+		notes = append(notes, fmt.Sprintf("spec.serviceName dropped (%s)", sp.ServiceName))
+	}
+	if sp.PodManagementPolicy != api.OrderedReadyPodManagement {
+		notes = append(notes, fmt.Sprintf("spec.podManagementPolicy dropped (%s)", sp.PodManagementPolicy))
+	}
+	if us := describeStatefulSetStrategy(sp.UpdateStrategy); us != defaultStatefulSetStrategy {
+		notes = append(notes, fmt.Sprintf("spec.updateStrategy dropped (%s)", us))
+	}
+	if p := sp.PersistentVolumeClaimRetentionPolicy; p != nil && (p.WhenDeleted != api.RetainPolicy || p.WhenScaled != api.RetainPolicy) {
+		notes = append(notes, fmt.Sprintf("spec.persistentVolumeClaimRetentionPolicy dropped (whenDeleted %s, whenScaled %s)", p.WhenDeleted, p.WhenScaled))
+	}
+	if sp.Ordinals != nil {
+		notes = append(notes, fmt.Sprintf("spec.ordinals dropped (start %d)", sp.Ordinals.Start))
+	}
+	slices.Sort(notes)
+	main := fmt.Sprintf("StatefulSet %s converted to Deployment %s (replicas, selector and template kept; strategy %s)",
+		s.Name, d.Name, describeDeploymentStrategy(d.Spec.Strategy))
+	return d, extra, append([]string{main}, notes...)
+}
+
+// toStatefulSet converts a Deployment (a copy it may keep parts of). The
+// governing Service is a headless Service of the manifests that selects the
+// pods, else one named after the workload.
+func toStatefulSet(sc *Scenario, d *api.Deployment) (api.Object, []api.Object, []string) {
+	s := &api.StatefulSet{
+		TypeMeta:   api.TypeMeta{APIVersion: "apps/v1", Kind: api.KindStatefulSet},
+		ObjectMeta: api.ObjectMeta{Name: d.Name, Namespace: d.Namespace, Labels: d.Labels, Annotations: d.Annotations},
+		Spec: api.StatefulSetSpec{
+			Replicas:             d.Spec.Replicas,
+			Selector:             d.Spec.Selector,
+			Template:             d.Spec.Template,
+			ServiceName:          d.Name,
+			MinReadySeconds:      d.Spec.MinReadySeconds,
+			RevisionHistoryLimit: d.Spec.RevisionHistoryLimit,
+		},
+	}
+	api.SetDefaultsStatefulSet(s)
+	var notes []string
+	if svc := governingService(sc, &d.Spec.Template); svc != "" {
+		s.Spec.ServiceName = svc
+		notes = append(notes, fmt.Sprintf("spec.serviceName set to %s, the headless Service that selects the pods", svc))
+	} else {
+		notes = append(notes, fmt.Sprintf("spec.serviceName set to %s (no headless Service selects the pods, so pod DNS names do not resolve)", d.Name))
+	}
+	notes = append(notes, fmt.Sprintf("spec.strategy dropped (%s)", describeDeploymentStrategy(d.Spec.Strategy)))
+	if p := d.Spec.ProgressDeadlineSeconds; p != nil && *p != 600 {
+		notes = append(notes, fmt.Sprintf("spec.progressDeadlineSeconds dropped (%d)", *p))
+	}
+	if d.Spec.Paused {
+		notes = append(notes, "spec.paused dropped (true)")
+	}
+	slices.Sort(notes)
+	main := fmt.Sprintf("Deployment %s converted to StatefulSet %s (replicas, selector and template kept; podManagementPolicy %s, updateStrategy %s)",
+		d.Name, s.Name, s.Spec.PodManagementPolicy, describeStatefulSetStrategy(s.Spec.UpdateStrategy))
+	return s, nil, append([]string{main}, notes...)
+}
+
+// governingService is the first headless Service of the manifests whose
+// selector matches the template's labels, or "".
+func governingService(sc *Scenario, t *api.PodTemplateSpec) string {
+	for _, m := range sc.Manifests {
+		if svc, ok := m.Object.(*api.Service); ok && svc.Headless() && api.MatchesMap(svc.Spec.Selector, t.Labels) {
+			return svc.Name
+		}
+	}
+	return ""
+}
+
+func hasManifest(sc *Scenario, kind, name string) bool {
+	return slices.ContainsFunc(sc.Manifests, func(m Manifest) bool {
+		return m.Object.GetKind() == kind && m.Object.Meta().Name == name
+	})
+}
+
+// defaultStatefulSetStrategy is describeStatefulSetStrategy of the default.
+const defaultStatefulSetStrategy = "RollingUpdate, partition 0, maxUnavailable 1"
+
+func describeStatefulSetStrategy(u api.StatefulSetUpdateStrategy) string {
+	if u.Type != api.RollingUpdateStrategy || u.RollingUpdate == nil {
+		return u.Type
+	}
+	s := u.Type
+	if p := u.RollingUpdate.Partition; p != nil {
+		s += fmt.Sprintf(", partition %d", *p)
+	}
+	if m := u.RollingUpdate.MaxUnavailable; m != nil {
+		s += ", maxUnavailable " + m.String()
+	}
+	return s
+}
+
+func describeDeploymentStrategy(s api.DeploymentStrategy) string {
+	if s.Type != api.RollingUpdateStrategy || s.RollingUpdate == nil {
+		return s.Type
+	}
+	out := s.Type
+	if v := s.RollingUpdate.MaxSurge; v != nil {
+		out += ", maxSurge " + v.String()
+	}
+	if v := s.RollingUpdate.MaxUnavailable; v != nil {
+		out += ", maxUnavailable " + v.String()
+	}
+	return out
+}
+
+// deepCopy copies v with nothing shared: pointers, slices and maps are
+// copied all the way down.
+func deepCopy[T any](v T) T {
+	return copyValue(reflect.ValueOf(&v).Elem()).Interface().(T)
+}
+
+func copyValue(v reflect.Value) reflect.Value {
+	out := reflect.New(v.Type()).Elem()
+	switch v.Kind() {
+	case reflect.Pointer:
+		if !v.IsNil() {
+			p := reflect.New(v.Type().Elem())
+			p.Elem().Set(copyValue(v.Elem()))
+			out.Set(p)
+		}
+	case reflect.Interface:
+		if !v.IsNil() {
+			out.Set(copyValue(v.Elem()))
+		}
+	case reflect.Struct:
+		out.Set(v)
+		for i := range v.NumField() {
+			if out.Field(i).CanSet() {
+				out.Field(i).Set(copyValue(v.Field(i)))
+			}
+		}
+	case reflect.Slice:
+		if !v.IsNil() {
+			s := reflect.MakeSlice(v.Type(), v.Len(), v.Len())
+			for i := range v.Len() {
+				s.Index(i).Set(copyValue(v.Index(i)))
+			}
+			out.Set(s)
+		}
+	case reflect.Map:
+		if !v.IsNil() {
+			m := reflect.MakeMapWithSize(v.Type(), v.Len())
+			for it := v.MapRange(); it.Next(); {
+				m.SetMapIndex(it.Key(), copyValue(it.Value()))
+			}
+			out.Set(m)
+		}
+	default:
+		out.Set(v)
+	}
+	return out
+}

@@ -1,0 +1,53 @@
+package scenarios
+
+import (
+	"io/fs"
+	"testing"
+)
+
+// FuzzParse feeds arbitrary scenario bytes to Parse, with the bundled
+// manifests readable: it may fail, but must not panic or hang.
+func FuzzParse(f *testing.F) {
+	seeds, _ := fs.Glob(library, "*.yaml")
+	manifests, _ := fs.Glob(library, "manifests/*.yaml")
+	for _, name := range append(seeds, manifests...) {
+		data, err := library.ReadFile(name)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(data)
+	}
+	f.Add([]byte(scenarioWith("  steps:\n  - write: {target: all, key: k, value: v}\n  - expect: {read: {target: {ordinal: 0}, key: k, value: v}}\n")))
+	f.Add([]byte(scenarioWith("  rules: &r [*r]\n  cluster: {nodes: [{<<: {name: a}}]}\n")))
+	f.Add([]byte("apiVersion: stsim/v1\nkind: Scenario\nmetadata: {name: x}\nspec:\n  manifests:\n  - inline: {apiVersion: v1, kind: Service, metadata: {name: s}}\n    patch: {spec: {ports: null}}\n"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		read := func(name string) ([]byte, error) {
+			if name == "m.yaml" {
+				return []byte(webSet), nil
+			}
+			return readBuiltin("builtin/" + name)
+		}
+		sc, err := Parse("s.yaml", data, read)
+		if err == nil {
+			for _, r := range sc.Rules {
+				Convert(sc, r)
+			}
+		}
+	})
+}
+
+// FuzzParseManifests feeds arbitrary manifest files to ParseManifests.
+func FuzzParseManifests(f *testing.F) {
+	manifests, _ := fs.Glob(library, "manifests/*.yaml")
+	for _, name := range manifests {
+		data, err := library.ReadFile(name)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(data)
+	}
+	f.Add([]byte(webSet))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		_, _, _ = ParseManifests("m.yaml", data)
+	})
+}
