@@ -196,18 +196,22 @@ func (t *textWriter) pods(run *history.Run) {
 		t.section("Pods", "none were created")
 		return
 	}
-	t.section("Pods", "one row per incarnation; REPLACES: the pod whose slot it took, … = same prefix as NAME")
+	t.section("Pods", "one row per incarnation; UID: its first 8 characters; REPLACES: the pod whose slot it took, … = same prefix")
 	revs := map[string]int64{}
 	for _, rv := range run.Revisions {
 		revs[rv.Name] = rv.Revision
 	}
-	tb := newTable("NAME", "SLOT", "NODE", "IP", "REV", "CLAIMS", "CREATED", "READY", "DELETED", "GONE", "RESTARTS", "REPLACES")
+	tb := newTable("NAME", "SLOT", "UID", "NODE", "IP", "REV", "CLAIMS", "CREATED", "READY", "DELETED", "GONE", "RESTARTS", "REPLACES")
 	for _, p := range run.Pods {
 		rev := p.Revision
 		if n, ok := revs[p.Revision]; ok {
 			rev = strconv.FormatInt(n, 10)
 		}
-		tb.add(p.Name, strconv.Itoa(p.Slot), p.Node, p.IP, rev, strings.Join(p.Claims, ","),
+		uid := p.UID
+		if len(uid) > 8 {
+			uid = uid[:8]
+		}
+		tb.add(p.Name, strconv.Itoa(p.Slot), uid, p.Node, p.IP, rev, strings.Join(p.Claims, ","),
 			formatTime(p.Created), formatOptTime(p.Ready), formatOptTime(p.Deleted), formatOptTime(p.Gone),
 			strconv.Itoa(int(p.Restarts)), shortReplaced(p.Name, p.Replaced))
 	}
