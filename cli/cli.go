@@ -5,6 +5,7 @@
 package cli
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -42,6 +43,10 @@ Usage:
   stsim show NAME                print a bundled scenario
   stsim validate FILE...         check scenario files without running them
   stsim version                  print the version
+  stsim help                     print this help
+
+With -o json, one scenario gives one Report document; several give a JSON
+array of Reports.
 
 Flags:
 `
@@ -127,15 +132,33 @@ func run(args []string, stdout, stderr io.Writer) error {
 	if len(rest) == 0 {
 		return runScenarios([]string{scenarios.DefaultName}, fs, o, stdout)
 	}
-	switch cmd, names := rest[0], rest[1:]; cmd {
+	cmd, names := rest[0], rest[1:]
+	if cmd != "run" {
+		// The report flags mean something only to a run.
+		for _, f := range []string{"rules", "seed", "output", "out", "events"} {
+			if fs.Changed(f) {
+				return &usageError{fmt.Sprintf("--%s applies to run, not to %s", f, cmd)}
+			}
+		}
+	}
+	noArgs := func() error {
+		if len(names) > 0 {
+			return &usageError{fmt.Sprintf("%s takes no arguments, got %q", cmd, strings.Join(names, " "))}
+		}
+		return nil
+	}
+	switch cmd {
 	case "run":
 		if len(names) == 0 {
 			return &usageError{"run needs at least one scenario file or bundled scenario name"}
 		}
 		return runScenarios(names, fs, o, stdout)
 	case "list":
+		if err := noArgs(); err != nil {
+			return err
+		}
 		for _, in := range scenarios.List() {
-			fmt.Fprintf(stdout, "%-24s %s\n", in.Name, in.Description)
+			fmt.Fprintf(stdout, "%-24s %s\n", in.Name, firstSentence(in.Description))
 		}
 		return nil
 	case "show":
@@ -152,16 +175,27 @@ func run(args []string, stdout, stderr io.Writer) error {
 		if len(names) == 0 {
 			return &usageError{"validate needs at least one scenario file"}
 		}
+		var bad []error
 		for _, n := range names {
 			sc, err := load(n)
 			if err != nil {
-				return err
+				bad = append(bad, err)
+				continue
 			}
 			fmt.Fprintf(stdout, "%s: ok (scenario %s, %d steps)\n", n, sc.Name, len(sc.Steps))
 		}
+		if len(bad) > 0 {
+			return &inputError{errors.Join(bad...)}
+		}
 		return nil
 	case "version":
+		if err := noArgs(); err != nil {
+			return err
+		}
 		fmt.Fprintf(stdout, "stsim %s (scenario language stsim/v1)\n", Version)
+		return nil
+	case "help":
+		fmt.Fprint(stdout, usage+fs.FlagUsages())
 		return nil
 	case "review":
 		return &usageError{"review is not available yet"}
@@ -184,16 +218,27 @@ func load(name string) (*scenarios.Scenario, error) {
 	return sc, nil
 }
 
-// expectationsFailed says how many checks failed (exit 1).
-type expectationsFailed struct{ failed, total int }
+// expectationsFailed says how many checks failed, and where (exit 1).
+type expectationsFailed struct {
+	failed, total int
+	where         []string // "scenario (rules)" of each run with a failure
+}
 
 func (e *expectationsFailed) Error() string {
-	return fmt.Sprintf("%d of %d expectations failed", e.failed, e.total)
+	return fmt.Sprintf("%d of %d expectations failed: %s", e.failed, e.total, strings.Join(e.where, ", "))
+}
+
+// firstSentence shortens a description for `stsim list`.
+func firstSentence(s string) string {
+	if i := strings.Index(s, ". "); i >= 0 {
+		return s[:i+1]
+	}
+	return s
 }
 
 func runScenarios(names []string, fs *pflag.FlagSet, o options, stdout io.Writer) error {
 	var reports []*report.Report
-	failed, total := 0, 0
+	fail := &expectationsFailed{}
 	for _, n := range names {
 		sc, err := load(n)
 		if err != nil {
@@ -213,11 +258,16 @@ func runScenarios(names []string, fs *pflag.FlagSet, o options, stdout io.Writer
 			if err != nil {
 				return fmt.Errorf("scenario %s, %s rules: %w", sc.Name, rules, err)
 			}
+			failedHere := 0
 			for _, e := range run.Expectations {
-				total++
+				fail.total++
 				if !e.OK {
-					failed++
+					failedHere++
 				}
+			}
+			if failedHere > 0 {
+				fail.failed += failedHere
+				fail.where = append(fail.where, fmt.Sprintf("%s (%s rules)", sc.Name, rules))
 			}
 			runs = append(runs, run)
 		}
@@ -232,6 +282,30 @@ func runScenarios(names []string, fs *pflag.FlagSet, o options, stdout io.Writer
 		defer f.Close()
 		w = f
 	}
+	if err := write(w, reports, o); err != nil {
+		return err
+	}
+	if fail.failed > 0 {
+		return fail
+	}
+	return nil
+}
+
+// write renders the reports: texts one after another, JSON as one Report
+// or, for several scenarios, an array of them.
+func write(w io.Writer, reports []*report.Report, o options) error {
+	if o.output == "json" && len(reports) > 1 {
+		var parts [][]byte
+		for _, r := range reports {
+			var b bytes.Buffer
+			if err := r.JSON(&b); err != nil {
+				return err
+			}
+			parts = append(parts, bytes.TrimRight(b.Bytes(), "\n"))
+		}
+		_, err := fmt.Fprintf(w, "[\n%s\n]\n", bytes.Join(parts, []byte(",\n")))
+		return err
+	}
 	for _, r := range reports {
 		var err error
 		if o.output == "json" {
@@ -242,9 +316,6 @@ func runScenarios(names []string, fs *pflag.FlagSet, o options, stdout io.Writer
 		if err != nil {
 			return err
 		}
-	}
-	if failed > 0 {
-		return &expectationsFailed{failed, total}
 	}
 	return nil
 }

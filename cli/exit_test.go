@@ -38,7 +38,7 @@ func TestExitCodes(t *testing.T) {
 		{"run bundled by name", []string{"run", "seed-myapp", "--rules", "deployment"}, cli.ExitOK, `(?m)^== Deployment rules`, ""},
 		{"out file", []string{"run", scenario("web.yaml"), "--out", out}, cli.ExitOK, "", ""},
 
-		{"expectation failed", []string{"run", scenario("expect-fail.yaml")}, cli.ExitExpect, `(?m)^  FAIL `, `^stsim: 1 of 6 expectations failed\n$`},
+		{"expectation failed", []string{"run", scenario("expect-fail.yaml")}, cli.ExitExpect, `(?m)^  FAIL `, `^stsim: 1 of 6 expectations failed: web-small-fail \(statefulset rules\)\n$`},
 		{"expectation failed json", []string{"run", scenario("expect-fail.yaml"), "-o", "json"}, cli.ExitExpect, `"ok": false`, `expectations failed`},
 
 		{"unknown flag", []string{"--no-such-flag"}, cli.ExitUsage, "", `^stsim: error: unknown flag: --no-such-flag\nstsim: hint: `},
@@ -55,6 +55,11 @@ func TestExitCodes(t *testing.T) {
 		{"unknown format", []string{"-o", "yaml"}, cli.ExitUsage, "", `want text or json`},
 		{"review not yet", []string{"review", "app.yaml"}, cli.ExitUsage, "", `^stsim: error: review is not available yet\n`},
 		{"show without name", []string{"show"}, cli.ExitUsage, "", `^stsim: error: show needs one `},
+		{"help command", []string{"help"}, cli.ExitOK, `(?m)^Usage:$`, ""},
+		{"two scenarios as one JSON array", []string{"run", scenario("web.yaml"), "seed-myapp", "-o", "json"}, cli.ExitOK, `^\[\n\{\n  "apiVersion": "stsim/v1"(?s:.*)\},\n\{\n(?s:.*)\}\n\]\n$`, ""},
+		{"extra argument", []string{"list", "extra"}, cli.ExitUsage, "", `^stsim: error: list takes no arguments, got "extra"\n`},
+		{"report flag on another command", []string{"version", "--out", out}, cli.ExitUsage, "", `^stsim: error: --out applies to run, not to version\n`},
+		{"validate reports every bad file", []string{"validate", scenario("bad-yaml.yaml"), "testdata/scenarios/missing.yaml"}, cli.ExitUsage, "", `bad-yaml\.yaml:\d+:\d+: (?s:.*)missing\.yaml`},
 		{"out in missing directory", []string{"--out", filepath.Join(t.TempDir(), "no", "report.txt")}, cli.ExitUsage, "", `^stsim: error: open `},
 	}
 	for _, tt := range tests {

@@ -206,8 +206,10 @@ func (r *replay) appWrite(ctx *sim.Context, w *scenarios.Write) error {
 	return nil
 }
 
-// appRead is the application in each target pod reading a record.
-func (r *replay) appRead(ctx *sim.Context, t scenarios.Target, volume, key string) []history.Read {
+// appRead is the application in each target pod reading a record; the
+// reads of a read step are recorded in the history, those of an expect
+// only in its expectation.
+func (r *replay) appRead(ctx *sim.Context, t scenarios.Target, volume, key string, record bool) []history.Read {
 	pods := r.targets(t, false)
 	if len(pods) == 0 {
 		r.finding("read: no pod matches %s", describe(t))
@@ -221,19 +223,24 @@ func (r *replay) appRead(ctx *sim.Context, t scenarios.Target, volume, key strin
 			continue
 		}
 		row := history.Read{Time: history.Seconds(ctx.Now()), Pod: p.Name, Volume: volume, Disk: disk, Key: key, Value: rec.Value, Found: ok, WrittenBy: rec.Writer}
-		run.Reads = append(run.Reads, row)
+		if record {
+			run.Reads = append(run.Reads, row)
+		}
 		out = append(out, row)
 	}
 	return out
 }
 
-// resolve asks cluster DNS from a client pod in the namespace.
-func (r *replay) resolve(name, typ string) history.Lookup {
+// resolve asks cluster DNS from a client pod in the namespace; record as
+// for appRead.
+func (r *replay) resolve(name, typ string, record bool) history.Lookup {
 	a := dns.Resolve(r.eng.Store().Read(), r.ns, name, typ)
 	l := history.Lookup{Time: history.Seconds(r.eng.Now()), Name: name, Type: typ, FQDN: a.FQDN,
 		Answers: append([]string{}, a.Records...), Pods: append([]string{}, a.Pods...), NXDomain: a.NXDomain, TTL: r.sc.DNSTTL}
-	run := r.rec.Run()
-	run.Lookups = append(run.Lookups, l)
+	if record {
+		run := r.rec.Run()
+		run.Lookups = append(run.Lookups, l)
+	}
 	return l
 }
 

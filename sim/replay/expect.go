@@ -53,7 +53,7 @@ func (r *replay) expect(e *scenarios.Expect) error {
 	if er := e.Read; er != nil {
 		var reads []history.Read
 		err := r.write(func(ctx *sim.Context) error {
-			reads = r.appRead(ctx, er.Target, er.Volume, er.Key)
+			reads = r.appRead(ctx, er.Target, er.Volume, er.Key, false)
 			return nil
 		})
 		if err != nil {
@@ -76,7 +76,7 @@ func (r *replay) expect(e *scenarios.Expect) error {
 		check(name, ok, want, got)
 	}
 	if es := e.Resolve; es != nil {
-		l := r.resolve(es.Name, es.Type)
+		l := r.resolve(es.Name, es.Type, false)
 		got := "NXDOMAIN"
 		if !l.NXDomain {
 			got = answerText(l)
