@@ -183,7 +183,10 @@ func (r *replay) do(st scenarios.Step) error {
 	case "write":
 		return r.write(func(ctx *sim.Context) error { return r.appWrite(ctx, st.Write) })
 	case "read":
-		return r.write(func(ctx *sim.Context) error { r.appRead(ctx, st.Read.Target, st.Read.Volume, st.Read.Key, true); return nil })
+		return r.write(func(ctx *sim.Context) error {
+			r.appRead(ctx, st.Read.Target, st.Read.Volume, st.Read.Key, true)
+			return nil
+		})
 	case "resolve":
 		r.resolve(st.Resolve.Name, st.Resolve.Type, true)
 		return nil

@@ -1,6 +1,8 @@
 package deployment
 
 import (
+	"errors"
+	"fmt"
 	"math"
 	"slices"
 	"strconv"
@@ -70,6 +72,9 @@ func (x *deploy) reconcileOldReplicaSets(all, old []*api.ReplicaSet, newRS *api.
 		return false, nil
 	}
 	cleaned, err := x.cleanupUnhealthyReplicas(old, maxScaledDown)
+	if errors.Is(err, errInvalidScaleDown) {
+		return false, nil // upstream gives up this pass on any cleanup error
+	}
 	if err != nil {
 		return false, err
 	}
@@ -89,6 +94,10 @@ func activeOnly(rss []*api.ReplicaSet) []*api.ReplicaSet {
 	return out
 }
 
+// errInvalidScaleDown is cleanupUnhealthyReplicas refusing to scale a
+// ReplicaSet up ("got invalid request to scale down").
+var errInvalidScaleDown = errors.New("when cleaning up unhealthy replicas, got invalid request to scale down")
+
 // cleanupUnhealthyReplicas removes unavailable replicas of old
 // ReplicaSets, oldest first, at most maxCleanup in all.
 func (x *deploy) cleanupUnhealthyReplicas(old []*api.ReplicaSet, maxCleanup int) (int, error) {
@@ -101,6 +110,10 @@ func (x *deploy) cleanupUnhealthyReplicas(old []*api.ReplicaSet, maxCleanup int)
 		spec, avail := replicas(rs), int(rs.Status.AvailableReplicas)
 		if spec == 0 || spec == avail {
 			continue
+		}
+		if spec < avail {
+			// A status not yet caught up with a scale-down: never scale up.
+			return total, fmt.Errorf("%w: %s %d -> %d", errInvalidScaleDown, rs.Name, spec, avail)
 		}
 		n := min(maxCleanup-total, spec-avail)
 		if _, err := x.scaleReplicaSet(rs, spec-n, "down"); err != nil {

@@ -1,0 +1,114 @@
+package garbagecollector_test
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"stsim/sim"
+	"stsim/sim/api"
+	"stsim/sim/apiserver"
+	"stsim/sim/controllers/garbagecollector"
+	"stsim/sim/controllers/volume"
+	"stsim/sim/disks"
+	"stsim/sim/simtest"
+)
+
+func engine(t *testing.T) *sim.Engine {
+	e := sim.New(1)
+	simtest.Check(t, e)
+	e.AddController(garbagecollector.New())
+	e.AddController(volume.New(disks.New()))
+	return e
+}
+
+func do(t *testing.T, e *sim.Engine, fn func(*sim.Context) error) {
+	t.Helper()
+	require.NoError(t, e.Do(fn))
+}
+
+func ownedBy(o api.Object, kind string) api.OwnerReference {
+	return api.OwnerReference{APIVersion: "v1", Kind: kind, Name: o.Meta().Name, UID: o.Meta().UID, Controller: true}
+}
+
+func pod(name, node string, owners ...api.OwnerReference) *api.Pod {
+	return &api.Pod{ObjectMeta: api.ObjectMeta{Name: name, OwnerReferences: owners},
+		Spec: api.PodSpec{NodeName: node, Containers: []api.Container{{Name: "c", Image: "app:1"}}}}
+}
+
+// TestDeleteReplicaSetDeletesItsPods follows the garbage collector's
+// attemptToDeleteItem (pkg/controller/garbagecollector/garbagecollector.go,
+// background cascading deletion): once a ReplicaSet is gone, every pod
+// whose owners are all gone is deleted (gracefully when scheduled), and a
+// pod with another live owner is kept.
+func TestDeleteReplicaSetDeletesItsPods(t *testing.T) {
+	e := engine(t)
+	var rs, other *api.ReplicaSet
+	do(t, e, func(ctx *sim.Context) error {
+		n := int32(2)
+		rs = &api.ReplicaSet{ObjectMeta: api.ObjectMeta{Name: "web-1"}, Spec: api.ReplicaSetSpec{Replicas: &n}}
+		other = &api.ReplicaSet{ObjectMeta: api.ObjectMeta{Name: "web-2"}, Spec: api.ReplicaSetSpec{Replicas: &n}}
+		for _, o := range []api.Object{rs, other} {
+			if err := ctx.Create(o); err != nil {
+				return err
+			}
+		}
+		shared := ownedBy(other, api.KindReplicaSet)
+		shared.Controller = false
+		for _, p := range []*api.Pod{pod("a", ""), pod("b", "node-1"), pod("c", ""), pod("d", "")} {
+			p.OwnerReferences = []api.OwnerReference{ownedBy(rs, api.KindReplicaSet)}
+			switch p.Name {
+			case "c":
+				p.OwnerReferences = append(p.OwnerReferences, shared)
+			case "d":
+				p.OwnerReferences = []api.OwnerReference{ownedBy(other, api.KindReplicaSet)}
+			}
+			if err := ctx.Create(p); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	do(t, e, func(ctx *sim.Context) error {
+		return ctx.Delete(api.KindReplicaSet, "default/web-1", apiserver.DeleteOptions{})
+	})
+	tx := e.Store().Read()
+	assert.Nil(t, tx.ReplicaSet("default/web-1"))
+	assert.Nil(t, tx.Pod("default/a"), "an unscheduled pod goes at once")
+	b := tx.Pod("default/b")
+	require.NotNil(t, b, "a scheduled pod terminates gracefully")
+	assert.True(t, b.Terminating())
+	assert.NotNil(t, tx.Pod("default/c"), "an owner is still there")
+	assert.NotNil(t, tx.Pod("default/d"), "another ReplicaSet's pod")
+	assert.False(t, tx.Pod("default/d").Terminating())
+}
+
+// TestClaimOfGonePodIsDeleted follows the garbage collector's
+// attemptToDeleteItem with a Pod owner (as a StatefulSet's
+// persistentVolumeClaimRetentionPolicy makes; rule book R-PVC-R3) and the
+// pvc-protection controller: when the owning pod leaves the store the claim
+// is deleted, and once no scheduled pod uses it, removed.
+func TestClaimOfGonePodIsDeleted(t *testing.T) {
+	e := engine(t)
+	do(t, e, func(ctx *sim.Context) error {
+		owner := pod("web-0", "")
+		if err := ctx.Create(owner); err != nil {
+			return err
+		}
+		free := &api.PersistentVolumeClaim{ObjectMeta: api.ObjectMeta{Name: "free"}}
+		if err := ctx.Create(free); err != nil {
+			return err
+		}
+		return ctx.Create(&api.PersistentVolumeClaim{ObjectMeta: api.ObjectMeta{Name: "data-web-0",
+			OwnerReferences: []api.OwnerReference{ownedBy(owner, api.KindPod)}}})
+	})
+	require.NotNil(t, e.Store().Read().Claim("default/data-web-0"))
+	do(t, e, func(ctx *sim.Context) error {
+		return ctx.Delete(api.KindPod, "default/web-0", apiserver.DeleteOptions{})
+	})
+	tx := e.Store().Read()
+	assert.Nil(t, tx.Pod("default/web-0"))
+	assert.Nil(t, tx.Claim("default/data-web-0"), "the claim follows its owner")
+	assert.NotNil(t, tx.Claim("default/free"), "a claim without owners stays")
+}
