@@ -7,14 +7,17 @@
 //  1. Every timer due at t runs, in sequence order. A timer either runs a
 //     write (a scenario action) or wakes a controller for a key (a kubelet
 //     transition, a requeue after minReadySeconds).
-//  2. Each write runs in one store transaction; its committed changes go to
-//     the observers (the history recorder) and to every controller's Keys,
-//     which enqueue (controller, key) items in a de-duplicated FIFO, as
-//     informers feed workqueues.
-//  3. The queue is drained at t: each item is one Reconcile in its own
-//     transaction, whose writes may enqueue more. More than MaxRounds
-//     reconciles in one instant is a livelock and an internal error.
-//  4. Timers scheduled at t by the above run before time moves on.
+//  2. Every write of the instant goes through one store transaction. The
+//     changes of each write go to the observers (the history recorder) and
+//     to every controller's Keys, which enqueue (controller, key) items in a
+//     de-duplicated FIFO, as informers feed workqueues.
+//  3. The queue is drained at t: each item is one Reconcile, whose writes
+//     may enqueue more. A reconcile that fails keeps the writes it made (as
+//     API calls are not undone) and is retried with backoff. More than
+//     MaxRounds reconciles in one instant is a livelock and an internal
+//     error.
+//  4. Timers scheduled at t by the above run before time moves on; then
+//     the transaction is committed.
 //
 // Nothing here reads the wall clock or starts a goroutine.
 package sim

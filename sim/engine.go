@@ -17,9 +17,9 @@ const MaxRounds = 1_000_000
 type Controller interface {
 	// Name names the controller in errors and logs.
 	Name() string
-	// Keys returns the keys to reconcile after a committed change; tx reads
-	// the state after the commit. It may update the controller's own caches
-	// (as informer event handlers do) but must not write.
+	// Keys returns the keys to reconcile after a change; tx reads the
+	// state after it. It may update the controller's own caches (as
+	// informer event handlers do) but must not write.
 	Keys(tx *store.Txn, c store.Change) []string
 	// Reconcile brings the object behind key towards its desired state.
 	Reconcile(ctx *Context, key string) error
@@ -53,6 +53,10 @@ type Engine struct {
 	pending     map[item]bool
 	failures    map[item]int
 	observers   []func(now time.Duration, changes []store.Change)
+	// tx is the write transaction of the current instant: every write of
+	// the instant goes through it, and it is committed when the instant is
+	// settled.
+	tx *store.Txn
 	// Reconciles counts every Reconcile call (for benchmarks and tests).
 	Reconciles int
 }
@@ -104,8 +108,14 @@ func New(seed int64) *Engine {
 // Now is the virtual time.
 func (e *Engine) Now() time.Duration { return e.now }
 
-// Store is the object store (read it with Store().Read()).
-func (e *Engine) Store() *store.Store { return e.store }
+// View is a read view of the objects as they are now, including writes
+// of the instant being processed.
+func (e *Engine) View() *store.Txn {
+	if e.tx != nil {
+		return e.tx
+	}
+	return e.store.Read()
+}
 
 // API is the simulated API server (its event log).
 func (e *Engine) API() *apiserver.Server { return e.api }
@@ -139,28 +149,39 @@ func (e *Engine) wake(t time.Duration, controller int, key string) {
 	heap.Push(&e.timers, timer{at: t, seq: e.seq, wake: item{controller, key}})
 }
 
-// Do runs a write now, then settles the instant (drains the work queue).
+// Do runs a write now, then settles the instant (drains the work queue)
+// and commits it.
 func (e *Engine) Do(fn func(*Context) error) error {
 	err := e.write(-1, fn)
 	if serr := e.settle(); serr != nil {
 		return serr
 	}
+	e.commit()
 	return err
 }
 
-// write runs fn in one transaction and dispatches its changes. An error
-// aborts the transaction: nothing fn wrote is kept.
+// write runs fn on the instant's transaction and dispatches the changes it
+// made. Like calls to a real API server, the writes fn made before an
+// error are kept.
 func (e *Engine) write(controller int, fn func(*Context) error) error {
-	tx := e.store.Write()
-	defer tx.Abort()
-	ctx := &Context{Client: e.api.Client(tx, e.now), e: e, controller: controller}
-	if err := fn(ctx); err != nil {
-		return err
+	if e.tx == nil {
+		e.tx = e.store.Write()
 	}
-	e.dispatch(tx.Commit())
-	return nil
+	ctx := &Context{Client: e.api.Client(e.tx, e.now), e: e, controller: controller}
+	err := fn(ctx)
+	e.dispatch(e.tx.TakeChanges())
+	return err
 }
 
+// commit ends the instant's transaction.
+func (e *Engine) commit() {
+	if e.tx != nil {
+		e.tx.Commit()
+		e.tx = nil
+	}
+}
+
+// dispatch shows changes to the observers and to every controller's Keys.
 func (e *Engine) dispatch(changes []store.Change) {
 	if len(changes) == 0 {
 		return
@@ -168,10 +189,9 @@ func (e *Engine) dispatch(changes []store.Change) {
 	for _, o := range e.observers {
 		o(e.now, changes)
 	}
-	rtx := e.store.Read()
 	for _, c := range changes {
 		for i, ctl := range e.controllers {
-			for _, k := range ctl.Keys(rtx, c) {
+			for _, k := range ctl.Keys(e.tx, c) {
 				e.enqueue(item{i, k})
 			}
 		}
@@ -256,6 +276,7 @@ func (e *Engine) Step() (bool, error) {
 			return true, err
 		}
 	}
+	e.commit()
 	return true, nil
 }
 

@@ -84,7 +84,8 @@ func (f *flaky) Reconcile(ctx *sim.Context, key string) error {
 // TestReconcileErrorRequeuesWithBackoff follows the controllers' work queue
 // (DefaultControllerRateLimiter in staging/src/k8s.io/client-go/util/workqueue/default_rate_limiters.go:
 // per-item exponential backoff from 5ms, doubling): a failed reconcile is
-// retried 5ms, 10ms, 20ms later, and its writes are discarded.
+// retried 5ms, 10ms, 20ms later. The writes it made before failing are
+// kept, as a real controller's API calls are.
 func TestReconcileErrorRequeuesWithBackoff(t *testing.T) {
 	e := sim.New(1)
 	f := &flaky{failures: 3}
@@ -93,11 +94,11 @@ func TestReconcileErrorRequeuesWithBackoff(t *testing.T) {
 		return ctx.Create(&api.Node{ObjectMeta: api.ObjectMeta{Name: "node-1"}})
 	}))
 	require.Len(t, f.attempts, 1)
-	assert.Equal(t, "", e.Store().Read().Node("node-1").Labels["attempt"], "a failed reconcile's writes are aborted")
+	assert.Equal(t, "1", e.View().Node("node-1").Labels["attempt"], "a failed reconcile's writes are kept")
 	require.NoError(t, e.RunUntil(time.Second))
 	ms := time.Millisecond
 	assert.Equal(t, []time.Duration{0, 5 * ms, 15 * ms, 35 * ms}, f.attempts)
-	assert.Equal(t, "4", e.Store().Read().Node("node-1").Labels["attempt"], "the successful attempt is kept")
+	assert.Equal(t, "4", e.View().Node("node-1").Labels["attempt"], "the successful attempt is kept")
 }
 
 // TestRunUntilCondStopsWhenConditionHolds checks RunUntilCond (the engine

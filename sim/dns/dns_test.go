@@ -56,7 +56,7 @@ func setReady(t *testing.T, e *sim.Engine, name string, ready bool) {
 }
 
 func resolve(e *sim.Engine, name, qtype string) dns.Answer {
-	return dns.Resolve(e.Store().Read(), "default", name, qtype)
+	return dns.Resolve(e.View(), "default", name, qtype)
 }
 
 // TestHeadlessServiceRecords follows findServices and
@@ -92,7 +92,7 @@ func TestHeadlessServiceRecords(t *testing.T) {
 // name answers its ClusterIP whatever the endpoints, even none.
 func TestClusterIPServiceRecords(t *testing.T) {
 	e := cluster(t, service("api", "", api.ServicePort{Name: "http", Port: 80, TargetPort: api.IntOrString{IntVal: 8080}}))
-	svc := e.Store().Read().Service("default/api")
+	svc := e.View().Service("default/api")
 	require.NotEmpty(t, svc.Spec.ClusterIP)
 	a := resolve(e, "api", "A")
 	assert.False(t, a.NXDomain)
@@ -160,8 +160,8 @@ func TestSearchPath(t *testing.T) {
 		assert.Equal(t, []string{"10.244.1.2"}, a.Records, name)
 		assert.Equal(t, "web-0.web.default.svc.cluster.local", a.FQDN, name)
 	}
-	other := dns.Resolve(e.Store().Read(), "other", "web-0.web", "A")
+	other := dns.Resolve(e.View(), "other", "web-0.web", "A")
 	assert.True(t, other.NXDomain, "from namespace other the short name looks in other")
 	assert.Equal(t, "web-0.web.other.svc.cluster.local", other.FQDN, "an NXDOMAIN reports the first name tried")
-	assert.Equal(t, []string{"10.244.1.2"}, dns.Resolve(e.Store().Read(), "other", "web-0.web.default", "A").Records)
+	assert.Equal(t, []string{"10.244.1.2"}, dns.Resolve(e.View(), "other", "web-0.web.default", "A").Records)
 }

@@ -43,7 +43,7 @@ func boundPod(name string, volumes ...api.Volume) *api.Pod {
 func TestPodLifecycle(t *testing.T) {
 	e, _, _ := nodeEngine(t)
 	require.NoError(t, e.Do(func(ctx *sim.Context) error { return ctx.Create(boundPod("a")) }))
-	get := func() *api.Pod { return e.Store().Read().Pod("default/a") }
+	get := func() *api.Pod { return e.View().Pod("default/a") }
 	p := get()
 	assert.Equal(t, api.PodPending, p.Status.Phase)
 	ip := p.Status.PodIP
@@ -69,7 +69,7 @@ func TestVolumesBlockStart(t *testing.T) {
 		return ctx.Create(boundPod("a", api.Volume{Name: "data", PersistentVolumeClaim: &api.PersistentVolumeClaimVolumeSource{ClaimName: "data"}}))
 	}))
 	require.NoError(t, e.RunUntil(time.Minute))
-	p := e.Store().Read().Pod("default/a")
+	p := e.View().Pod("default/a")
 	assert.Equal(t, api.PodPending, p.Status.Phase)
 	assert.Equal(t, "ContainerCreating", p.Status.Reason)
 	assert.Empty(t, p.Status.PodIP)
@@ -85,7 +85,7 @@ func TestVolumesBlockStart(t *testing.T) {
 			Spec: api.PersistentVolumeClaimSpec{VolumeName: "pv-1"}, Status: api.PersistentVolumeClaimStatus{Phase: api.ClaimBound}})
 	}))
 	require.NoError(t, e.RunUntil(e.Now()+2*time.Second))
-	assert.Equal(t, api.PodRunning, e.Store().Read().Pod("default/a").Status.Phase)
+	assert.Equal(t, api.PodRunning, e.View().Pod("default/a").Status.Phase)
 }
 
 // TestEmptyDirDeletedWithPod follows the emptyDir volume plugin's TearDown
@@ -96,8 +96,8 @@ func TestEmptyDirDeletedWithPod(t *testing.T) {
 	vol := api.Volume{Name: "cache", EmptyDir: &api.EmptyDirVolumeSource{}}
 	require.NoError(t, e.Do(func(ctx *sim.Context) error { return ctx.Create(boundPod("a", vol)) }))
 	require.NoError(t, e.RunUntil(5*time.Second))
-	p := e.Store().Read().Pod("default/a")
-	disk, err := k.Write(e.Store().Read(), p, "cache", "k", "v", e.Now())
+	p := e.View().Pod("default/a")
+	disk, err := k.Write(e.View(), p, "cache", "k", "v", e.Now())
 	require.NoError(t, err)
 	assert.Equal(t, disks.ForEmptyDir(p.UID, "cache"), disk)
 
@@ -105,11 +105,11 @@ func TestEmptyDirDeletedWithPod(t *testing.T) {
 		return ctx.Delete(api.KindPod, "default/a", apiserver.DeleteOptions{})
 	}))
 	require.NoError(t, e.RunUntil(e.Now()+4*time.Second-time.Millisecond))
-	require.NotNil(t, e.Store().Read().Pod("default/a"), "still terminating")
+	require.NotNil(t, e.View().Pod("default/a"), "still terminating")
 	_, found := d.Read(disk, "k")
 	assert.True(t, found, "kept while the pod is terminating")
 	require.NoError(t, e.RunUntil(e.Now()+time.Millisecond))
-	assert.Nil(t, e.Store().Read().Pod("default/a"), "gone after the 4s shutdown")
+	assert.Nil(t, e.View().Pod("default/a"), "gone after the 4s shutdown")
 	_, found = d.Read(disk, "k")
 	assert.False(t, found, "deleted with the pod")
 }

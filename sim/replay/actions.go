@@ -127,7 +127,7 @@ func (r *replay) scale(ctx *sim.Context, n int32) error {
 // targets lists the workload's pods a target names, by creation order.
 // Terminating pods count only when terminating is set.
 func (r *replay) targets(t scenarios.Target, terminating bool) []*api.Pod {
-	tx := r.eng.Store().Read()
+	tx := r.eng.View()
 	var live []*api.Pod
 	for _, row := range r.rec.LivePods() {
 		p := tx.Pod(r.ns + "/" + row.Name)
@@ -234,7 +234,7 @@ func (r *replay) appRead(ctx *sim.Context, t scenarios.Target, volume, key strin
 // resolve asks cluster DNS from a client pod in the namespace; record as
 // for appRead.
 func (r *replay) resolve(name, typ string, record bool) history.Lookup {
-	a := dns.Resolve(r.eng.Store().Read(), r.ns, name, typ)
+	a := dns.Resolve(r.eng.View(), r.ns, name, typ)
 	l := history.Lookup{Time: history.Seconds(r.eng.Now()), Name: name, Type: typ, FQDN: a.FQDN,
 		Answers: append([]string{}, a.Records...), Pods: append([]string{}, a.Pods...), NXDomain: a.NXDomain, TTL: r.sc.DNSTTL}
 	if record {
@@ -264,7 +264,7 @@ func (r *replay) waitFor(w *scenarios.WaitFor) error {
 }
 
 func (r *replay) holds(w *scenarios.WaitFor, gone map[string]bool) bool {
-	tx := r.eng.Store().Read()
+	tx := r.eng.View()
 	if w.RolledOut && !r.rolledOut() {
 		return false
 	}
@@ -302,7 +302,7 @@ func (r *replay) readyCount() int {
 // rolledOut decides as `kubectl rollout status` does
 // (statefulSetStatusViewer, deploymentStatusViewer in kubectl's polymorphichelpers).
 func (r *replay) rolledOut() bool {
-	tx := r.eng.Store().Read()
+	tx := r.eng.View()
 	key := r.ns + "/" + r.name
 	if r.kind == api.KindStatefulSet {
 		s := tx.StatefulSet(key)
@@ -327,7 +327,7 @@ func (r *replay) rolledOut() bool {
 
 // stuckOn describes the workload's status and the pods not Ready.
 func (r *replay) stuckOn() string {
-	tx := r.eng.Store().Read()
+	tx := r.eng.View()
 	key := r.ns + "/" + r.name
 	var b strings.Builder
 	switch r.kind {

@@ -42,7 +42,7 @@ func (r *replay) expect(e *scenarios.Expect) error {
 	}
 	if e.PVCs != nil {
 		var claims []string
-		for _, c := range r.eng.Store().Read().Claims() {
+		for _, c := range r.eng.View().Claims() {
 			if c.Namespace == r.ns {
 				claims = append(claims, c.Name)
 			}

@@ -114,7 +114,7 @@ func checkStatefulPod(t testing.TB, e *sim.Engine, now time.Duration, p *api.Pod
 	if ref == nil || ref.Kind != api.KindStatefulSet {
 		return
 	}
-	tx := e.Store().Read()
+	tx := e.View()
 	set := tx.StatefulSet(p.Namespace + "/" + ref.Name)
 	if set == nil {
 		return

@@ -52,9 +52,17 @@ func (s *Store) Read() *Txn { return &Txn{s: s, tx: s.db.Txn(false)} }
 // Write opens the write transaction. The caller must Commit or Abort it.
 func (s *Store) Write() *Txn { return &Txn{s: s, tx: s.db.Txn(true)} }
 
-// Commit makes the writes visible and returns them in write order.
+// Commit makes the writes visible to new transactions and returns the
+// changes not yet taken, in write order.
 func (t *Txn) Commit() []Change {
 	t.tx.Commit()
+	return t.TakeChanges()
+}
+
+// TakeChanges returns the changes written since the last call (or since
+// the transaction began), in write order, and forgets them. The writes stay
+// in the transaction.
+func (t *Txn) TakeChanges() []Change {
 	c := t.changes
 	t.changes = nil
 	return c

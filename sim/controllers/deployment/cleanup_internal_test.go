@@ -49,7 +49,7 @@ func TestCleanupUnhealthyReplicas(t *testing.T) {
 	sizes := func() map[string]int32 {
 		out := map[string]int32{}
 		for _, name := range []string{"web-a", "web-b", "web-c", "web-d"} {
-			out[name] = *e.Store().Read().ReplicaSet("default/" + name).Spec.Replicas
+			out[name] = *e.View().ReplicaSet("default/" + name).Spec.Replicas
 		}
 		return out
 	}

@@ -92,7 +92,7 @@ func TestGetNewReplicaSet(t *testing.T) {
 		m := hashName.FindStringSubmatch(rev.Name)
 		require.NotNil(t, m, "ReplicaSet name %q", rev.Name)
 		assert.Equal(t, int64(i+1), rev.Revision, "revision annotation of %s", rev.Name)
-		r := eng.Store().Read().ReplicaSet("default/" + rev.Name)
+		r := eng.View().ReplicaSet("default/" + rev.Name)
 		require.NotNil(t, r)
 		assert.Equal(t, m[1], r.Labels[deployment.PodTemplateHashLabel])
 		assert.Equal(t, m[1], r.Spec.Selector.MatchLabels[deployment.PodTemplateHashLabel])
@@ -105,7 +105,7 @@ func TestGetNewReplicaSet(t *testing.T) {
 		assert.Equal(t, p.Revision, m[1], "pod %s is named after its ReplicaSet", p.Name)
 		assert.Equal(t, strings.TrimPrefix(m[1], "web-"), p.Labels[deployment.PodTemplateHashLabel])
 	}
-	d := eng.Store().Read().Deployment("default/web")
+	d := eng.View().Deployment("default/web")
 	assert.Equal(t, "2", d.Annotations[deployment.RevisionAnnotation], "the Deployment mirrors the new ReplicaSet's revision")
 }
 
@@ -120,7 +120,7 @@ func rollingInvariants(t *testing.T, replicas, surge, unavailable int, maxSum, m
 		*minReady = replicas
 		settled := false
 		e.Observe(func(now time.Duration, _ []store.Change) {
-			tx := e.Store().Read()
+			tx := e.View()
 			sum, ready := 0, 0
 			for _, r := range replicaSets(tx) {
 				sum += int(*r.Spec.Replicas)
@@ -173,7 +173,7 @@ func TestRolloutRolling(t *testing.T) {
 			assert.Equal(t, 5-tc.unavailable, minReady, "the unavailability budget is used")
 			require.Len(t, h.Revisions, 2)
 			newRS := h.Revisions[1].Name
-			tx := eng.Store().Read()
+			tx := eng.View()
 			for _, r := range replicaSets(tx) {
 				want := int32(0)
 				if r.Name == newRS {
@@ -249,7 +249,7 @@ func TestRollback(t *testing.T) {
 	require.Len(t, h.Revisions, 2, "the rollback creates no ReplicaSet")
 	first := h.Revisions[0]
 	assert.Equal(t, int64(3), first.Revision, "the reused ReplicaSet gets revision max+1")
-	tx := eng.Store().Read()
+	tx := eng.View()
 	var live []string
 	for _, p := range tx.Pods() {
 		live = append(live, p.Name)
@@ -307,7 +307,7 @@ func TestProportionalScaling(t *testing.T) {
 	oldRS, newRS := h.Revisions[0].Name, h.Revisions[1].Name
 	assert.Contains(t, messages(h), fmt.Sprintf("Scaled down replica set %s from 10 to 8", oldRS))
 	assert.Contains(t, messages(h), fmt.Sprintf("Scaled up replica set %s from 3 to 5", newRS))
-	tx := eng.Store().Read()
+	tx := eng.View()
 	sizes := map[string]int32{}
 	for _, r := range replicaSets(tx) {
 		sizes[r.Name] = *r.Spec.Replicas

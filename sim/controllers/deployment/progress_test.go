@@ -64,7 +64,7 @@ func TestDeploymentTimedOut(t *testing.T) {
 
 	require.Len(t, h.Revisions, 2)
 	sizes := map[string]int32{}
-	for _, r := range replicaSets(eng.Store().Read()) {
+	for _, r := range replicaSets(eng.View()) {
 		sizes[r.Name] = *r.Spec.Replicas
 	}
 	assert.Equal(t, map[string]int32{h.Revisions[0].Name: 2, h.Revisions[1].Name: 1}, sizes, "the stuck rollout stays as it was")
@@ -89,7 +89,7 @@ func TestCleanupDeployment(t *testing.T) {
 `), nil)
 		require.Len(t, h.Revisions, 3)
 		var kept []string
-		for _, r := range replicaSets(eng.Store().Read()) {
+		for _, r := range replicaSets(eng.View()) {
 			kept = append(kept, r.Name)
 		}
 		var want []string
@@ -130,7 +130,7 @@ func TestRollover(t *testing.T) {
 			assert.NotNil(t, p.Gone)
 		}
 	}
-	for _, r := range replicaSets(eng.Store().Read()) {
+	for _, r := range replicaSets(eng.View()) {
 		want := int32(0)
 		if r.Name == h.Revisions[2].Name {
 			want = 4

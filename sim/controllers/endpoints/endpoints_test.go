@@ -51,7 +51,7 @@ func TestPodToEndpoint(t *testing.T) {
 			}
 			return ctx.Delete(api.KindPod, "default/leaving", apiserver.DeleteOptions{})
 		}))
-		slice := e.Store().Read().EndpointSlice("default/web")
+		slice := e.View().EndpointSlice("default/web")
 		require.NotNil(t, slice)
 		ep := func(name, ip string, ready, serving, terminating bool, host string) api.Endpoint {
 			return api.Endpoint{IP: ip, PodName: name, NodeName: "node-1", Ready: ready || publish, Serving: serving, Terminating: terminating, Hostname: host}
@@ -88,7 +88,7 @@ func TestEndpointsFollowPodChanges(t *testing.T) {
 	}))
 	ready := func() []bool {
 		var out []bool
-		for _, ep := range e.Store().Read().EndpointSlice("default/web").Endpoints {
+		for _, ep := range e.View().EndpointSlice("default/web").Endpoints {
 			out = append(out, ep.Ready)
 		}
 		return out
@@ -105,5 +105,5 @@ func TestEndpointsFollowPodChanges(t *testing.T) {
 	require.NoError(t, e.Do(func(ctx *sim.Context) error {
 		return ctx.Delete(api.KindService, "default/web", apiserver.DeleteOptions{})
 	}))
-	require.Nil(t, e.Store().Read().EndpointSlice("default/web"))
+	require.Nil(t, e.View().EndpointSlice("default/web"))
 }

@@ -73,7 +73,7 @@ func TestDeleteReplicaSetDeletesItsPods(t *testing.T) {
 	do(t, e, func(ctx *sim.Context) error {
 		return ctx.Delete(api.KindReplicaSet, "default/web-1", apiserver.DeleteOptions{})
 	})
-	tx := e.Store().Read()
+	tx := e.View()
 	assert.Nil(t, tx.ReplicaSet("default/web-1"))
 	assert.Nil(t, tx.Pod("default/a"), "an unscheduled pod goes at once")
 	b := tx.Pod("default/b")
@@ -103,11 +103,11 @@ func TestClaimOfGonePodIsDeleted(t *testing.T) {
 		return ctx.Create(&api.PersistentVolumeClaim{ObjectMeta: api.ObjectMeta{Name: "data-web-0",
 			OwnerReferences: []api.OwnerReference{ownedBy(owner, api.KindPod)}}})
 	})
-	require.NotNil(t, e.Store().Read().Claim("default/data-web-0"))
+	require.NotNil(t, e.View().Claim("default/data-web-0"))
 	do(t, e, func(ctx *sim.Context) error {
 		return ctx.Delete(api.KindPod, "default/web-0", apiserver.DeleteOptions{})
 	})
-	tx := e.Store().Read()
+	tx := e.View()
 	assert.Nil(t, tx.Pod("default/web-0"))
 	assert.Nil(t, tx.Claim("default/data-web-0"), "the claim follows its owner")
 	assert.NotNil(t, tx.Claim("default/free"), "a claim without owners stays")

@@ -74,11 +74,11 @@ func podUsing(name, claimName string) *api.Pod {
 func TestWaitForFirstConsumer(t *testing.T) {
 	e, _ := cluster(t, volume.BindingWaitForFirstConsumer, api.DeletePolicy)
 	do(t, e, func(ctx *sim.Context) error { return ctx.Create(claim("data")) })
-	tx := e.Store().Read()
+	tx := e.View()
 	assert.Equal(t, api.ClaimPending, tx.Claim("default/data").Status.Phase)
 	assert.Empty(t, allVolumes(tx), "nothing is provisioned before a consumer exists")
 	require.NoError(t, e.RunUntil(e.Now()+time.Minute))
-	assert.Empty(t, allVolumes(e.Store().Read()), "waiting is not a timeout")
+	assert.Empty(t, allVolumes(e.View()), "waiting is not a timeout")
 
 	// An unschedulable consumer is not enough: no node has room for it.
 	do(t, e, func(ctx *sim.Context) error {
@@ -86,13 +86,13 @@ func TestWaitForFirstConsumer(t *testing.T) {
 		p.Spec.NodeSelector = map[string]string{"disk": "none"}
 		return ctx.Create(p)
 	})
-	assert.Empty(t, allVolumes(e.Store().Read()))
+	assert.Empty(t, allVolumes(e.View()))
 	do(t, e, func(ctx *sim.Context) error {
 		return ctx.Delete(api.KindPod, "default/app", apiserver.DeleteOptions{})
 	})
 
 	do(t, e, func(ctx *sim.Context) error { return ctx.Create(podUsing("app", "data")) })
-	tx = e.Store().Read()
+	tx = e.View()
 	require.Equal(t, "node-1", tx.Pod("default/app").Spec.NodeName)
 	cl := tx.Claim("default/data")
 	assert.Equal(t, api.ClaimBound, cl.Status.Phase)
@@ -106,7 +106,7 @@ func TestWaitForFirstConsumer(t *testing.T) {
 
 	imm, _ := cluster(t, volume.BindingImmediate, api.DeletePolicy)
 	do(t, imm, func(ctx *sim.Context) error { return ctx.Create(claim("data")) })
-	tx = imm.Store().Read()
+	tx = imm.View()
 	assert.Equal(t, api.ClaimBound, tx.Claim("default/data").Status.Phase, "Immediate binds without a consumer")
 	require.Len(t, allVolumes(tx), 1)
 	assert.Empty(t, allVolumes(tx)[0].Labels[scheduler.ZoneLabel], "and without regard to a node")
@@ -122,7 +122,7 @@ func boundClaim(t *testing.T, e *sim.Engine, d *disks.Disks) string {
 		}
 		return ctx.Create(podUsing("app", "data"))
 	})
-	pv := e.Store().Read().Claim("default/data").Spec.VolumeName
+	pv := e.View().Claim("default/data").Spec.VolumeName
 	require.NotEmpty(t, pv)
 	d.Write(disks.ForVolume(pv), "k", disks.Record{Value: "v"})
 	return pv
@@ -145,19 +145,19 @@ func removePod(t *testing.T, e *sim.Engine, name string) {
 func TestPVCProtection(t *testing.T) {
 	e, d := cluster(t, volume.BindingWaitForFirstConsumer, api.DeletePolicy)
 	boundClaim(t, e, d)
-	assert.Contains(t, e.Store().Read().Claim("default/data").Finalizers, apiserver.PVCProtectionFinalizer, "added on create")
+	assert.Contains(t, e.View().Claim("default/data").Finalizers, apiserver.PVCProtectionFinalizer, "added on create")
 
 	do(t, e, func(ctx *sim.Context) error {
 		return ctx.Delete(api.KindPersistentVolumeClaim, "default/data", apiserver.DeleteOptions{})
 	})
 	require.NoError(t, e.RunUntil(e.Now()+10*time.Minute))
-	cl := e.Store().Read().Claim("default/data")
+	cl := e.View().Claim("default/data")
 	require.NotNil(t, cl, "the claim stays while its pod is scheduled")
 	assert.True(t, cl.Terminating())
 	assert.Equal(t, api.ClaimBound, cl.Status.Phase)
 
 	removePod(t, e, "app")
-	assert.Nil(t, e.Store().Read().Claim("default/data"), "the claim goes with its last pod")
+	assert.Nil(t, e.View().Claim("default/data"), "the claim goes with its last pod")
 }
 
 // TestPVCProtectionIgnoresUnscheduledPods follows podUsesPVC in
@@ -173,11 +173,11 @@ func TestPVCProtectionIgnoresUnscheduledPods(t *testing.T) {
 		p.Spec.NodeSelector = map[string]string{"disk": "none"} // never scheduled
 		return ctx.Create(p)
 	})
-	require.NotNil(t, e.Store().Read().Pod("default/app"))
+	require.NotNil(t, e.View().Pod("default/app"))
 	do(t, e, func(ctx *sim.Context) error {
 		return ctx.Delete(api.KindPersistentVolumeClaim, "default/data", apiserver.DeleteOptions{})
 	})
-	assert.Nil(t, e.Store().Read().Claim("default/data"))
+	assert.Nil(t, e.View().Claim("default/data"))
 }
 
 // TestReclaimPolicy follows the PV controller's reclaimVolume
@@ -188,12 +188,12 @@ func TestReclaimPolicy(t *testing.T) {
 	e, d := cluster(t, volume.BindingWaitForFirstConsumer, api.DeletePolicy)
 	pv := boundClaim(t, e, d)
 	removePod(t, e, "app")
-	require.NotNil(t, e.Store().Read().Volume(pv), "the volume stays while its claim exists")
+	require.NotNil(t, e.View().Volume(pv), "the volume stays while its claim exists")
 	do(t, e, func(ctx *sim.Context) error {
 		return ctx.Delete(api.KindPersistentVolumeClaim, "default/data", apiserver.DeleteOptions{})
 	})
-	assert.Nil(t, e.Store().Read().Claim("default/data"))
-	assert.Nil(t, e.Store().Read().Volume(pv), "reclaim policy Delete removes the volume")
+	assert.Nil(t, e.View().Claim("default/data"))
+	assert.Nil(t, e.View().Volume(pv), "reclaim policy Delete removes the volume")
 	_, found := d.Read(disks.ForVolume(pv), "k")
 	assert.False(t, found, "and its disk")
 
@@ -203,7 +203,7 @@ func TestReclaimPolicy(t *testing.T) {
 	do(t, e, func(ctx *sim.Context) error {
 		return ctx.Delete(api.KindPersistentVolumeClaim, "default/data", apiserver.DeleteOptions{})
 	})
-	v := e.Store().Read().Volume(pv)
+	v := e.View().Volume(pv)
 	require.NotNil(t, v, "reclaim policy Retain keeps the volume")
 	assert.Equal(t, api.VolumeReleased, v.Status.Phase)
 	r, found := d.Read(disks.ForVolume(pv), "k")
@@ -213,6 +213,6 @@ func TestReclaimPolicy(t *testing.T) {
 	// A Released volume is not bound again by a new claim of the same name.
 	do(t, e, func(ctx *sim.Context) error { return ctx.Create(claim("data")) })
 	do(t, e, func(ctx *sim.Context) error { return ctx.Create(podUsing("app2", "data")) })
-	cl := e.Store().Read().Claim("default/data")
+	cl := e.View().Claim("default/data")
 	assert.NotEqual(t, pv, cl.Spec.VolumeName, "the new claim gets a new volume")
 }
