@@ -1,0 +1,158 @@
+package replay_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"stsim/sim/simtest"
+)
+
+const web = `apiVersion: stsim/v1
+kind: Scenario
+metadata: {name: web}
+spec:
+  rules: [RULES]
+  cluster: {nodes: 2}
+  manifests:
+  - inline:
+      apiVersion: v1
+      kind: Service
+      metadata: {name: web}
+      spec: {clusterIP: None, selector: {app: web}, ports: [{name: http, port: 80}]}
+  - inline:
+      apiVersion: apps/v1
+      kind: StatefulSet
+      metadata: {name: web}
+      spec:
+        serviceName: web
+        replicas: 3
+        selector: {matchLabels: {app: web}}
+        template:
+          metadata: {labels: {app: web}}
+          spec: {containers: [{name: nginx, image: "nginx:1.27"}]}
+  steps:
+STEPS`
+
+func scenario(rules, steps string) string {
+	return strings.Replace(strings.Replace(web, "RULES", rules, 1), "STEPS", steps, 1)
+}
+
+// TestRolledOutIsKubectlRolloutStatus follows kubectl's
+// statefulSetStatusViewer (kubectl/pkg/polymorphichelpers/rollout_status.go):
+// a StatefulSet is rolled out when readyReplicas reaches spec.replicas and
+// the revisions agree, and status.readyReplicas still counts a pod that is
+// terminating, so a rolledOut wait right after a pod deletion returns at
+// once while a podReady wait waits for the replacement.
+func TestRolledOutIsKubectlRolloutStatus(t *testing.T) {
+	run := simtest.Run(t, scenario("statefulset", `  - apply: {}
+  - waitFor: {rolledOut: true}
+  - deletePod: {target: {ordinal: 1}}
+  - waitFor: {rolledOut: true}
+  - expect: {podNames: [web-0, web-2]}
+  - waitFor: {podReady: {ordinal: 1}}
+  - expect: {podNames: [web-0, web-1, web-2], ready: 3}
+`), "statefulset")
+	for _, e := range run.Expectations {
+		assert.True(t, e.OK, "%s: want %s, got %s", e.Check, e.Want, e.Got)
+	}
+	require.Len(t, run.Expectations, 3)
+	assert.Equal(t, 15.0, run.Expectations[0].Time, "rolledOut held at the instant of the deletion")
+	assert.Greater(t, run.Expectations[1].Time, 15.0)
+}
+
+// TestDeploymentSlotIsTheLowestFreeSlot follows DESIGN.md's slots: under
+// Deployment rules a new pod takes the lowest slot no live pod holds, so a
+// replacement takes the slot of the pod it replaces and {ordinal: N}
+// targets it.
+func TestDeploymentSlotIsTheLowestFreeSlot(t *testing.T) {
+	run := simtest.Run(t, scenario("deployment", `  - apply: {}
+  - waitFor: {rolledOut: true}
+  - deletePod: {target: {ordinal: 1}}
+  - waitFor: {ready: 3}
+`), "deployment")
+	require.Len(t, run.Pods, 4)
+	deleted, repl := run.Pods[1], run.Pods[3]
+	require.NotNil(t, deleted.Deleted)
+	assert.Equal(t, 1, deleted.Slot)
+	assert.Equal(t, 1, repl.Slot)
+	assert.Equal(t, deleted.Name, repl.Replaced)
+	assert.NotEqual(t, deleted.Name, repl.Name)
+	assert.Equal(t, *deleted.Deleted, repl.Created, "the ReplicaSet replaces a terminating pod at once")
+}
+
+// TestWaitForTimeoutIsAFinding follows DESIGN.md: a waitFor that times out
+// does not stop the run; it is a finding that says what the rollout is
+// stuck on.
+func TestWaitForTimeoutIsAFinding(t *testing.T) {
+	run := simtest.Run(t, scenario("statefulset", `  - apply: {}
+  - waitFor: {ready: 5, timeout: 30s}
+  - expect: {pods: 3}
+`), "statefulset")
+	require.Len(t, run.Findings, 1)
+	assert.Contains(t, run.Findings[0].Message, "waitFor timed out after 30s: StatefulSet web wants 3 replicas")
+	assert.Equal(t, 30.0, run.Findings[0].Time)
+	require.Len(t, run.Expectations, 1)
+	assert.True(t, run.Expectations[0].OK)
+}
+
+// TestRejectedUpdateIsRecorded follows ValidateStatefulSetUpdate: a change
+// to serviceName is refused by the API server; the run records the
+// rejection with the apiserver's message and goes on.
+func TestRejectedUpdateIsRecorded(t *testing.T) {
+	run := simtest.Run(t, scenario("statefulset", `  - apply: {}
+  - waitFor: {rolledOut: true}
+  - apply:
+      inline:
+        apiVersion: apps/v1
+        kind: StatefulSet
+        metadata: {name: web}
+        spec:
+          serviceName: other
+          replicas: 3
+          selector: {matchLabels: {app: web}}
+          template:
+            metadata: {labels: {app: web}}
+            spec: {containers: [{name: nginx, image: "nginx:1.27"}]}
+  - expect: {pods: 3}
+`), "statefulset")
+	require.Len(t, run.Rejections, 1)
+	assert.Contains(t, run.Rejections[0].Message, `StatefulSet.apps "web" is invalid: spec: Forbidden: updates to statefulset spec for fields other than`)
+	assert.Equal(t, 2, run.Rejections[0].Step)
+	assert.True(t, run.Expectations[0].OK)
+}
+
+// TestSchedulerSpreadsPods follows the stand-in scheduler: a pod goes to
+// the Ready node with the fewest pods, ties broken by name.
+func TestSchedulerSpreadsPods(t *testing.T) {
+	run := simtest.Run(t, scenario("statefulset", "  - apply: {}\n  - waitFor: {rolledOut: true}\n"), "statefulset")
+	var nodes []string
+	for _, p := range run.Pods {
+		nodes = append(nodes, p.Node)
+	}
+	assert.Equal(t, []string{"node-1", "node-2", "node-1"}, nodes)
+}
+
+// TestUnschedulablePodStaysPending follows the scheduler's NodeAffinity
+// filter for nodeSelector: with no matching node the pod stays Pending
+// with a FailedScheduling event, and OrderedReady creates nothing more.
+func TestUnschedulablePodStaysPending(t *testing.T) {
+	text := strings.Replace(scenario("statefulset", "  - apply: {}\n  - waitFor: {rolledOut: true, timeout: 1m}\n"),
+		`spec: {containers: [{name: nginx, image: "nginx:1.27"}]}`,
+		`spec: {nodeSelector: {disktype: ssd}, containers: [{name: nginx, image: "nginx:1.27"}]}`, 1)
+	run := simtest.Run(t, text, "statefulset")
+	require.Len(t, run.Pods, 1)
+	assert.Equal(t, "", run.Pods[0].Node)
+	assert.Equal(t, "Pending", run.Pods[0].Phase)
+	var reasons []string
+	for _, e := range run.Events {
+		if e.Name == "web-0" {
+			reasons = append(reasons, e.Reason)
+		}
+	}
+	assert.Contains(t, reasons, "FailedScheduling")
+	require.Len(t, run.Findings, 1)
+	assert.Contains(t, run.Findings[0].Message, "web-0 (Pending, Unschedulable, unscheduled)")
+}
