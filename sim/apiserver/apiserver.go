@@ -88,56 +88,6 @@ func (c *Client) existing(obj api.Object) api.Object {
 	return c.tx.ByUID(obj.GetKind(), obj.Meta().UID)
 }
 
-func (c *Client) byKey(kind, key string) api.Object {
-	switch kind {
-	case api.KindPod:
-		if p := c.tx.Pod(key); p != nil {
-			return p
-		}
-	case api.KindPersistentVolumeClaim:
-		if p := c.tx.Claim(key); p != nil {
-			return p
-		}
-	case api.KindPersistentVolume:
-		if p := c.tx.Volume(key[1:]); p != nil {
-			return p
-		}
-	case api.KindService:
-		if p := c.tx.Service(key); p != nil {
-			return p
-		}
-	case api.KindStatefulSet:
-		if p := c.tx.StatefulSet(key); p != nil {
-			return p
-		}
-	case api.KindDeployment:
-		if p := c.tx.Deployment(key); p != nil {
-			return p
-		}
-	case api.KindReplicaSet:
-		if p := c.tx.ReplicaSet(key); p != nil {
-			return p
-		}
-	case api.KindControllerRevision:
-		if p := c.tx.ControllerRevision(key); p != nil {
-			return p
-		}
-	case api.KindStorageClass:
-		if p := c.tx.StorageClass(key[1:]); p != nil {
-			return p
-		}
-	case api.KindNode:
-		if p := c.tx.Node(key[1:]); p != nil {
-			return p
-		}
-	case api.KindEndpointSlice:
-		if p := c.tx.EndpointSlice(key); p != nil {
-			return p
-		}
-	}
-	return nil
-}
-
 // Create stores a new object: it resolves generateName, sets the namespace,
 // UID, creation time and generation, and adds admission finalizers. obj must
 // be fresh; on success it is the stored object.
@@ -153,7 +103,7 @@ func (c *Client) Create(obj api.Object) error {
 		// retried, as the create would fail with AlreadyExists and be retried.
 		for {
 			m.Name = naming.GenerateName(c.s.rng, m.GenerateName)
-			if c.byKey(obj.GetKind(), m.Key()) == nil {
+			if c.tx.Get(obj.GetKind(), m.Key()) == nil {
 				break
 			}
 		}
@@ -161,7 +111,7 @@ func (c *Client) Create(obj api.Object) error {
 	if m.Name == "" {
 		return fmt.Errorf("%s: metadata.name: Required value: name or generateName is required", obj.GetKind())
 	}
-	if c.byKey(obj.GetKind(), m.Key()) != nil {
+	if c.tx.Get(obj.GetKind(), m.Key()) != nil {
 		return fmt.Errorf("%s %q %w", obj.GetKind(), m.Name, ErrAlreadyExists)
 	}
 	m.UID = naming.UID(c.s.rng)
@@ -245,7 +195,7 @@ type DeleteOptions struct {
 // they are removed. Everything else is removed; the garbage collector then
 // deletes its dependents.
 func (c *Client) Delete(kind, key string, opt DeleteOptions) error {
-	obj := c.byKey(kind, key)
+	obj := c.tx.Get(kind, key)
 	if obj == nil {
 		return fmt.Errorf("%s %q %w", kind, key, ErrNotFound)
 	}

@@ -122,6 +122,15 @@ func (t *Txn) ControllerRevisionsOwnedBy(uid string) []*api.ControllerRevision {
 	return list[*api.ControllerRevision](t, TableControllerRevisions, IndexOwner, uid)
 }
 
+// Get returns the object of a kind with key namespace/name ("/name" for
+// cluster-scoped kinds), or nil.
+func (t *Txn) Get(kind, key string) api.Object {
+	if _, ok := kindTables[kind]; !ok {
+		return nil
+	}
+	return t.get(TableOf(kind), key)
+}
+
 // ByUID returns the object of a kind with that UID, or nil.
 func (t *Txn) ByUID(kind, uid string) api.Object {
 	table, ok := kindTables[kind]
