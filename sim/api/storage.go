@@ -63,17 +63,11 @@ type PersistentVolume struct {
 
 // PersistentVolumeSpec is a volume's capacity, modes and binding.
 type PersistentVolumeSpec struct {
-	Capacity                      map[string]string     `yaml:"capacity,omitempty" json:"capacity,omitempty"`
-	AccessModes                   []string              `yaml:"accessModes,omitempty" json:"accessModes,omitempty"`
-	ClaimRef                      *ObjectReference      `yaml:"claimRef,omitempty" json:"claimRef,omitempty"`
-	PersistentVolumeReclaimPolicy string                `yaml:"persistentVolumeReclaimPolicy,omitempty" json:"persistentVolumeReclaimPolicy,omitempty"`
-	StorageClassName              string                `yaml:"storageClassName,omitempty" json:"storageClassName,omitempty"`
-	HostPath                      *HostPathVolumeSource `yaml:"hostPath,omitempty" json:"hostPath,omitempty"`
-}
-
-// HostPathVolumeSource is a directory on a node.
-type HostPathVolumeSource struct {
-	Path string `yaml:"path" json:"path"`
+	Capacity                      map[string]string `yaml:"capacity,omitempty" json:"capacity,omitempty"`
+	AccessModes                   []string          `yaml:"accessModes,omitempty" json:"accessModes,omitempty"`
+	ClaimRef                      *ObjectReference  `yaml:"claimRef,omitempty" json:"claimRef,omitempty"`
+	PersistentVolumeReclaimPolicy string            `yaml:"persistentVolumeReclaimPolicy,omitempty" json:"persistentVolumeReclaimPolicy,omitempty"`
+	StorageClassName              string            `yaml:"storageClassName,omitempty" json:"storageClassName,omitempty"`
 }
 
 // ObjectReference points at another object.
