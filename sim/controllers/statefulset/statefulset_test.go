@@ -395,3 +395,57 @@ func TestMinReadySecondsGatesTheNextOrdinal(t *testing.T) {
 	require.Len(t, run.Pods, 2)
 	assert.Greater(t, run.Pods[1].Created, deref(run.Pods[0].Ready)+10)
 }
+
+// statusTuples lists (replicas, ready, current, updated) of every status row.
+func statusTuples(run *history.Run) [][4]int32 {
+	var out [][4]int32
+	for _, s := range run.Status {
+		cur := int32(-1)
+		if s.CurrentReplicas != nil {
+			cur = *s.CurrentReplicas
+		}
+		out = append(out, [4]int32{s.Replicas, s.ReadyReplicas, cur, s.UpdatedReplicas})
+	}
+	return out
+}
+
+// TestRollingUpdateStatusSequenceMatchesUpstream pins the status rows of a
+// 4-replica OrderedReady rolling update to those the v1.37.2 StatefulSet
+// controller wrote for the same scenario (../shared/oracle): the status is
+// computed from the pods listed at the start of each sync (updateStatus,
+// computeReplicaStatus), and currentReplicas drops in the sync that deletes
+// a pod for the update.
+func TestRollingUpdateStatusSequenceMatchesUpstream(t *testing.T) {
+	steps := "  - apply: {}\n  - waitFor: {rolledOut: true}\n" + applyWorkload(set{replicas: 4, image: "nginx:1.28"}) + "    after: 10s\n  - waitFor: {rolledOut: true}\n"
+	run := simtest.Run(t, scenario(set{replicas: 4}, steps), "statefulset")
+	assert.Equal(t, [][4]int32{
+		{0, 0, 0, 0}, {0, 0, 0, 0}, {1, 0, 1, 1}, {1, 1, 1, 1}, {2, 1, 2, 2}, {2, 2, 2, 2}, {3, 2, 3, 3}, {3, 3, 3, 3},
+		{4, 3, 4, 4}, {4, 4, 4, 4}, {4, 4, 3, 0}, {3, 3, 3, 0}, {4, 3, 3, 1}, {4, 4, 2, 1}, {3, 3, 2, 1}, {4, 3, 2, 2},
+		{4, 4, 1, 2}, {3, 3, 1, 2}, {4, 3, 1, 3}, {4, 4, 0, 3}, {3, 3, 0, 3}, {4, 3, 0, 4}, {4, 4, 4, 4},
+	}, statusTuples(run))
+}
+
+// TestScaleStatusSequenceMatchesUpstream pins the status rows of a pod
+// deletion, a scale-up from 3 to 5 and a scale-down to 2 to those of the
+// v1.37.2 controller (../shared/oracle/examples/sts-scale.yaml).
+func TestScaleStatusSequenceMatchesUpstream(t *testing.T) {
+	steps := `  - apply: {}
+  - waitFor: {rolledOut: true, timeout: 5m}
+  - deletePod: {target: {ordinal: 1}}
+    after: 10s
+  - waitFor: {podReady: {ordinal: 1}}
+  - scale: {replicas: 5}
+    after: 10s
+  - waitFor: {rolledOut: true}
+  - scale: {replicas: 2}
+    after: 10s
+  - waitFor: {ready: 2}
+`
+	run := simtest.Run(t, strings.Replace(scenario(set{replicas: 3}, steps), "shutdown: 1s", "shutdown: 2s", 1), "statefulset")
+	assert.Equal(t, [][4]int32{
+		{0, 0, 0, 0}, {0, 0, 0, 0}, {1, 0, 1, 1}, {1, 1, 1, 1}, {2, 1, 2, 2}, {2, 2, 2, 2}, {3, 2, 3, 3}, {3, 3, 3, 3},
+		{3, 3, 2, 2}, {2, 2, 2, 2}, {3, 2, 3, 3}, {3, 3, 3, 3}, {3, 3, 3, 3}, {4, 3, 4, 4}, {4, 4, 4, 4}, {5, 4, 5, 5},
+		{5, 5, 5, 5}, {5, 5, 5, 5}, {5, 5, 4, 4}, {4, 4, 4, 4}, {4, 4, 3, 3}, {3, 3, 3, 3}, {3, 3, 2, 2}, {2, 2, 2, 2},
+	}, statusTuples(run))
+	assert.Equal(t, []string{"web-1", "web-4", "web-3", "web-2"}, deletionOrder(run))
+}
