@@ -79,28 +79,57 @@ func TableOf(kind string) string {
 
 func schema() *memdb.DBSchema {
 	tables := []*memdb.TableSchema{
-		podsTable(),
-		objectTable(TablePersistentVolumeClaims, ownerIndex()),
-		objectTable(TablePersistentVolumes, &memdb.IndexSchema{Name: IndexPhase, AllowMissing: true, Indexer: single(func(o api.Object) string {
-			return o.(*api.PersistentVolume).Status.Phase
-		})}),
-		objectTable(TableStorageClasses),
-		objectTable(TableServices),
-		objectTable(TableEndpointSlices, &memdb.IndexSchema{Name: IndexService, Indexer: single(func(o api.Object) string {
-			e := o.(*api.EndpointSlice)
-			return e.Namespace + "/" + e.Service
-		})}),
-		objectTable(TableNodes),
-		objectTable(TableStatefulSets),
-		objectTable(TableDeployments),
-		objectTable(TableReplicaSets, ownerIndex()),
-		objectTable(TableControllerRevisions, ownerIndex()),
+		podsTable(), claimsTable(), volumesTable(), storageClassesTable(), servicesTable(), endpointSlicesTable(),
+		nodesTable(), statefulSetsTable(), deploymentsTable(), replicaSetsTable(), controllerRevisionsTable(),
 	}
 	s := &memdb.DBSchema{Tables: map[string]*memdb.TableSchema{}}
 	for _, t := range tables {
 		s.Tables[t.Name] = t
 	}
 	return s
+}
+
+// claimsTable indexes claims by owner: the garbage collector deletes a
+// claim whose owning pod or StatefulSet is gone.
+func claimsTable() *memdb.TableSchema { return objectTable(TablePersistentVolumeClaims, ownerIndex()) }
+
+// volumesTable indexes PersistentVolumes by phase: binding looks at the
+// Available ones only.
+func volumesTable() *memdb.TableSchema {
+	return objectTable(TablePersistentVolumes, &memdb.IndexSchema{Name: IndexPhase, AllowMissing: true, Indexer: single(func(o api.Object) string {
+		return o.(*api.PersistentVolume).Status.Phase
+	})})
+}
+
+// storageClassesTable is looked up by name only.
+func storageClassesTable() *memdb.TableSchema { return objectTable(TableStorageClasses) }
+
+// servicesTable is looked up by name only (Services are few).
+func servicesTable() *memdb.TableSchema { return objectTable(TableServices) }
+
+// endpointSlicesTable indexes slices by their Service, which DNS asks for.
+func endpointSlicesTable() *memdb.TableSchema {
+	return objectTable(TableEndpointSlices, &memdb.IndexSchema{Name: IndexService, Indexer: single(func(o api.Object) string {
+		e := o.(*api.EndpointSlice)
+		return e.Namespace + "/" + e.Service
+	})})
+}
+
+// nodesTable is looked up by name only.
+func nodesTable() *memdb.TableSchema { return objectTable(TableNodes) }
+
+// statefulSetsTable is looked up by name only.
+func statefulSetsTable() *memdb.TableSchema { return objectTable(TableStatefulSets) }
+
+// deploymentsTable is looked up by name only.
+func deploymentsTable() *memdb.TableSchema { return objectTable(TableDeployments) }
+
+// replicaSetsTable indexes ReplicaSets by owner: a Deployment's ReplicaSets.
+func replicaSetsTable() *memdb.TableSchema { return objectTable(TableReplicaSets, ownerIndex()) }
+
+// controllerRevisionsTable indexes revisions by owner: a StatefulSet's history.
+func controllerRevisionsTable() *memdb.TableSchema {
+	return objectTable(TableControllerRevisions, ownerIndex())
 }
 
 // objectTable is a table with the id and uid indexes every kind has, plus extra.
