@@ -246,7 +246,7 @@ func TestDefaults(t *testing.T) {
 		Seed:              1,
 		Rules:             []string{RulesStatefulSet, RulesDeployment},
 		DeploymentVolumes: VolumesSharedPVC,
-		Nodes:             []Node{{Name: "node-1", Labels: map[string]string{LabelHostname: "node-1"}, Pods: 110}},
+		Nodes:             []Node{{Name: "node-1", Labels: map[string]string{api.LabelHostname: "node-1"}, Pods: 110}},
 		Timing:            ImageBehavior{Start: 2 * time.Second, Ready: 3 * time.Second, Shutdown: time.Second},
 		DNSTTL:            30,
 		Steps:             []Step{{Index: -1, Pos: Pos{"s.yaml", 5, 3}, Action: "apply", Apply: &Apply{}, At: &zero}},
@@ -285,8 +285,8 @@ func TestSpecFields(t *testing.T) {
 		t.Errorf("seed %d, rules %v, ttl %d", sc.Seed, sc.Rules, sc.DNSTTL)
 	}
 	wantNodes := []Node{
-		{Name: "node-a", Zone: "zone-a", Pods: 3, Labels: map[string]string{LabelHostname: "node-a", LabelZone: "zone-a"}},
-		{Name: "node-2", Zone: "zone-b", Pods: 110, Labels: map[string]string{"disk": "ssd", LabelHostname: "node-2", LabelZone: "zone-b"}},
+		{Name: "node-a", Zone: "zone-a", Pods: 3, Labels: map[string]string{api.LabelHostname: "node-a", api.LabelZone: "zone-a"}},
+		{Name: "node-2", Zone: "zone-b", Pods: 110, Labels: map[string]string{"disk": "ssd", api.LabelHostname: "node-2", api.LabelZone: "zone-b"}},
 	}
 	if diff := cmp.Diff(wantNodes, sc.Nodes); diff != "" {
 		t.Errorf("nodes (-want +got):\n%s", diff)

@@ -101,12 +101,6 @@ func (l *loader) nodes(c *rawCluster) error {
 	return nil
 }
 
-// Well-known node labels the kubelet and cloud provider set.
-const (
-	LabelHostname = "kubernetes.io/hostname"
-	LabelZone     = "topology.kubernetes.io/zone"
-)
-
 // newNode builds a Node carrying the usual hostname and zone labels unless
 // the scenario sets them itself.
 func newNode(name, zone string, labels map[string]string, pods int) Node {
@@ -114,11 +108,11 @@ func newNode(name, zone string, labels map[string]string, pods int) Node {
 	if l == nil {
 		l = map[string]string{}
 	}
-	if _, ok := l[LabelHostname]; !ok {
-		l[LabelHostname] = name
+	if _, ok := l[api.LabelHostname]; !ok {
+		l[api.LabelHostname] = name
 	}
-	if _, ok := l[LabelZone]; !ok && zone != "" {
-		l[LabelZone] = zone
+	if _, ok := l[api.LabelZone]; !ok && zone != "" {
+		l[api.LabelZone] = zone
 	}
 	return Node{Name: name, Zone: zone, Labels: l, Pods: pods}
 }

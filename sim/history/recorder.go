@@ -76,7 +76,7 @@ func (r *Recorder) Observe(now time.Duration, changes []store.Change) {
 			r.claim(now, c)
 		case api.KindPersistentVolume:
 			if c.New != nil {
-				r.pvZones[c.New.Meta().Name] = c.New.Meta().Labels["topology.kubernetes.io/zone"]
+				r.pvZones[c.New.Meta().Name] = c.New.Meta().Labels[api.LabelZone]
 			}
 		case api.KindControllerRevision, api.KindReplicaSet:
 			r.revision(now, c)

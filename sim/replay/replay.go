@@ -7,6 +7,7 @@ package replay
 
 import (
 	"errors"
+	"maps"
 	"fmt"
 	"time"
 
@@ -110,14 +111,8 @@ func (r *replay) behavior(image string) kubelet.Behavior {
 // StorageClass.
 func (r *replay) bootstrap(ctx *sim.Context) error {
 	for _, n := range r.sc.Nodes {
-		labels := map[string]string{"kubernetes.io/hostname": n.Name}
-		if n.Zone != "" {
-			labels[scheduler.ZoneLabel] = n.Zone
-		}
-		for k, v := range n.Labels {
-			labels[k] = v
-		}
-		if err := ctx.Create(&api.Node{ObjectMeta: api.ObjectMeta{Name: n.Name, Labels: labels}, Capacity: api.NodeCapacity{Pods: n.Pods}, Ready: true}); err != nil {
+		// n.Labels carry the hostname and zone labels already.
+		if err := ctx.Create(&api.Node{ObjectMeta: api.ObjectMeta{Name: n.Name, Labels: maps.Clone(n.Labels)}, Capacity: api.NodeCapacity{Pods: n.Pods}, Ready: true}); err != nil {
 			return err
 		}
 	}

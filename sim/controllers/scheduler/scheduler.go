@@ -12,9 +12,6 @@ import (
 	"stsim/sim/store"
 )
 
-// ZoneLabel is the well-known topology label of nodes and zonal volumes.
-const ZoneLabel = "topology.kubernetes.io/zone"
-
 // Controller schedules pods.
 type Controller struct {
 	// load counts the non-terminal pods bound to each node, kept up to date
@@ -75,8 +72,8 @@ func (c *Controller) Reconcile(ctx *sim.Context, key string) error {
 	zone := ""
 	for _, name := range p.ClaimNames() {
 		if cl := tx.Claim(p.Namespace + "/" + name); cl != nil && cl.Spec.VolumeName != "" {
-			if pv := tx.Volume(cl.Spec.VolumeName); pv != nil && pv.Labels[ZoneLabel] != "" {
-				zone = pv.Labels[ZoneLabel]
+			if pv := tx.Volume(cl.Spec.VolumeName); pv != nil && pv.Labels[api.LabelZone] != "" {
+				zone = pv.Labels[api.LabelZone]
 			}
 		}
 	}
@@ -85,7 +82,7 @@ func (c *Controller) Reconcile(ctx *sim.Context, key string) error {
 		if !n.Ready || c.load[n.Name] >= n.Capacity.Pods || !matches(p.Spec.NodeSelector, n.Labels) {
 			continue
 		}
-		if zone != "" && n.Labels[ZoneLabel] != zone {
+		if zone != "" && n.Labels[api.LabelZone] != zone {
 			continue
 		}
 		if best == nil || c.load[n.Name] < c.load[best.Name] {

@@ -16,7 +16,6 @@ import (
 	"stsim/sim"
 	"stsim/sim/api"
 	"stsim/sim/apiserver"
-	"stsim/sim/controllers/scheduler"
 	"stsim/sim/disks"
 	"stsim/sim/store"
 )
@@ -194,7 +193,7 @@ func (c *Controller) provision(ctx *sim.Context, cl *api.PersistentVolumeClaim, 
 			return nil, nil
 		}
 		if node := tx.Node(p.Spec.NodeName); node != nil {
-			zone = node.Labels[scheduler.ZoneLabel]
+			zone = node.Labels[api.LabelZone]
 		}
 	}
 	reclaim := api.DeletePolicy
@@ -214,7 +213,7 @@ func (c *Controller) provision(ctx *sim.Context, cl *api.PersistentVolumeClaim, 
 		Status: api.PersistentVolumeStatus{Phase: api.VolumeAvailable},
 	}
 	if zone != "" {
-		pv.Labels = map[string]string{scheduler.ZoneLabel: zone}
+		pv.Labels = map[string]string{api.LabelZone: zone}
 	}
 	if err := ctx.Create(pv); err != nil {
 		return nil, err

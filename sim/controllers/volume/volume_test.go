@@ -29,7 +29,7 @@ func cluster(t *testing.T, mode, reclaim string) (*sim.Engine, *disks.Disks) {
 	e.AddController(volume.New(d))
 	do(t, e, func(ctx *sim.Context) error {
 		if err := ctx.Create(&api.Node{ObjectMeta: api.ObjectMeta{Name: "node-1",
-			Labels: map[string]string{scheduler.ZoneLabel: "zone-a"}}, Capacity: api.NodeCapacity{Pods: 10}, Ready: true}); err != nil {
+			Labels: map[string]string{api.LabelZone: "zone-a"}}, Capacity: api.NodeCapacity{Pods: 10}, Ready: true}); err != nil {
 			return err
 		}
 		return ctx.Create(&api.StorageClass{ObjectMeta: api.ObjectMeta{Name: "standard",
@@ -100,7 +100,7 @@ func TestWaitForFirstConsumer(t *testing.T) {
 	pv := allVolumes(tx)[0]
 	assert.Equal(t, "pvc-"+cl.UID, pv.Name)
 	assert.Equal(t, pv.Name, cl.Spec.VolumeName)
-	assert.Equal(t, "zone-a", pv.Labels[scheduler.ZoneLabel], "provisioned in the selected node's zone")
+	assert.Equal(t, "zone-a", pv.Labels[api.LabelZone], "provisioned in the selected node's zone")
 	assert.Equal(t, api.VolumeBound, pv.Status.Phase)
 	assert.Equal(t, cl.UID, pv.Spec.ClaimRef.UID)
 
@@ -109,7 +109,7 @@ func TestWaitForFirstConsumer(t *testing.T) {
 	tx = imm.View()
 	assert.Equal(t, api.ClaimBound, tx.Claim("default/data").Status.Phase, "Immediate binds without a consumer")
 	require.Len(t, allVolumes(tx), 1)
-	assert.Empty(t, allVolumes(tx)[0].Labels[scheduler.ZoneLabel], "and without regard to a node")
+	assert.Empty(t, allVolumes(tx)[0].Labels[api.LabelZone], "and without regard to a node")
 }
 
 // boundClaim creates claim "data" with a scheduled pod "app" using it and a
