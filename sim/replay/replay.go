@@ -7,8 +7,8 @@ package replay
 
 import (
 	"errors"
-	"maps"
 	"fmt"
+	"maps"
 	"time"
 
 	"stsim/scenarios"
