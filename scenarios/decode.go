@@ -23,6 +23,7 @@ type Error struct {
 	Msg  string
 }
 
+// Error prints file:line:col: path: message.
 func (e *Error) Error() string {
 	if e.Path == "" {
 		return e.Pos.String() + ": " + e.Msg

@@ -90,6 +90,7 @@ type Pos struct {
 	Col  int
 }
 
+// String prints file:line:col.
 func (p Pos) String() string { return fmt.Sprintf("%s:%d:%d", p.File, p.Line, p.Col) }
 
 // Step is one scenario step. Exactly one of the action fields is set, as

@@ -16,6 +16,7 @@ type FieldError struct {
 	Detail string
 }
 
+// Error prints the failure as the apiserver does.
 func (e FieldError) Error() string {
 	switch e.Type {
 	case "Required value", "Forbidden":
@@ -41,6 +42,7 @@ type InvalidError struct {
 	Errors []FieldError
 }
 
+// Error prints the apiserver's 422 message.
 func (e *InvalidError) Error() string {
 	msgs := make([]string, len(e.Errors))
 	for i, f := range e.Errors {
