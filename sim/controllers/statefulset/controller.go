@@ -67,7 +67,7 @@ func (c *Controller) Reconcile(ctx *sim.Context, key string) error {
 	}
 	pods := c.podsFor(tx, set)
 	s := &sync{ctx: ctx, tx: tx, set: set, monotonic: set.Spec.PodManagementPolicy != api.ParallelPodManagement}
-	revisions, collision, err := s.revisions(pods)
+	revisions, collision, err := s.revisions()
 	if err != nil {
 		return err
 	}
@@ -251,9 +251,9 @@ func (s *sync) processReplica(replicas []*api.Pod, i int) (bool, error) {
 		}
 	}
 	// R-POD-4..6: a monotonic set waits for this pod to be gone, or Running,
-	// Ready and available.
-	if p.Terminating() || !p.IsRunningAndReady() || !s.isAvailable(p) {
-		return s.monotonic, nil
+	// Ready and available; a Parallel one goes on to repair it.
+	if s.monotonic && (p.Terminating() || !p.IsRunningAndReady() || !s.isAvailable(p)) {
+		return true, nil
 	}
 	// R-POD-7: repair identity and storage in place.
 	if !identityMatches(s.set, p) || !s.storageMatches(p) {

@@ -25,7 +25,7 @@ func revisionData(set *api.StatefulSet) string {
 // revisions finds or creates the update revision and finds the current one
 // (getStatefulSetRevisions). It returns the set's revisions sorted by
 // revision number and the collision count to store in status.
-func (s *sync) revisions(pods []*api.Pod) ([]*api.ControllerRevision, *int32, error) {
+func (s *sync) revisions() ([]*api.ControllerRevision, *int32, error) {
 	set := s.set
 	revs := s.tx.ControllerRevisionsOwnedBy(set.UID)
 	slices.SortStableFunc(revs, func(a, b *api.ControllerRevision) int { return int(a.Revision - b.Revision) })
