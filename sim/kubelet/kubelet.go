@@ -10,6 +10,7 @@ package kubelet
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -62,10 +63,15 @@ func (c *Controller) Keys(tx *store.Txn, ch store.Change) []string {
 		if ch.New == nil {
 			p := ch.Old.(*api.Pod)
 			c.forget(p)
-			return nil
+			// Its volumes are detached: pods waiting to attach them may start.
+			return c.waitingOnClaims(tx, p)
 		}
 		if p := ch.New.(*api.Pod); p.Spec.NodeName != "" {
-			return []string{p.Key()}
+			keys := []string{p.Key()}
+			if p.IsTerminal() {
+				keys = append(keys, c.waitingOnClaims(tx, p)...)
+			}
+			return keys
 		}
 	case api.KindPersistentVolumeClaim:
 		if ch.New == nil {
@@ -80,6 +86,20 @@ func (c *Controller) Keys(tx *store.Txn, ch store.Change) []string {
 		return keys
 	}
 	return nil
+}
+
+// waitingOnClaims lists the other pods, bound to a node and still Pending,
+// that mount a claim of p.
+func (c *Controller) waitingOnClaims(tx *store.Txn, p *api.Pod) []string {
+	var keys []string
+	for _, name := range p.ClaimNames() {
+		for _, o := range tx.PodsUsingClaim(p.Namespace + "/" + name) {
+			if o.UID != p.UID && o.Spec.NodeName != "" && o.Status.Phase == api.PodPending && !slices.Contains(keys, o.Key()) {
+				keys = append(keys, o.Key())
+			}
+		}
+	}
+	return keys
 }
 
 // forget drops a removed pod's state and its emptyDir volumes.
@@ -125,11 +145,11 @@ func (c *Controller) Reconcile(ctx *sim.Context, key string) error {
 		return nil
 	}
 	if !st.sandbox {
-		if why := c.volumesPending(tx, p); why != "" {
+		if reason, why := c.volumesPending(tx, p); why != "" {
 			if p.Status.Reason != "ContainerCreating" {
 				n := p.Clone()
 				n.Status.Reason = "ContainerCreating"
-				ctx.Event(p, "Warning", "FailedMount", "%s", why)
+				ctx.Event(p, "Warning", reason, "%s", why)
 				return ctx.Update(n)
 			}
 			return nil
@@ -194,18 +214,53 @@ func (c *Controller) terminate(ctx *sim.Context, p *api.Pod, st *podState, b Beh
 	return nil
 }
 
-// volumesPending says why a pod's volumes are not ready, or "".
-func (c *Controller) volumesPending(tx *store.Txn, p *api.Pod) string {
+// volumesPending says why a pod's volumes are not ready (an event reason
+// and message), or "" when they are: a claim is missing or unbound, or its
+// volume cannot be attached to this node because it is attached to another.
+func (c *Controller) volumesPending(tx *store.Txn, p *api.Pod) (string, string) {
 	for _, name := range p.ClaimNames() {
 		cl := tx.Claim(p.Namespace + "/" + name)
 		switch {
 		case cl == nil:
-			return fmt.Sprintf("persistentvolumeclaim %q not found", name)
+			return "FailedMount", fmt.Sprintf("persistentvolumeclaim %q not found", name)
 		case cl.Status.Phase != api.ClaimBound:
-			return fmt.Sprintf("persistentvolumeclaim %q is not bound yet", name)
+			return "FailedMount", fmt.Sprintf("persistentvolumeclaim %q is not bound yet", name)
+		}
+		if pv := tx.Volume(cl.Spec.VolumeName); pv != nil && !multiAttachable(pv) {
+			if holder := attachedElsewhere(tx, cl, p); holder != nil {
+				return "FailedAttachVolume", fmt.Sprintf("Multi-Attach error for volume %q Volume is already used by pod(s) %s", pv.Name, holder.Name)
+			}
 		}
 	}
-	return ""
+	return "", ""
+}
+
+// multiAttachable is IsMultiAttachAllowed (pkg/volume/util): a volume with
+// ReadWriteMany or ReadOnlyMany, or with no access modes, may be attached
+// to several nodes; ReadWriteOnce and ReadWriteOncePod may not.
+func multiAttachable(pv *api.PersistentVolume) bool {
+	if len(pv.Spec.AccessModes) == 0 {
+		return true
+	}
+	for _, m := range pv.Spec.AccessModes {
+		if m == "ReadWriteMany" || m == "ReadOnlyMany" {
+			return true
+		}
+	}
+	return false
+}
+
+// attachedElsewhere is a pod on another node that holds the claim's
+// volume attached: it got past volume setup (it has an IP) and is neither
+// gone nor terminated, so the attach/detach controller keeps the volume on
+// its node (DetermineVolumeAction).
+func attachedElsewhere(tx *store.Txn, cl *api.PersistentVolumeClaim, p *api.Pod) *api.Pod {
+	for _, o := range tx.PodsUsingClaim(cl.Key()) {
+		if o.UID != p.UID && o.Spec.NodeName != "" && o.Spec.NodeName != p.Spec.NodeName && o.Status.PodIP != "" && !o.IsTerminal() {
+			return o
+		}
+	}
+	return nil
 }
 
 // allocateIP gives the next address of the node's pod CIDR 10.244.N.0/24.

@@ -7,6 +7,8 @@
 package scheduler
 
 import (
+	"slices"
+
 	"stsim/sim"
 	"stsim/sim/api"
 	"stsim/sim/store"
@@ -17,10 +19,21 @@ type Controller struct {
 	// load counts the non-terminal pods bound to each node, kept up to date
 	// from pod changes as an informer cache would be.
 	load map[string]int
+	// unschedulable holds the keys of pods no node fitted, in the order
+	// they failed: they are tried again when a pod leaves a node or a node
+	// changes (the scheduling queue's unschedulable pods).
+	unschedulable []string
 }
 
 // New returns the scheduler.
 func New() *Controller { return &Controller{load: map[string]int{}} }
+
+// retry hands back the unschedulable pods to try again.
+func (c *Controller) retry() []string {
+	keys := c.unschedulable
+	c.unschedulable = nil
+	return keys
+}
 
 // Name implements sim.Controller.
 func (*Controller) Name() string { return "default-scheduler" }
@@ -28,7 +41,7 @@ func (*Controller) Name() string { return "default-scheduler" }
 func counts(p *api.Pod) bool { return p != nil && p.Spec.NodeName != "" && !p.IsTerminal() }
 
 // Keys keeps the per-node load and wakes pods that need a node.
-func (c *Controller) Keys(tx *store.Txn, ch store.Change) []string {
+func (c *Controller) Keys(_ *store.Txn, ch store.Change) []string {
 	switch ch.Kind {
 	case api.KindPod:
 		var oldP, newP *api.Pod
@@ -40,6 +53,9 @@ func (c *Controller) Keys(tx *store.Txn, ch store.Change) []string {
 		}
 		if counts(oldP) {
 			c.load[oldP.Spec.NodeName]--
+			if !counts(newP) {
+				return c.retry() // room on a node, and maybe a volume freed
+			}
 		}
 		if counts(newP) {
 			c.load[newP.Spec.NodeName]++
@@ -48,15 +64,8 @@ func (c *Controller) Keys(tx *store.Txn, ch store.Change) []string {
 			return []string{newP.Key()}
 		}
 	case api.KindNode:
-		// A node that became usable may take pods that found none.
 		if n, ok := ch.New.(*api.Node); ok && n.Ready {
-			var keys []string
-			for _, p := range tx.Pods() { // rare: only when a node changes
-				if p.Spec.NodeName == "" && !p.Terminating() {
-					keys = append(keys, p.Key())
-				}
-			}
-			return keys
+			return c.retry()
 		}
 	}
 	return nil
@@ -90,6 +99,9 @@ func (c *Controller) Reconcile(ctx *sim.Context, key string) error {
 		}
 	}
 	if best == nil {
+		if !slices.Contains(c.unschedulable, key) {
+			c.unschedulable = append(c.unschedulable, key)
+		}
 		if p.Status.Reason != "Unschedulable" {
 			n := p.Clone()
 			n.Status.Reason = "Unschedulable"
