@@ -7,6 +7,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"stsim/scenarios"
 	"stsim/sim/simtest"
 )
 
@@ -155,4 +156,24 @@ func TestUnschedulablePodStaysPending(t *testing.T) {
 	assert.Contains(t, reasons, "FailedScheduling")
 	require.Len(t, run.Findings, 1)
 	assert.Contains(t, run.Findings[0].Message, "web-0 (Pending, Unschedulable, unscheduled)")
+}
+
+// TestBundledScenariosKeepInvariants runs every bundled scenario under each
+// of its rule sets with the invariants checked after every change (objects
+// never changed in place, OrderedReady order, claims of their own ordinal),
+// and requires their expectations to hold.
+func TestBundledScenariosKeepInvariants(t *testing.T) {
+	for _, info := range scenarios.List() {
+		sc, err := scenarios.Builtin(info.Name)
+		require.NoError(t, err, info.Name)
+		for _, rules := range sc.Rules {
+			t.Run(info.Name+"/"+rules, func(t *testing.T) {
+				run := simtest.RunScenario(t, sc, rules)
+				for _, e := range run.Expectations {
+					assert.True(t, e.OK, "%s: want %s, got %s", e.Check, e.Want, e.Got)
+				}
+				assert.Empty(t, run.Findings)
+			})
+		}
+	}
 }
