@@ -280,8 +280,8 @@ func (r *replay) holds(w *scenarios.WaitFor, gone map[string]bool) bool {
 			return false
 		}
 	}
-	for _, p := range tx.Pods() {
-		if gone[p.UID] {
+	for uid := range gone {
+		if tx.ByUID(api.KindPod, uid) != nil {
 			return false
 		}
 	}
