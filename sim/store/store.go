@@ -2,6 +2,7 @@ package store
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/hashicorp/go-memdb"
 
@@ -28,6 +29,24 @@ func (c Change) Object() api.Object {
 		return c.New
 	}
 	return c.Old
+}
+
+// ControllerKeys is the namespace/name of the controller of kind that
+// manages the changed object, before and after the change (each once): an
+// informer's update handler wakes the old controller and the new one.
+func (c Change) ControllerKeys(kind string) []string {
+	var keys []string
+	for _, o := range []api.Object{c.Old, c.New} {
+		if o == nil {
+			continue
+		}
+		if r := o.Meta().ControllerRef(); r != nil && r.Kind == kind {
+			if k := o.Meta().Namespace + "/" + r.Name; !slices.Contains(keys, k) {
+				keys = append(keys, k)
+			}
+		}
+	}
+	return keys
 }
 
 // New returns an empty store.

@@ -113,3 +113,21 @@ func TestIndexes(t *testing.T) {
 	assert.Empty(t, r.PodsUsingClaim("default/data-b"))
 	assert.Equal(t, "a", r.ByUID(api.KindPod, "uid-a").Meta().Name)
 }
+
+// TestChangeControllerKeys follows the informer update handlers of the
+// workload controllers (updatePod in replica_set.go and stateful_set.go): a
+// change wakes the controller before and after it, each once.
+func TestChangeControllerKeys(t *testing.T) {
+	pod := func(owner string) *api.Pod {
+		p := &api.Pod{ObjectMeta: api.ObjectMeta{Name: "p", Namespace: "default"}}
+		if owner != "" {
+			p.OwnerReferences = []api.OwnerReference{{Kind: api.KindReplicaSet, Name: owner, UID: owner, Controller: true}}
+		}
+		return p
+	}
+	assert.Equal(t, []string{"default/a", "default/b"}, store.Change{Kind: api.KindPod, Old: pod("a"), New: pod("b")}.ControllerKeys(api.KindReplicaSet))
+	assert.Equal(t, []string{"default/a"}, store.Change{Kind: api.KindPod, Old: pod("a"), New: pod("a")}.ControllerKeys(api.KindReplicaSet))
+	assert.Equal(t, []string{"default/a"}, store.Change{Kind: api.KindPod, Old: pod("a")}.ControllerKeys(api.KindReplicaSet), "a removal")
+	assert.Empty(t, store.Change{Kind: api.KindPod, New: pod("")}.ControllerKeys(api.KindReplicaSet), "an orphan")
+	assert.Empty(t, store.Change{Kind: api.KindPod, New: pod("a")}.ControllerKeys(api.KindStatefulSet), "another kind")
+}

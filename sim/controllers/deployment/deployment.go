@@ -56,10 +56,7 @@ func (*Controller) Keys(tx *store.Txn, c store.Change) []string {
 	case api.KindDeployment:
 		return []string{c.Object().Meta().Key()}
 	case api.KindReplicaSet:
-		o := c.Object().Meta()
-		if r := o.ControllerRef(); r != nil && r.Kind == api.KindDeployment {
-			return []string{o.Namespace + "/" + r.Name}
-		}
+		return c.ControllerKeys(api.KindDeployment)
 	case api.KindPod:
 		if c.New != nil {
 			return nil

@@ -40,10 +40,7 @@ func (*Controller) Keys(_ *store.Txn, c store.Change) []string {
 	case api.KindReplicaSet:
 		return []string{c.Object().Meta().Key()}
 	case api.KindPod:
-		o := c.Object()
-		if r := o.Meta().ControllerRef(); r != nil && r.Kind == api.KindReplicaSet {
-			return []string{o.Meta().Namespace + "/" + r.Name}
-		}
+		return c.ControllerKeys(api.KindReplicaSet)
 	}
 	return nil
 }

@@ -29,19 +29,7 @@ func (*Controller) Keys(_ *store.Txn, c store.Change) []string {
 	case api.KindStatefulSet:
 		return []string{c.Object().Meta().Key()}
 	case api.KindPod:
-		var keys []string
-		for _, o := range []api.Object{c.Old, c.New} {
-			if o == nil {
-				continue
-			}
-			if r := o.Meta().ControllerRef(); r != nil && r.Kind == api.KindStatefulSet {
-				k := o.Meta().Namespace + "/" + r.Name
-				if !slices.Contains(keys, k) {
-					keys = append(keys, k)
-				}
-			}
-		}
-		return keys
+		return c.ControllerKeys(api.KindStatefulSet)
 	}
 	return nil
 }
