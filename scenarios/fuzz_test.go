@@ -36,7 +36,8 @@ func FuzzParse(f *testing.F) {
 	})
 }
 
-// FuzzParseManifests feeds arbitrary manifest files to ParseManifests.
+// FuzzParseManifests feeds arbitrary manifest files to the loader, as the
+// file of a scenario's spec.manifests entry.
 func FuzzParseManifests(f *testing.F) {
 	manifests, _ := fs.Glob(library, "manifests/*.yaml")
 	for _, name := range manifests {
@@ -48,6 +49,7 @@ func FuzzParseManifests(f *testing.F) {
 	}
 	f.Add([]byte(webSet))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		_, _, _ = ParseManifests("m.yaml", data)
+		scenario := []byte("apiVersion: stsim/v1\nkind: Scenario\nmetadata: {name: m}\nspec:\n  manifests: [{file: m.yaml}]\n")
+		_, _ = Parse("s.yaml", scenario, func(string) ([]byte, error) { return data, nil })
 	})
 }

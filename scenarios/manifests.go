@@ -11,19 +11,6 @@ import (
 	"stsim/sim/api"
 )
 
-// ParseManifests decodes a (multi-document) Kubernetes manifest file the way
-// spec.manifests does: the simulated kinds are decoded, defaulted and
-// validated; other kinds and unknown fields are listed in ignored. name is the
-// file name used in positions.
-func ParseManifests(name string, data []byte) (objs []Manifest, ignored []string, err error) {
-	docs, err := parseDocuments(name, data)
-	if err != nil {
-		return nil, nil, err
-	}
-	r, err := decodeDocs(docs, name, nil, "", "")
-	return r.objs, r.ignored, err
-}
-
 // kindInfo is how a simulated kind is served and prepared.
 type kindInfo struct {
 	apiVersion string

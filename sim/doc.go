@@ -4,9 +4,10 @@
 //
 // How one instant t is processed:
 //
-//  1. Every timer due at t runs, in sequence order. A timer either runs a
-//     write (a scenario action) or wakes a controller for a key (a kubelet
-//     transition, a requeue after minReadySeconds).
+//  1. Every timer due at t fires, in sequence order: it wakes a controller
+//     for a key (a kubelet transition, a requeue after minReadySeconds or
+//     after a failed reconcile). A scenario action runs at t with Do once
+//     the instant's timers have settled.
 //  2. Every write of the instant goes through one store transaction. The
 //     changes of each write go to the observers (the history recorder) and
 //     to every controller's Keys, which enqueue (controller, key) items in a

@@ -66,13 +66,11 @@ type item struct {
 	key        string
 }
 
+// timer wakes a controller for a key at a time.
 type timer struct {
-	at  time.Duration
-	seq uint64
-	// either fn, or a controller key to enqueue
-	fn   func(*Context) error
+	at   time.Duration
+	seq  uint64
 	wake item
-	name string
 }
 
 type timerHeap []timer
@@ -132,15 +130,7 @@ func (e *Engine) Observe(f func(now time.Duration, changes []store.Change)) {
 	e.observers = append(e.observers, f)
 }
 
-// At schedules a write at virtual time t. Scheduling into the past panics.
-func (e *Engine) At(t time.Duration, name string, fn func(*Context) error) {
-	if t < e.now {
-		panic(fmt.Sprintf("sim: %s scheduled at %v, before now (%v)", name, t, e.now))
-	}
-	e.seq++
-	heap.Push(&e.timers, timer{at: t, seq: e.seq, fn: fn, name: name})
-}
-
+// wake schedules a controller wake-up; scheduling into the past panics.
 func (e *Engine) wake(t time.Duration, controller int, key string) {
 	if t < e.now {
 		panic(fmt.Sprintf("sim: wake of %s %q at %v, before now (%v)", e.controllers[controller].Name(), key, t, e.now))
@@ -250,7 +240,7 @@ func (e *Engine) NextTimer() (time.Duration, bool) {
 }
 
 // Step processes the earliest instant that has timers: it moves the clock
-// there, runs every timer due then and settles. It reports false when no
+// there, fires every timer due then and settles. It reports false when no
 // timer is left.
 func (e *Engine) Step() (bool, error) {
 	t, ok := e.NextTimer()
@@ -263,14 +253,7 @@ func (e *Engine) Step() (bool, error) {
 	// t while settling fire in a next pass.
 	for len(e.timers) > 0 && e.timers[0].at == t {
 		for len(e.timers) > 0 && e.timers[0].at == t {
-			tm := heap.Pop(&e.timers).(timer)
-			if tm.fn == nil {
-				e.enqueue(tm.wake)
-				continue
-			}
-			if err := e.write(-1, tm.fn); err != nil {
-				return true, fmt.Errorf("%s: %w", tm.name, err)
-			}
+			e.enqueue(heap.Pop(&e.timers).(timer).wake)
 		}
 		if err := e.settle(); err != nil {
 			return true, err

@@ -17,26 +17,58 @@ import (
 	"stsim/sim/store"
 )
 
-// TestTimersRunInTimeThenSequenceOrder checks the engine's total event order
-// (DESIGN.md "Events are ordered by (time, sequence number)"): timers run by
-// virtual time, and timers due at the same instant in the order they were
-// scheduled; each sees the clock at its own time.
-func TestTimersRunInTimeThenSequenceOrder(t *testing.T) {
-	e := sim.New(1)
-	var got []string
-	at := func(d time.Duration, name string) {
-		e.At(d, name, func(ctx *sim.Context) error {
-			got = append(got, fmt.Sprintf("%s@%v", name, ctx.Now()))
-			return nil
-		})
+// clock is a controller that, woken for "start", sets the wake-ups its
+// plan lists, and records every other wake-up as key@time.
+type clock struct {
+	plan []wakeUp
+	got  []string
+}
+
+type wakeUp struct {
+	after time.Duration
+	key   string
+}
+
+func (*clock) Name() string { return "clock" }
+
+func (*clock) Keys(_ *store.Txn, c store.Change) []string {
+	if c.Kind == api.KindNode && c.Old == nil {
+		return []string{"start"}
 	}
-	at(2*time.Second, "a")
-	at(1*time.Second, "b")
-	at(2*time.Second, "c")
-	at(1*time.Second, "d")
-	at(0, "e")
+	return nil
+}
+
+func (c *clock) Reconcile(ctx *sim.Context, key string) error {
+	if key != "start" {
+		c.got = append(c.got, fmt.Sprintf("%s@%v", key, ctx.Now()))
+		return nil
+	}
+	for _, w := range c.plan {
+		ctx.After(w.after, w.key)
+	}
+	return nil
+}
+
+// started returns an engine whose clock controller has set its plan at 0s.
+func started(t *testing.T, plan ...wakeUp) (*sim.Engine, *clock) {
+	e := sim.New(1)
+	c := &clock{plan: plan}
+	e.AddController(c)
+	require.NoError(t, e.Do(func(ctx *sim.Context) error {
+		return ctx.Create(&api.Node{ObjectMeta: api.ObjectMeta{Name: "node-1"}})
+	}))
+	return e, c
+}
+
+// TestTimersRunInTimeThenSequenceOrder checks the engine's total event order
+// (DESIGN.md "Events are ordered by (time, sequence number)"): wake-ups fire
+// by virtual time, and those due at the same instant in the order they were
+// set; each sees the clock at its own time.
+func TestTimersRunInTimeThenSequenceOrder(t *testing.T) {
+	s := time.Second
+	e, c := started(t, wakeUp{2 * s, "a"}, wakeUp{s, "b"}, wakeUp{2 * s, "c"}, wakeUp{s, "d"}, wakeUp{0, "e"})
 	require.NoError(t, e.RunUntil(3*time.Second))
-	assert.Equal(t, []string{"e@0s", "b@1s", "d@1s", "a@2s", "c@2s"}, got)
+	assert.Equal(t, []string{"e@0s", "b@1s", "d@1s", "a@2s", "c@2s"}, c.got)
 	assert.Equal(t, 3*time.Second, e.Now(), "RunUntil leaves the clock at its limit")
 	_, pending := e.NextTimer()
 	assert.False(t, pending)
@@ -45,10 +77,8 @@ func TestTimersRunInTimeThenSequenceOrder(t *testing.T) {
 // TestSchedulingIntoThePastPanics checks the engine's guard (DESIGN.md,
 // after the CockroachDB allocator simulator): a timer before now is a bug.
 func TestSchedulingIntoThePastPanics(t *testing.T) {
-	e := sim.New(1)
-	require.NoError(t, e.RunUntil(5*time.Second))
-	assert.Panics(t, func() { e.At(4*time.Second, "late", func(*sim.Context) error { return nil }) })
-	assert.NotPanics(t, func() { e.At(5*time.Second, "now", func(*sim.Context) error { return nil }) })
+	assert.Panics(t, func() { started(t, wakeUp{-time.Second, "late"}) })
+	assert.NotPanics(t, func() { started(t, wakeUp{0, "now"}) })
 }
 
 // flaky is a controller woken by Node changes whose reconcile fails the
@@ -105,25 +135,23 @@ func TestReconcileErrorRequeuesWithBackoff(t *testing.T) {
 // behind waitFor): it stops after the first instant at which the condition
 // holds, with later timers still pending; otherwise it runs to its limit.
 func TestRunUntilCondStopsWhenConditionHolds(t *testing.T) {
-	e := sim.New(1)
-	count := 0
-	for _, s := range []int{1, 2, 2, 3} {
-		e.At(time.Duration(s)*time.Second, "tick", func(*sim.Context) error { count++; return nil })
-	}
-	ok, err := e.RunUntilCond(10*time.Second, func() bool { return count >= 2 })
+	s := time.Second
+	e, c := started(t, wakeUp{s, "t1"}, wakeUp{2 * s, "t2"}, wakeUp{2 * s, "t3"}, wakeUp{3 * s, "t4"})
+	count := func() int { return len(c.got) }
+	ok, err := e.RunUntilCond(10*time.Second, func() bool { return count() >= 2 })
 	require.NoError(t, err)
 	assert.True(t, ok)
 	assert.Equal(t, 2*time.Second, e.Now())
-	assert.Equal(t, 3, count, "every timer of the instant runs before the condition is checked")
+	assert.Equal(t, 3, count(), "every timer of the instant runs before the condition is checked")
 	next, pending := e.NextTimer()
 	assert.True(t, pending)
 	assert.Equal(t, 3*time.Second, next)
 
-	ok, err = e.RunUntilCond(4*time.Second, func() bool { return count >= 10 })
+	ok, err = e.RunUntilCond(4*time.Second, func() bool { return count() >= 10 })
 	require.NoError(t, err)
 	assert.False(t, ok)
 	assert.Equal(t, 4*time.Second, e.Now())
-	assert.Equal(t, 4, count)
+	assert.Equal(t, 4, count())
 
 	ok, err = e.RunUntilCond(9*time.Second, func() bool { return true })
 	require.NoError(t, err)

@@ -67,15 +67,6 @@ func LabelPairs(labels map[string]string) []string {
 	return out
 }
 
-// IndexPair is the label pair a selector is looked up by in the store's label
-// index: its first matchLabels pair in key order, or "" when it has none.
-func (s *LabelSelector) IndexPair() string {
-	if s == nil {
-		return ""
-	}
-	return firstPair(s.MatchLabels)
-}
-
 func firstPair(m map[string]string) string {
 	if p := LabelPairs(m); len(p) > 0 {
 		return p[0]
