@@ -52,22 +52,15 @@ func (*Controller) Keys(_ *store.Txn, c store.Change) []string {
 	case api.KindPersistentVolume:
 		return []string{"volume:" + c.Object().Meta().Name}
 	case api.KindPod:
-		// A scheduled or removed pod matters to the claims it mounts.
-		var keys []string
-		for _, o := range []api.Object{c.Old, c.New} {
-			if o == nil {
-				continue
-			}
-			p := o.(*api.Pod)
-			for _, n := range p.ClaimNames() {
-				k := "claim:" + p.Namespace + "/" + n
-				if !slices.Contains(keys, k) {
-					keys = append(keys, k)
-				}
-			}
-		}
+		// Only binding to a node and removal change what a claim waits for
+		// (its first consumer, or the last pod that protects it).
 		if c.New != nil && c.Old != nil && c.New.(*api.Pod).Spec.NodeName == c.Old.(*api.Pod).Spec.NodeName {
-			return nil // only binding and removal change what the claims wait for
+			return nil
+		}
+		p := c.Object().(*api.Pod)
+		keys := make([]string, 0, len(p.Spec.Volumes))
+		for _, n := range p.ClaimNames() {
+			keys = append(keys, "claim:"+p.Namespace+"/"+n)
 		}
 		return keys
 	}
