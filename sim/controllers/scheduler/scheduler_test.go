@@ -1,0 +1,90 @@
+package scheduler_test
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"stsim/sim"
+	"stsim/sim/api"
+	"stsim/sim/controllers/scheduler"
+	"stsim/sim/simtest"
+)
+
+func node(name, zone string, pods int) *api.Node {
+	return &api.Node{ObjectMeta: api.ObjectMeta{Name: name, Labels: map[string]string{api.LabelZone: zone}},
+		Capacity: api.NodeCapacity{Pods: pods}, Ready: true}
+}
+
+func pod(name string, claim string) *api.Pod {
+	p := &api.Pod{ObjectMeta: api.ObjectMeta{Name: name}, Spec: api.PodSpec{Containers: []api.Container{{Name: "c", Image: "app:1"}}}}
+	if claim != "" {
+		p.Spec.Volumes = []api.Volume{{Name: "data", PersistentVolumeClaim: &api.PersistentVolumeClaimVolumeSource{ClaimName: claim}}}
+	}
+	return p
+}
+
+func nodeOf(e *sim.Engine, name string) string { return e.View().Pod("default/" + name).Spec.NodeName }
+
+// TestVolumeZoneAndLeastLoaded follows the scheduler's filters and scores
+// that stsim keeps: VolumeBinding's zone check for a bound zonal volume
+// (node(s) had volume node affinity conflict) comes before spreading, which
+// picks the node with the fewest pods, then the first by name.
+func TestVolumeZoneAndLeastLoaded(t *testing.T) {
+	e := sim.New(1)
+	simtest.Check(t, e)
+	e.AddController(scheduler.New())
+	require.NoError(t, e.Do(func(ctx *sim.Context) error {
+		for _, n := range []*api.Node{node("node-a", "zone-a", 10), node("node-b", "zone-b", 10)} {
+			if err := ctx.Create(n); err != nil {
+				return err
+			}
+		}
+		pv := &api.PersistentVolume{ObjectMeta: api.ObjectMeta{Name: "pv-a", Labels: map[string]string{api.LabelZone: "zone-a"}},
+			Status: api.PersistentVolumeStatus{Phase: api.VolumeBound}}
+		if err := ctx.Create(pv); err != nil {
+			return err
+		}
+		cl := &api.PersistentVolumeClaim{ObjectMeta: api.ObjectMeta{Name: "data"}, Spec: api.PersistentVolumeClaimSpec{VolumeName: "pv-a"},
+			Status: api.PersistentVolumeClaimStatus{Phase: api.ClaimBound}}
+		if err := ctx.Create(cl); err != nil {
+			return err
+		}
+		return ctx.Create(pod("first", ""))
+	}))
+	assert.Equal(t, "node-a", nodeOf(e, "first"), "a tie goes to the first node by name")
+	require.NoError(t, e.Do(func(ctx *sim.Context) error { return ctx.Create(pod("second", "")) }))
+	assert.Equal(t, "node-b", nodeOf(e, "second"), "the node with fewer pods")
+	require.NoError(t, e.Do(func(ctx *sim.Context) error { return ctx.Create(pod("third", "")) }))
+	assert.Equal(t, "node-a", nodeOf(e, "third"))
+	require.NoError(t, e.Do(func(ctx *sim.Context) error { return ctx.Create(pod("zonal", "data")) }))
+	assert.Equal(t, "node-a", nodeOf(e, "zonal"), "its volume is in zone-a, although node-b has fewer pods")
+}
+
+// TestNoFitIsUnschedulableAndRetried follows the scheduling queue: a pod no
+// node fits (capacity full) stays Pending with FailedScheduling, and is
+// tried again when a pod leaves a node.
+func TestNoFitIsUnschedulableAndRetried(t *testing.T) {
+	e := sim.New(1)
+	e.AddController(scheduler.New())
+	require.NoError(t, e.Do(func(ctx *sim.Context) error {
+		if err := ctx.Create(node("node-a", "", 1)); err != nil {
+			return err
+		}
+		return ctx.Create(pod("first", ""))
+	}))
+	require.NoError(t, e.Do(func(ctx *sim.Context) error { return ctx.Create(pod("waiting", "")) }))
+	p := e.View().Pod("default/waiting")
+	assert.Equal(t, "", p.Spec.NodeName)
+	assert.Equal(t, "Unschedulable", p.Status.Reason)
+	var reasons []string
+	for _, ev := range e.API().Events() {
+		if ev.Name == "waiting" {
+			reasons = append(reasons, ev.Reason)
+		}
+	}
+	assert.Equal(t, []string{"FailedScheduling"}, reasons)
+	require.NoError(t, e.Do(func(ctx *sim.Context) error { ctx.Remove(ctx.Txn().Pod("default/first")); return nil }))
+	assert.Equal(t, "node-a", nodeOf(e, "waiting"), "scheduled once the node has room")
+}
