@@ -2,7 +2,6 @@ package scenarios
 
 import (
 	"fmt"
-	"reflect"
 	"slices"
 
 	"stsim/sim/api"
@@ -22,14 +21,14 @@ func Convert(sc *Scenario, rules string) (workload api.Object, extra []api.Objec
 	switch w := sc.Workload.Object.(type) {
 	case *api.StatefulSet:
 		if rules == RulesStatefulSet {
-			return deepCopy(w), nil, nil
+			return w.DeepCopy(), nil, nil
 		}
-		return toDeployment(sc, deepCopy(w))
+		return toDeployment(sc, w.DeepCopy())
 	case *api.Deployment:
 		if rules == RulesDeployment {
-			return deepCopy(w), nil, nil
+			return w.DeepCopy(), nil, nil
 		}
-		return toStatefulSet(sc, deepCopy(w))
+		return toStatefulSet(sc, w.DeepCopy())
 	}
 	panic(fmt.Sprintf("scenarios: scenario %s has no workload", sc.Name))
 }
@@ -177,54 +176,6 @@ func describeDeploymentStrategy(s api.DeploymentStrategy) string {
 	}
 	if v := s.RollingUpdate.MaxUnavailable; v != nil {
 		out += ", maxUnavailable " + v.String()
-	}
-	return out
-}
-
-// deepCopy copies v with nothing shared: pointers, slices and maps are
-// copied all the way down.
-func deepCopy[T any](v T) T {
-	return copyValue(reflect.ValueOf(&v).Elem()).Interface().(T)
-}
-
-func copyValue(v reflect.Value) reflect.Value {
-	out := reflect.New(v.Type()).Elem()
-	switch v.Kind() {
-	case reflect.Pointer:
-		if !v.IsNil() {
-			p := reflect.New(v.Type().Elem())
-			p.Elem().Set(copyValue(v.Elem()))
-			out.Set(p)
-		}
-	case reflect.Interface:
-		if !v.IsNil() {
-			out.Set(copyValue(v.Elem()))
-		}
-	case reflect.Struct:
-		out.Set(v)
-		for i := range v.NumField() {
-			if out.Field(i).CanSet() {
-				out.Field(i).Set(copyValue(v.Field(i)))
-			}
-		}
-	case reflect.Slice:
-		if !v.IsNil() {
-			s := reflect.MakeSlice(v.Type(), v.Len(), v.Len())
-			for i := range v.Len() {
-				s.Index(i).Set(copyValue(v.Index(i)))
-			}
-			out.Set(s)
-		}
-	case reflect.Map:
-		if !v.IsNil() {
-			m := reflect.MakeMapWithSize(v.Type(), v.Len())
-			for it := v.MapRange(); it.Next(); {
-				m.SetMapIndex(it.Key(), copyValue(it.Value()))
-			}
-			out.Set(m)
-		}
-	default:
-		out.Set(v)
 	}
 	return out
 }

@@ -1,7 +1,6 @@
 package api
 
 import (
-	"slices"
 	"time"
 )
 
@@ -102,15 +101,6 @@ func (*StatefulSet) GetKind() string { return KindStatefulSet }
 // Meta implements Object.
 func (s *StatefulSet) Meta() *ObjectMeta { return &s.ObjectMeta }
 
-// Clone returns a copy that may be changed without touching s.
-func (s *StatefulSet) Clone() *StatefulSet {
-	c := *s
-	c.ObjectMeta = s.ObjectMeta.clone()
-	c.Spec.Template = s.Spec.Template.Clone()
-	c.Spec.VolumeClaimTemplates = slices.Clone(s.Spec.VolumeClaimTemplates)
-	return &c
-}
-
 // Deployment is an apps/v1 Deployment.
 type Deployment struct {
 	TypeMeta   `yaml:",inline" json:",inline"`
@@ -171,15 +161,6 @@ func (*Deployment) GetKind() string { return KindDeployment }
 // Meta implements Object.
 func (d *Deployment) Meta() *ObjectMeta { return &d.ObjectMeta }
 
-// Clone returns a copy that may be changed without touching d.
-func (d *Deployment) Clone() *Deployment {
-	c := *d
-	c.ObjectMeta = d.ObjectMeta.clone()
-	c.Spec.Template = d.Spec.Template.Clone()
-	c.Status.Conditions = slices.Clone(d.Status.Conditions)
-	return &c
-}
-
 // ReplicaSet is an apps/v1 ReplicaSet.
 type ReplicaSet struct {
 	TypeMeta   `yaml:",inline" json:",inline"`
@@ -211,14 +192,6 @@ func (*ReplicaSet) GetKind() string { return KindReplicaSet }
 // Meta implements Object.
 func (r *ReplicaSet) Meta() *ObjectMeta { return &r.ObjectMeta }
 
-// Clone returns a copy that may be changed without touching r.
-func (r *ReplicaSet) Clone() *ReplicaSet {
-	c := *r
-	c.ObjectMeta = r.ObjectMeta.clone()
-	c.Spec.Template = r.Spec.Template.Clone()
-	return &c
-}
-
 // ControllerRevision is an apps/v1 ControllerRevision: one StatefulSet template.
 type ControllerRevision struct {
 	ObjectMeta
@@ -234,10 +207,3 @@ func (*ControllerRevision) GetKind() string { return KindControllerRevision }
 
 // Meta implements Object.
 func (r *ControllerRevision) Meta() *ObjectMeta { return &r.ObjectMeta }
-
-// Clone returns a copy that may be changed without touching r.
-func (r *ControllerRevision) Clone() *ControllerRevision {
-	c := *r
-	c.ObjectMeta = r.ObjectMeta.clone()
-	return &c
-}

@@ -1,8 +1,6 @@
 package api
 
 import (
-	"maps"
-	"slices"
 	"time"
 )
 
@@ -73,21 +71,14 @@ func (m *ObjectMeta) ControllerUID() string {
 	return ""
 }
 
-// clone copies the metadata deeply enough that the copy can be changed.
-func (m ObjectMeta) clone() ObjectMeta {
-	m.Labels = maps.Clone(m.Labels)
-	m.Annotations = maps.Clone(m.Annotations)
-	m.OwnerReferences = slices.Clone(m.OwnerReferences)
-	m.Finalizers = slices.Clone(m.Finalizers)
-	return m
-}
-
 // Object is any stored object.
 type Object interface {
 	// Meta returns the object's metadata (read it; change only a clone).
 	Meta() *ObjectMeta
 	// GetKind is the object's kind, such as "Pod".
 	GetKind() string
+	// DeepCopyObject returns a copy that shares nothing with the object.
+	DeepCopyObject() Object
 }
 
 // Kinds simulated by stsim.

@@ -1,7 +1,6 @@
 package api
 
 import (
-	"slices"
 	"time"
 )
 
@@ -86,14 +85,89 @@ const (
 // PodStatus is what the kubelet reports.
 type PodStatus struct {
 	Phase string
+	// Reason is a pod-level reason: Unschedulable (the PodScheduled
+	// condition's reason) or Evicted.
+	Reason string
 	// Ready is the Ready condition; ReadySince its lastTransitionTime.
 	Ready      bool
 	ReadySince time.Duration
-	// Started is when the containers last started.
-	Started      time.Duration
-	PodIP        string
-	RestartCount int32
-	Reason       string
+	PodIP      string
+	// ContainerStatuses has one entry per container of the spec, in order,
+	// once the kubelet has seen the pod.
+	ContainerStatuses []ContainerStatus
+}
+
+// ContainerStatus is the kubelet's view of one container.
+type ContainerStatus struct {
+	Name  string
+	Image string
+	// State is what the container does now; LastTerminationState how its
+	// previous run ended, if it was restarted.
+	State                ContainerState
+	LastTerminationState ContainerState
+	Ready                bool
+	RestartCount         int32
+}
+
+// ContainerState is one of waiting, running or terminated (at most one set).
+type ContainerState struct {
+	Waiting    *ContainerStateWaiting
+	Running    *ContainerStateRunning
+	Terminated *ContainerStateTerminated
+}
+
+// ContainerStateWaiting is a container not running yet, with why
+// (ContainerCreating, CrashLoopBackOff).
+type ContainerStateWaiting struct {
+	Reason  string
+	Message string
+}
+
+// ContainerStateRunning is a running container.
+type ContainerStateRunning struct {
+	StartedAt time.Duration
+}
+
+// ContainerStateTerminated is a container that exited.
+type ContainerStateTerminated struct {
+	ExitCode   int32
+	Reason     string
+	StartedAt  time.Duration
+	FinishedAt time.Duration
+}
+
+// Restarts sums the containers' restart counts (the RESTARTS column of
+// kubectl get pods).
+func (p *Pod) Restarts() int32 {
+	var n int32
+	for _, c := range p.Status.ContainerStatuses {
+		n += c.RestartCount
+	}
+	return n
+}
+
+// MaxContainerRestarts is the highest restart count of the pod's
+// containers (maxContainerRestarts in pkg/controller/controller_utils.go).
+func (p *Pod) MaxContainerRestarts() int32 {
+	var n int32
+	for _, c := range p.Status.ContainerStatuses {
+		n = max(n, c.RestartCount)
+	}
+	return n
+}
+
+// WaitingReason is the pod-level reason, else the first waiting
+// container's reason, else "".
+func (p *Pod) WaitingReason() string {
+	if p.Status.Reason != "" {
+		return p.Status.Reason
+	}
+	for _, c := range p.Status.ContainerStatuses {
+		if c.State.Waiting != nil {
+			return c.State.Waiting.Reason
+		}
+	}
+	return ""
 }
 
 // GetKind implements Object.
@@ -101,53 +175,6 @@ func (*Pod) GetKind() string { return KindPod }
 
 // Meta implements Object.
 func (p *Pod) Meta() *ObjectMeta { return &p.ObjectMeta }
-
-// Clone returns a copy that may be changed without touching p.
-func (p *Pod) Clone() *Pod {
-	c := *p
-	c.ObjectMeta = p.ObjectMeta.clone()
-	c.Spec = p.Spec.Clone()
-	return &c
-}
-
-// Clone returns a deep copy of the template.
-func (t PodTemplateSpec) Clone() PodTemplateSpec {
-	t.ObjectMeta = t.ObjectMeta.clone()
-	t.Spec = t.Spec.Clone()
-	return t
-}
-
-// Clone returns a deep copy of the spec.
-func (s PodSpec) Clone() PodSpec {
-	s.Containers = slices.Clone(s.Containers)
-	for i := range s.Containers {
-		s.Containers[i].Ports = slices.Clone(s.Containers[i].Ports)
-		s.Containers[i].VolumeMounts = slices.Clone(s.Containers[i].VolumeMounts)
-	}
-	s.Volumes = slices.Clone(s.Volumes)
-	for i, v := range s.Volumes {
-		if v.PersistentVolumeClaim != nil {
-			c := *v.PersistentVolumeClaim
-			s.Volumes[i].PersistentVolumeClaim = &c
-		}
-		if v.EmptyDir != nil {
-			c := *v.EmptyDir
-			s.Volumes[i].EmptyDir = &c
-		}
-	}
-	if s.TerminationGracePeriodSeconds != nil {
-		g := *s.TerminationGracePeriodSeconds
-		s.TerminationGracePeriodSeconds = &g
-	}
-	if s.NodeSelector != nil {
-		m := make(map[string]string, len(s.NodeSelector))
-		for k, v := range s.NodeSelector {
-			m[k] = v
-		}
-		s.NodeSelector = m
-	}
-	return s
-}
 
 // IsTerminal reports a Succeeded or Failed pod.
 func (p *Pod) IsTerminal() bool {

@@ -72,26 +72,6 @@ func (*EndpointSlice) GetKind() string { return KindEndpointSlice }
 // Meta implements Object.
 func (e *EndpointSlice) Meta() *ObjectMeta { return &e.ObjectMeta }
 
-// Node is a core/v1 Node.
-type Node struct {
-	ObjectMeta
-	Capacity NodeCapacity
-	Ready    bool
-	// ReadySince is when Ready last changed.
-	ReadySince time.Duration
-}
-
-// NodeCapacity is what a node can hold.
-type NodeCapacity struct {
-	Pods int
-}
-
-// GetKind implements Object.
-func (*Node) GetKind() string { return KindNode }
-
-// Meta implements Object.
-func (n *Node) Meta() *ObjectMeta { return &n.ObjectMeta }
-
 // Event is a core/v1 Event, as `kubectl get events` lists it.
 type Event struct {
 	Time    time.Duration

@@ -1,7 +1,5 @@
 package api
 
-import "slices"
-
 // PersistentVolumeClaim is a core/v1 PersistentVolumeClaim.
 type PersistentVolumeClaim struct {
 	TypeMeta   `yaml:",inline" json:",inline"`
@@ -45,14 +43,6 @@ func (*PersistentVolumeClaim) GetKind() string { return KindPersistentVolumeClai
 // Meta implements Object.
 func (c *PersistentVolumeClaim) Meta() *ObjectMeta { return &c.ObjectMeta }
 
-// Clone returns a copy that may be changed without touching c.
-func (c *PersistentVolumeClaim) Clone() *PersistentVolumeClaim {
-	n := *c
-	n.ObjectMeta = c.ObjectMeta.clone()
-	n.Spec.AccessModes = slices.Clone(c.Spec.AccessModes)
-	return &n
-}
-
 // PersistentVolume is a core/v1 PersistentVolume.
 type PersistentVolume struct {
 	TypeMeta   `yaml:",inline" json:",inline"`
@@ -88,17 +78,6 @@ func (*PersistentVolume) GetKind() string { return KindPersistentVolume }
 
 // Meta implements Object.
 func (v *PersistentVolume) Meta() *ObjectMeta { return &v.ObjectMeta }
-
-// Clone returns a copy that may be changed without touching v.
-func (v *PersistentVolume) Clone() *PersistentVolume {
-	n := *v
-	n.ObjectMeta = v.ObjectMeta.clone()
-	if v.Spec.ClaimRef != nil {
-		r := *v.Spec.ClaimRef
-		n.Spec.ClaimRef = &r
-	}
-	return &n
-}
 
 // StorageClass is a storage.k8s.io/v1 StorageClass.
 type StorageClass struct {

@@ -212,7 +212,7 @@ func (c *Client) Delete(kind, key string, opt DeleteOptions) error {
 		if m.DeletionTimestamp != nil && (m.DeletionGracePeriodSeconds == nil || *m.DeletionGracePeriodSeconds <= grace) {
 			return nil // already terminating with a grace period no longer than this one
 		}
-		n := p.Clone()
+		n := p.DeepCopy()
 		now := c.now
 		n.DeletionTimestamp, n.DeletionGracePeriodSeconds = &now, &grace
 		c.tx.Put(n)
@@ -222,7 +222,7 @@ func (c *Client) Delete(kind, key string, opt DeleteOptions) error {
 		if m.DeletionTimestamp != nil {
 			return nil
 		}
-		n := cloneObject(obj)
+		n := obj.DeepCopyObject()
 		now := c.now
 		n.Meta().DeletionTimestamp = &now
 		c.tx.Put(n)
@@ -235,21 +235,3 @@ func (c *Client) Delete(kind, key string, opt DeleteOptions) error {
 // Remove takes an object out of the store for good: a kubelet confirming a
 // pod's termination, or a controller cleaning up.
 func (c *Client) Remove(obj api.Object) { c.tx.Remove(obj) }
-
-func cloneObject(obj api.Object) api.Object {
-	switch o := obj.(type) {
-	case *api.PersistentVolumeClaim:
-		return o.Clone()
-	case *api.PersistentVolume:
-		return o.Clone()
-	case *api.StatefulSet:
-		return o.Clone()
-	case *api.Deployment:
-		return o.Clone()
-	case *api.ReplicaSet:
-		return o.Clone()
-	case *api.ControllerRevision:
-		return o.Clone()
-	}
-	panic(fmt.Sprintf("apiserver: cannot clone %s", obj.GetKind()))
-}

@@ -116,13 +116,13 @@ func TestGenerationAndFinalizers(t *testing.T) {
 		return c.Create(&api.PersistentVolumeClaim{ObjectMeta: api.ObjectMeta{Name: "data"}})
 	})
 	write(t, s, srv, 1, func(c *apiserver.Client) error {
-		n := c.Txn().Deployment("default/web").Clone()
+		n := c.Txn().Deployment("default/web").DeepCopy()
 		n.Status.ReadyReplicas = 1
 		return c.Update(n)
 	})
 	assert.Equal(t, int64(1), s.Read().Deployment("default/web").Generation, "a status change keeps the generation")
 	write(t, s, srv, 2, func(c *apiserver.Client) error {
-		n := c.Txn().Deployment("default/web").Clone()
+		n := c.Txn().Deployment("default/web").DeepCopy()
 		n.Spec.Replicas = ptr(int32(3))
 		return c.Update(n)
 	})
@@ -136,7 +136,7 @@ func TestGenerationAndFinalizers(t *testing.T) {
 	require.NotNil(t, cl)
 	assert.True(t, cl.Terminating())
 	write(t, s, srv, 4, func(c *apiserver.Client) error {
-		n := c.Txn().Claim("default/data").Clone()
+		n := c.Txn().Claim("default/data").DeepCopy()
 		n.Finalizers = nil
 		return c.Update(n)
 	})

@@ -49,7 +49,7 @@ func pod(name, ip string, ready bool, hostname, subdomain string) *api.Pod {
 
 func setReady(t *testing.T, e *sim.Engine, name string, ready bool) {
 	require.NoError(t, e.Do(func(ctx *sim.Context) error {
-		p := ctx.Txn().Pod("default/" + name).Clone()
+		p := ctx.Txn().Pod("default/" + name).DeepCopy()
 		p.Status.Ready = ready
 		return ctx.Update(p)
 	}))

@@ -26,7 +26,7 @@ func nodeEngine(t *testing.T) (*sim.Engine, *kubelet.Controller, *disks.Disks) {
 	}, d)
 	e.AddController(k)
 	require.NoError(t, e.Do(func(ctx *sim.Context) error {
-		return ctx.Create(&api.Node{ObjectMeta: api.ObjectMeta{Name: "node-1"}, Capacity: api.NodeCapacity{Pods: 10}, Ready: true})
+		return ctx.Create(&api.Node{ObjectMeta: api.ObjectMeta{Name: "node-1"}, Status: api.NodeStatus{Capacity: api.NodeCapacity{Pods: 10}, Conditions: []api.NodeCondition{api.KubeletReady(0)}}})
 	}))
 	return e, k, d
 }
@@ -71,7 +71,7 @@ func TestVolumesBlockStart(t *testing.T) {
 	require.NoError(t, e.RunUntil(time.Minute))
 	p := e.View().Pod("default/a")
 	assert.Equal(t, api.PodPending, p.Status.Phase)
-	assert.Equal(t, "ContainerCreating", p.Status.Reason)
+	assert.Equal(t, "ContainerCreating", p.WaitingReason())
 	assert.Empty(t, p.Status.PodIP)
 	var reasons []string
 	for _, ev := range e.API().Events() {
@@ -97,7 +97,7 @@ func TestEmptyDirDeletedWithPod(t *testing.T) {
 	require.NoError(t, e.Do(func(ctx *sim.Context) error { return ctx.Create(boundPod("a", vol)) }))
 	require.NoError(t, e.RunUntil(5*time.Second))
 	p := e.View().Pod("default/a")
-	disk, err := k.Write(e.View(), p, "cache", "k", "v", e.Now())
+	disk, err := k.Write(p, "cache", "k", "v", e.Now())
 	require.NoError(t, err)
 	assert.Equal(t, disks.ForEmptyDir(p.UID, "cache"), disk)
 

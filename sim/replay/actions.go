@@ -56,7 +56,7 @@ func isWorkload(o api.Object) bool {
 }
 
 func (r *replay) applyOne(ctx *sim.Context, o api.Object) error {
-	o = api.CloneManifest(o)
+	o = o.DeepCopyObject()
 	if o.Meta().Namespace == "" && o.GetKind() != api.KindPersistentVolume && o.GetKind() != api.KindStorageClass {
 		o.Meta().Namespace = api.DefaultNamespace
 	}
@@ -65,14 +65,14 @@ func (r *replay) applyOne(ctx *sim.Context, o api.Object) error {
 	case *api.StatefulSet:
 		api.SetDefaultsStatefulSet(w)
 		if cur := tx.StatefulSet(w.Key()); cur != nil {
-			n := cur.Clone()
+			n := cur.DeepCopy()
 			n.Spec, n.Labels, n.Annotations = w.Spec, w.Labels, w.Annotations
 			return ctx.Update(n)
 		}
 	case *api.Deployment:
 		api.SetDefaultsDeployment(w)
 		if cur := tx.Deployment(w.Key()); cur != nil {
-			n := cur.Clone()
+			n := cur.DeepCopy()
 			n.Spec, n.Labels, n.Annotations = w.Spec, w.Labels, w.Annotations
 			return ctx.Update(n)
 		}
@@ -112,11 +112,11 @@ func (r *replay) workloadObject(ctx *sim.Context) api.Object {
 func (r *replay) scale(ctx *sim.Context, n int32) error {
 	switch w := r.workloadObject(ctx).(type) {
 	case *api.StatefulSet:
-		c := w.Clone()
+		c := w.DeepCopy()
 		c.Spec.Replicas = &n
 		return ctx.Update(c)
 	case *api.Deployment:
-		c := w.Clone()
+		c := w.DeepCopy()
 		c.Spec.Replicas = &n
 		return ctx.Update(c)
 	}
@@ -196,7 +196,7 @@ func (r *replay) appWrite(ctx *sim.Context, w *scenarios.Write) error {
 	}
 	run := r.rec.Run()
 	for _, p := range pods {
-		disk, err := r.kube.Write(ctx.Txn(), p, w.Volume, w.Key, w.Value, ctx.Now())
+		disk, err := r.kube.Write(p, w.Volume, w.Key, w.Value, ctx.Now())
 		if err != nil {
 			r.finding("write: %v", err)
 			continue
@@ -217,7 +217,7 @@ func (r *replay) appRead(ctx *sim.Context, t scenarios.Target, volume, key strin
 	run := r.rec.Run()
 	var out []history.Read
 	for _, p := range pods {
-		disk, rec, ok, err := r.kube.Read(ctx.Txn(), p, volume, key)
+		disk, rec, ok, err := r.kube.Read(p, volume, key)
 		if err != nil {
 			r.finding("read: %v", err)
 			continue
@@ -350,8 +350,8 @@ func (r *replay) stuckOn() string {
 			continue
 		}
 		why := p.Status.Phase
-		if p.Status.Reason != "" {
-			why += ", " + p.Status.Reason
+		if reason := p.WaitingReason(); reason != "" {
+			why += ", " + reason
 		}
 		if p.Terminating() {
 			why += ", terminating"

@@ -112,7 +112,7 @@ func (r *replay) behavior(image string) kubelet.Behavior {
 func (r *replay) bootstrap(ctx *sim.Context) error {
 	for _, n := range r.sc.Nodes {
 		// n.Labels carry the hostname and zone labels already.
-		if err := ctx.Create(&api.Node{ObjectMeta: api.ObjectMeta{Name: n.Name, Labels: maps.Clone(n.Labels)}, Capacity: api.NodeCapacity{Pods: n.Pods}, Ready: true}); err != nil {
+		if err := ctx.Create(&api.Node{ObjectMeta: api.ObjectMeta{Name: n.Name, Labels: maps.Clone(n.Labels)}, Status: api.NodeStatus{Capacity: api.NodeCapacity{Pods: n.Pods}, Conditions: []api.NodeCondition{api.KubeletReady(ctx.Now())}}}); err != nil {
 			return err
 		}
 	}

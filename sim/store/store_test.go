@@ -32,7 +32,7 @@ func TestPutOfStoredObjectPanics(t *testing.T) {
 	assert.PanicsWithValue(t, "store: Pod default/a put without a copy (objects are never changed in place)", func() { tx.Put(stored) })
 
 	// A clone is fine.
-	c := tx.Pod("default/a").Clone()
+	c := tx.Pod("default/a").DeepCopy()
 	assert.NotPanics(t, func() { tx.Put(c) })
 }
 
@@ -65,7 +65,7 @@ func TestCommitReturnsChangesInWriteOrder(t *testing.T) {
 
 	tx = s.Write()
 	old := tx.Pod("default/a")
-	n := old.Clone()
+	n := old.DeepCopy()
 	n.Spec.NodeName = "node-1"
 	tx.Put(n)
 	tx.Remove(pod("b", ""))

@@ -131,7 +131,7 @@ func sortByCreation(rss []*api.ReplicaSet) {
 // canonicalTemplate is the template without the hash label, the input of
 // the pod-template-hash (ComputeHash) and of EqualIgnoreHash.
 func canonicalTemplate(t api.PodTemplateSpec) []byte {
-	t = t.Clone()
+	t = t.DeepCopy()
 	delete(t.Labels, PodTemplateHashLabel)
 	b, err := json.Marshal(t)
 	if err != nil {
@@ -176,7 +176,7 @@ func (x *deploy) getNewReplicaSet(rsList []*api.ReplicaSet, create bool) (*api.R
 	if newRS != nil {
 		if newRS.Annotations[RevisionAnnotation] != newRevision && revisionOf(&newRS.ObjectMeta) <= maxOld ||
 			newRS.Spec.MinReadySeconds != d.Spec.MinReadySeconds {
-			n := newRS.Clone()
+			n := newRS.DeepCopy()
 			if revisionOf(&n.ObjectMeta) <= maxOld {
 				// SetNewReplicaSetAnnotations: a rollback keeps the
 				// revision it replaces in revision-history.
@@ -205,7 +205,7 @@ func (x *deploy) getNewReplicaSet(rsList []*api.ReplicaSet, create bool) (*api.R
 	}
 	for {
 		hash := naming.PodTemplateHash(canonicalTemplate(d.Spec.Template), d.Status.CollisionCount)
-		t := d.Spec.Template.Clone()
+		t := d.Spec.Template.DeepCopy()
 		if t.Labels == nil {
 			t.Labels = map[string]string{}
 		}
@@ -242,7 +242,7 @@ func (x *deploy) getNewReplicaSet(rsList []*api.ReplicaSet, create bool) (*api.R
 				c = *d.Status.CollisionCount
 			}
 			c++
-			nd := d.Clone()
+			nd := d.DeepCopy()
 			nd.Status.CollisionCount = &c
 			if err := x.ctx.Update(nd); err != nil {
 				return nil, old, err
@@ -265,7 +265,7 @@ func (x *deploy) getNewReplicaSet(rsList []*api.ReplicaSet, create bool) (*api.R
 // Deployment and sets Progressing when it has none.
 func (x *deploy) syncDeploymentRevision(rs *api.ReplicaSet, reason, msg string) error {
 	d := x.tx.Deployment(x.d.Key())
-	n := d.Clone()
+	n := d.DeepCopy()
 	changed := false
 	if n.Annotations[RevisionAnnotation] != rs.Annotations[RevisionAnnotation] {
 		setAnnotation(&n.ObjectMeta, RevisionAnnotation, rs.Annotations[RevisionAnnotation])
@@ -371,7 +371,7 @@ func (x *deploy) setReplicasAnnotations(m *api.ObjectMeta) bool {
 // annotations, and record ScalingReplicaSet.
 func (x *deploy) scaleReplicaSet(rs *api.ReplicaSet, size int, op string) (*api.ReplicaSet, error) {
 	cur := x.tx.ReplicaSet(rs.Key())
-	n := cur.Clone()
+	n := cur.DeepCopy()
 	annotated := x.setReplicasAnnotations(&n.ObjectMeta)
 	if replicas(cur) == size && !annotated {
 		return cur, nil
@@ -496,7 +496,7 @@ func (x *deploy) syncRolloutStatus(all []*api.ReplicaSet, newRS *api.ReplicaSet)
 	if reflect.DeepEqual(d.Status, st) {
 		return nil
 	}
-	n := d.Clone()
+	n := d.DeepCopy()
 	n.Status = st
 	return x.ctx.Update(n)
 }
@@ -507,7 +507,7 @@ func (x *deploy) syncStatusOnly(rsList []*api.ReplicaSet) error {
 	if reflect.DeepEqual(x.d.Status, st) {
 		return nil
 	}
-	n := x.d.Clone()
+	n := x.d.DeepCopy()
 	n.Status = st
 	return x.ctx.Update(n)
 }

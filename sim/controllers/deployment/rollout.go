@@ -246,7 +246,7 @@ func (x *deploy) sync(rsList []*api.ReplicaSet) error {
 	if equalStatus(cur.Status, st) {
 		return nil
 	}
-	n := cur.Clone()
+	n := cur.DeepCopy()
 	n.Status = st
 	return x.ctx.Update(n)
 }

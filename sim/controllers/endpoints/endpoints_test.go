@@ -95,7 +95,7 @@ func TestEndpointsFollowPodChanges(t *testing.T) {
 	}
 	require.Equal(t, []bool{false}, ready())
 	require.NoError(t, e.Do(func(ctx *sim.Context) error {
-		p := ctx.Txn().Pod("default/a").Clone()
+		p := ctx.Txn().Pod("default/a").DeepCopy()
 		p.Status.Ready = true
 		return ctx.Update(p)
 	}))

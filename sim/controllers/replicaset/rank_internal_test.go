@@ -65,12 +65,12 @@ func TestActivePodsWithRanksLess(t *testing.T) {
 			rankedPod{func() *api.Pod {
 				p := base("z")
 				p.Status.ReadySince = now - 40*time.Minute
-				p.Status.RestartCount = 9
+				p.Status.ContainerStatuses = []api.ContainerStatus{{RestartCount: 9}}
 				return p
 			}(), 1}},
 		"6 ready time before restarts": {mk(func(p *api.Pod) { p.Status.ReadySince = now - time.Minute }, 1),
-			mk(func(p *api.Pod) { p.Status.RestartCount = 5 }, 1)},
-		"7 more restarts first": {mk(func(p *api.Pod) { p.Status.RestartCount = 2 }, 1), plain},
+			mk(func(p *api.Pod) { p.Status.ContainerStatuses = []api.ContainerStatus{{RestartCount: 5}} }, 1)},
+		"7 more restarts first": {mk(func(p *api.Pod) { p.Status.ContainerStatuses = []api.ContainerStatus{{RestartCount: 2}} }, 1), plain},
 		"8 newer first": {mk(func(p *api.Pod) { p.CreationTimestamp = 2 * time.Hour }, 1),
 			mk(func(p *api.Pod) { p.CreationTimestamp = time.Minute }, 1)},
 	} {

@@ -84,7 +84,7 @@ func (c *Controller) Reconcile(ctx *sim.Context, key string) error {
 		}
 	}
 	if cur := tx.ReplicaSet(key); cur != nil && !reflect.DeepEqual(cur.Status, st) {
-		n := cur.Clone()
+		n := cur.DeepCopy()
 		n.Status = st
 		if uerr := ctx.Update(n); uerr != nil {
 			return uerr
@@ -130,7 +130,7 @@ func manageReplicas(ctx *sim.Context, rs *api.ReplicaSet, active []*api.Pod) err
 // podFromTemplate is GetPodFromTemplate: generateName "<rs>-", the
 // template's labels and annotations, a controller reference.
 func podFromTemplate(rs *api.ReplicaSet) *api.Pod {
-	t := rs.Spec.Template.Clone()
+	t := rs.Spec.Template.DeepCopy()
 	p := &api.Pod{TypeMeta: api.TypeMeta{APIVersion: "v1", Kind: api.KindPod}, ObjectMeta: t.ObjectMeta, Spec: t.Spec}
 	p.Name = ""
 	p.GenerateName = rs.Name + "-"
@@ -227,8 +227,8 @@ func less(a, b rankedPod, now time.Duration) bool {
 		return p.UID < q.UID
 	}
 	// 7. More restarts < fewer.
-	if p.Status.RestartCount != q.Status.RestartCount {
-		return p.Status.RestartCount > q.Status.RestartCount
+	if p.MaxContainerRestarts() != q.MaxContainerRestarts() {
+		return p.MaxContainerRestarts() > q.MaxContainerRestarts()
 	}
 	// 8. Newer < older, in log2 buckets, UID breaking ties.
 	if p.CreationTimestamp != q.CreationTimestamp {

@@ -64,7 +64,7 @@ func (c *Controller) Keys(_ *store.Txn, ch store.Change) []string {
 			return []string{newP.Key()}
 		}
 	case api.KindNode:
-		if n, ok := ch.New.(*api.Node); ok && n.Ready {
+		if n, ok := ch.New.(*api.Node); ok && n.Ready() {
 			return c.retry()
 		}
 	}
@@ -88,7 +88,7 @@ func (c *Controller) Reconcile(ctx *sim.Context, key string) error {
 	}
 	var best *api.Node
 	for _, n := range tx.Nodes() {
-		if !n.Ready || c.load[n.Name] >= n.Capacity.Pods || !matches(p.Spec.NodeSelector, n.Labels) {
+		if !n.Ready() || n.Spec.Unschedulable || c.load[n.Name] >= n.Status.Capacity.Pods || !matches(p.Spec.NodeSelector, n.Labels) {
 			continue
 		}
 		if zone != "" && n.Labels[api.LabelZone] != zone {
@@ -103,14 +103,14 @@ func (c *Controller) Reconcile(ctx *sim.Context, key string) error {
 			c.unschedulable = append(c.unschedulable, key)
 		}
 		if p.Status.Reason != "Unschedulable" {
-			n := p.Clone()
+			n := p.DeepCopy()
 			n.Status.Reason = "Unschedulable"
 			ctx.Event(p, "Warning", "FailedScheduling", "0/%d nodes are available: no node fits the pod", len(tx.Nodes()))
 			return ctx.Update(n)
 		}
 		return nil
 	}
-	n := p.Clone()
+	n := p.DeepCopy()
 	n.Spec.NodeName = best.Name
 	n.Status.Reason = ""
 	if err := ctx.Update(n); err != nil {

@@ -14,7 +14,7 @@ import (
 
 func node(name, zone string, pods int) *api.Node {
 	return &api.Node{ObjectMeta: api.ObjectMeta{Name: name, Labels: map[string]string{api.LabelZone: zone}},
-		Capacity: api.NodeCapacity{Pods: pods}, Ready: true}
+		Status: api.NodeStatus{Capacity: api.NodeCapacity{Pods: pods}, Conditions: []api.NodeCondition{api.KubeletReady(0)}}}
 }
 
 func pod(name string, claim string) *api.Pod {

@@ -245,7 +245,7 @@ func (s *sync) processReplica(replicas []*api.Pod, i int) (bool, error) {
 	}
 	// R-POD-7: repair identity and storage in place.
 	if !identityMatches(s.set, p) || !s.storageMatches(p) {
-		n := p.Clone()
+		n := p.DeepCopy()
 		setIdentity(s.set, n)
 		setStorage(s.set, n)
 		if err := s.ctx.Update(n); err != nil {
@@ -367,7 +367,7 @@ func (s *sync) newVersionedPod(ordinal int) *api.Pod {
 			rev = s.current
 		}
 	}
-	t := rev.Template.Clone()
+	t := rev.Template.DeepCopy()
 	p := &api.Pod{
 		TypeMeta:   api.TypeMeta{APIVersion: "v1", Kind: api.KindPod},
 		ObjectMeta: t.ObjectMeta,
@@ -403,7 +403,7 @@ func (s *sync) claimsFor(p *api.Pod) []*api.PersistentVolumeClaim {
 	_, ordinal := ParentAndOrdinal(p.Name)
 	var out []*api.PersistentVolumeClaim
 	for _, t := range s.set.Spec.VolumeClaimTemplates {
-		c := t.Clone()
+		c := t.DeepCopy()
 		c.TypeMeta = api.TypeMeta{APIVersion: "v1", Kind: api.KindPersistentVolumeClaim}
 		c.Name = ClaimName(t.Name, s.set.Name, ordinal)
 		c.Namespace = s.set.Namespace
@@ -520,7 +520,7 @@ func (s *sync) setClaimOwners(p *api.Pod, want []api.OwnerReference) error {
 			s.ctx.Event(existing, "Warning", "ConflictingController", "found a controller reference to %s %s on claim %s", r.Kind, r.Name, existing.Name)
 			continue
 		}
-		n := existing.Clone()
+		n := existing.DeepCopy()
 		n.OwnerReferences = want
 		if err := s.ctx.Update(n); err != nil {
 			return err
@@ -542,7 +542,7 @@ func (s *sync) writeStatus(collision *int32) error {
 	if cur == nil || reflect.DeepEqual(cur.Status, *st) {
 		return nil
 	}
-	n := cur.Clone()
+	n := cur.DeepCopy()
 	n.Status = *st
 	return s.ctx.Update(n)
 }

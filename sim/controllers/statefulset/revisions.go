@@ -47,7 +47,7 @@ func (s *sync) revisions() ([]*api.ControllerRevision, *int32, error) {
 	case len(equal) > 0:
 		// A rollback to an older template: the old revision object is reused
 		// and gets the next revision number (R-REV-3).
-		n := equal[len(equal)-1].Clone()
+		n := equal[len(equal)-1].DeepCopy()
 		n.Revision = next
 		if err := s.ctx.Update(n); err != nil {
 			return nil, collision, err
@@ -65,7 +65,7 @@ func (s *sync) revisions() ([]*api.ControllerRevision, *int32, error) {
 					Labels:          map[string]string{ControllerHashKey: hash},
 					OwnerReferences: []api.OwnerReference{s.setRef()},
 				},
-				Data: data, Revision: next, Template: set.Spec.Template.Clone(),
+				Data: data, Revision: next, Template: set.Spec.Template.DeepCopy(),
 			}
 			for k, v := range set.Spec.Template.Labels {
 				r.Labels[k] = v

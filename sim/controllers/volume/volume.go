@@ -101,7 +101,7 @@ func (c *Controller) releaseProtection(ctx *sim.Context, cl *api.PersistentVolum
 	if usedByScheduledPod(ctx.Txn(), cl) != nil || !slices.Contains(cl.Finalizers, apiserver.PVCProtectionFinalizer) {
 		return nil
 	}
-	n := cl.Clone()
+	n := cl.DeepCopy()
 	n.Finalizers = slices.DeleteFunc(n.Finalizers, func(f string) bool { return f == apiserver.PVCProtectionFinalizer })
 	return ctx.Update(n)
 }
@@ -156,13 +156,13 @@ func (c *Controller) bind(ctx *sim.Context, cl *api.PersistentVolumeClaim) error
 			return err
 		}
 	}
-	nv := pv.Clone()
+	nv := pv.DeepCopy()
 	nv.Spec.ClaimRef = &api.ObjectReference{Kind: api.KindPersistentVolumeClaim, Namespace: cl.Namespace, Name: cl.Name, UID: cl.UID}
 	nv.Status.Phase = api.VolumeBound
 	if err := ctx.Update(nv); err != nil {
 		return err
 	}
-	nc := cl.Clone()
+	nc := cl.DeepCopy()
 	nc.Spec.VolumeName = pv.Name
 	nc.Status.Phase = api.ClaimBound
 	return ctx.Update(nc)
@@ -178,7 +178,7 @@ func (c *Controller) provision(ctx *sim.Context, cl *api.PersistentVolumeClaim, 
 		p := usedByScheduledPod(tx, cl)
 		if p == nil {
 			if cl.Status.Phase == "" {
-				n := cl.Clone()
+				n := cl.DeepCopy()
 				n.Status.Phase = api.ClaimPending
 				ctx.Event(cl, "Normal", "WaitForFirstConsumer", "waiting for first consumer to be created before binding")
 				return nil, ctx.Update(n)
@@ -233,7 +233,7 @@ func (c *Controller) reclaim(ctx *sim.Context, name string) error {
 		ctx.Event(pv, "Normal", "VolumeDelete", "volume %s deleted: its claim %s is gone (reclaim policy Delete)", pv.Name, ref.Name)
 		return nil
 	}
-	n := pv.Clone()
+	n := pv.DeepCopy()
 	n.Status.Phase = api.VolumeReleased
 	ctx.Event(pv, "Normal", "VolumeReleased", "%s", fmt.Sprintf("volume %s released: its claim %s is gone (reclaim policy %s)", pv.Name, ref.Name, pv.Spec.PersistentVolumeReclaimPolicy))
 	return ctx.Update(n)

@@ -29,7 +29,7 @@ func cluster(t *testing.T, mode, reclaim string) (*sim.Engine, *disks.Disks) {
 	e.AddController(volume.New(d))
 	do(t, e, func(ctx *sim.Context) error {
 		if err := ctx.Create(&api.Node{ObjectMeta: api.ObjectMeta{Name: "node-1",
-			Labels: map[string]string{api.LabelZone: "zone-a"}}, Capacity: api.NodeCapacity{Pods: 10}, Ready: true}); err != nil {
+			Labels: map[string]string{api.LabelZone: "zone-a"}}, Status: api.NodeStatus{Capacity: api.NodeCapacity{Pods: 10}, Conditions: []api.NodeCondition{api.KubeletReady(0)}}}); err != nil {
 			return err
 		}
 		return ctx.Create(&api.StorageClass{ObjectMeta: api.ObjectMeta{Name: "standard",
