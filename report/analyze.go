@@ -4,26 +4,23 @@ import (
 	"cmp"
 	"math"
 	"slices"
-	"strconv"
-
-	"stsim/sim/history"
 )
 
 // identities computes one Identity per slot, sorted by slot, from the pods of
-// a normalised run (so the incarnations of a slot are in creation order).
+// a sorted run (so the incarnations of a slot are in creation order).
 //
 // A slot has a stable name when every pod that held it had the same name. It
-// has stable storage when every pod that held it mounted the same non-empty
-// set of volumes and no pod of another slot mounted any of them: a claim
-// shared by all pods is storage, but not a per-pod identity. A volume is the
-// claim object the pod got (a claim deleted and recreated under the same name
-// is another volume unless it bound the same PersistentVolume). It has stable
+// has stable storage when the pods that held it and mounted volumes all
+// mounted the same non-empty set of claimed volumes (their disks, from what
+// the kubelet mounted) and no pod of another slot mounted any of them: a
+// claim shared by all pods is storage, but not a per-pod identity. A pod
+// that never got as far as mounting its volumes is left out. It has stable
 // DNS when the name is stable and every pod had its own record, that is
-// hostname = name and a subdomain (<name>.<serviceName> for StatefulSet pods;
-// Deployment pods have none).
-func identities(run *history.Run) []history.Identity {
+// hostname = name and a subdomain (<name>.<serviceName> for StatefulSet
+// pods; Deployment pods have none).
+func identities(run *Run) []Identity {
 	var slots []int
-	bySlot := map[int][]*history.Pod{}
+	bySlot := map[int][]*Pod{}
 	for _, p := range run.Pods {
 		if _, ok := bySlot[p.Slot]; !ok {
 			slots = append(slots, p.Slot)
@@ -32,13 +29,14 @@ func identities(run *history.Run) []history.Identity {
 	}
 	slices.Sort(slots)
 
-	ci := newClaimIndex(run.Claims)
-	disks := map[*history.Pod][]string{}
+	disks := map[*Pod][]string{}
 	slotsOfDisk := map[string][]int{}
 	for _, p := range run.Pods {
 		var ds []string
-		for _, c := range p.Claims {
-			ds = append(ds, ci.disk(p, c))
+		for _, m := range p.Mounts {
+			if m.Claim != "" {
+				ds = append(ds, m.Disk)
+			}
 		}
 		slices.Sort(ds)
 		ds = slices.Compact(ds)
@@ -50,20 +48,13 @@ func identities(run *history.Run) []history.Identity {
 		}
 	}
 
-	out := make([]history.Identity, 0, len(slots))
+	out := make([]Identity, 0, len(slots))
 	for _, slot := range slots {
 		pods := bySlot[slot]
-		id := history.Identity{Slot: slot, Names: []string{}, Claims: []string{}}
-		id.StableName, id.StableStorage, id.StableDNS = true, true, true
-		first := disks[pods[0]]
-		if len(first) == 0 {
-			id.StableStorage = false
-		}
-		for _, d := range first {
-			if len(slotsOfDisk[d]) > 1 {
-				id.StableStorage = false
-			}
-		}
+		id := Identity{Slot: slot, Names: []string{}, Claims: []string{}}
+		id.StableName, id.StableDNS = true, true
+		var first []string
+		mounted := false
 		for _, p := range pods {
 			id.Names = append(id.Names, p.Name)
 			for _, c := range p.Claims {
@@ -74,11 +65,23 @@ func identities(run *history.Run) []history.Identity {
 			if p.Name != pods[0].Name {
 				id.StableName = false
 			}
-			if !slices.Equal(disks[p], first) {
-				id.StableStorage = false
-			}
 			if hostname(p) != p.Name || p.Subdomain == "" {
 				id.StableDNS = false
+			}
+			if len(p.Mounts) == 0 {
+				continue
+			}
+			if !mounted {
+				first, mounted = disks[p], true
+				id.StableStorage = len(first) > 0
+				for _, d := range first {
+					if len(slotsOfDisk[d]) > 1 {
+						id.StableStorage = false
+					}
+				}
+			}
+			if !slices.Equal(disks[p], first) {
+				id.StableStorage = false
 			}
 		}
 		id.StableDNS = id.StableDNS && id.StableName
@@ -88,58 +91,14 @@ func identities(run *history.Run) []history.Identity {
 }
 
 // hostname is the pod's hostname: spec.hostname, else its name.
-func hostname(p *history.Pod) string {
+func hostname(p *Pod) string {
 	if p.Hostname == "" {
 		return p.Name
 	}
 	return p.Hostname
 }
 
-// claimIndex finds the claim object a pod mounted by claim name.
-type claimIndex struct {
-	claims []*history.Claim
-	byName map[string][]int // indexes into claims, in creation order
-}
-
-func newClaimIndex(claims []*history.Claim) *claimIndex {
-	ci := &claimIndex{claims: claims, byName: map[string][]int{}}
-	for i, c := range claims {
-		ci.byName[c.Name] = append(ci.byName[c.Name], i)
-	}
-	return ci
-}
-
-// disk names the volume a pod got from the claim called name: its bound
-// PersistentVolume if known, else the claim object.
-func (ci *claimIndex) disk(p *history.Pod, name string) string {
-	i := ci.pick(name, p.Created)
-	if i < 0 {
-		return "pvc/" + name
-	}
-	if v := ci.claims[i].Volume; v != "" {
-		return "pv/" + v
-	}
-	return "pvc/" + name + "#" + strconv.Itoa(i)
-}
-
-// pick returns the index of the claim called name that a pod created at t
-// mounted: the last one created by t, else the first one created after it;
-// -1 when there is none.
-func (ci *claimIndex) pick(name string, t float64) int {
-	idx := ci.byName[name]
-	if len(idx) == 0 {
-		return -1
-	}
-	pick := idx[0]
-	for _, i := range idx {
-		if ci.claims[i].Created <= t {
-			pick = i
-		}
-	}
-	return pick
-}
-
-// availability sums up readiness over a normalised run.
+// availability sums up readiness over a sorted run.
 //
 // MinReady is the lowest Ready count from the moment the workload was first
 // fully ready (the first sample with Ready >= Desired > 0; with no Desired
@@ -147,8 +106,8 @@ func (ci *claimIndex) pick(name string, t float64) int {
 // whole run when it never was. MaxPods is the highest count of existing pods.
 // DuplicateIdentitySeconds is the time, summed over pod names, during which
 // two pods of that name existed at once.
-func availability(run *history.Run) history.Availability {
-	a := history.Availability{DuplicateIdentitySeconds: duplicateIdentitySeconds(run)}
+func availability(run *Run) Availability {
+	a := Availability{DuplicateIdentitySeconds: duplicateIdentitySeconds(run)}
 	samples := run.ReadyOverTime
 	if len(samples) == 0 {
 		return a
@@ -182,9 +141,9 @@ func availability(run *history.Run) history.Availability {
 // duplicateIdentitySeconds sums, over pod names, the time during which two or
 // more pods of that name existed (from created to gone, or to the end of the
 // run while they still exist).
-func duplicateIdentitySeconds(run *history.Run) float64 {
+func duplicateIdentitySeconds(run *Run) float64 {
 	var names []string
-	byName := map[string][]*history.Pod{}
+	byName := map[string][]*Pod{}
 	for _, p := range run.Pods {
 		if _, ok := byName[p.Name]; !ok {
 			names = append(names, p.Name)

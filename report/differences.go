@@ -2,11 +2,10 @@ package report
 
 import (
 	"fmt"
+	"reflect"
 	"slices"
 	"strconv"
 	"strings"
-
-	"stsim/sim/history"
 )
 
 // Aspects compared between the rule sets, in the order of the Differences.
@@ -22,58 +21,101 @@ const (
 	AspectDuplicateSeconds = "duplicate identity seconds"
 )
 
-// aspects lists every aspect with how one run describes it.
-var aspects = []struct {
-	name     string
-	describe func(*history.Run) string
-}{
-	{AspectPodNames, describePodNames},
-	{AspectReplacement, describeReplacements},
-	{AspectStorage, describeStorage},
-	{AspectData, describeData},
-	{AspectDNS, describeDNS},
-	{AspectClaimsLeft, describeClaimsLeft},
-	{AspectPeakPods, func(r *history.Run) string { return strconv.Itoa(r.Availability.MaxPods) }},
-	{AspectMinReady, func(r *history.Run) string { return strconv.Itoa(r.Availability.MinReady) }},
-	{AspectDuplicateSeconds, func(r *history.Run) string { return formatSeconds(r.Availability.DuplicateIdentitySeconds) }},
+// Difference is one aspect compared between the two rule sets: the value
+// under each (a structure of lists and numbers, per aspect) and the same
+// value shortened to a line of text for people.
+type Difference struct {
+	// Aspect is one of the Aspect constants.
+	Aspect string `json:"aspect"`
+	// Same is set when both rule sets gave the same value.
+	Same bool `json:"same"`
+	// StatefulSet and Deployment are the values under each rule set.
+	StatefulSet any `json:"statefulset"`
+	Deployment  any `json:"deployment"`
+	// Text is each value as the text report shows it.
+	Text Sides `json:"text"`
+}
+
+// Sides is a text for each rule set.
+type Sides struct {
+	StatefulSet string `json:"statefulset"`
+	Deployment  string `json:"deployment"`
+}
+
+// aspect computes one compared value of a run and its text.
+type aspect struct {
+	name  string
+	value func(*Run) (any, string)
+}
+
+// aspects lists every aspect in order.
+var aspects = []aspect{
+	{AspectPodNames, podNames},
+	{AspectReplacement, replacements},
+	{AspectStorage, storage},
+	{AspectData, data},
+	{AspectDNS, dnsAnswers},
+	{AspectClaimsLeft, claimsLeft},
+	{AspectPeakPods, func(r *Run) (any, string) { return r.Availability.MaxPods, strconv.Itoa(r.Availability.MaxPods) }},
+	{AspectMinReady, func(r *Run) (any, string) { return r.Availability.MinReady, strconv.Itoa(r.Availability.MinReady) }},
+	{AspectDuplicateSeconds, func(r *Run) (any, string) {
+		s := r.Availability.DuplicateIdentitySeconds
+		return s, formatSeconds(s)
+	}},
 }
 
 // differences compares two analysed runs, one row per aspect in a fixed order.
-func differences(sts, dep *history.Run) []Difference {
+func differences(sts, dep *Run) []Difference {
 	out := make([]Difference, 0, len(aspects))
 	for _, a := range aspects {
-		out = append(out, Difference{Aspect: a.name, StatefulSet: a.describe(sts), Deployment: a.describe(dep)})
+		sv, st := a.value(sts)
+		dv, dt := a.value(dep)
+		out = append(out, Difference{Aspect: a.name, Same: reflect.DeepEqual(sv, dv), StatefulSet: sv, Deployment: dv,
+			Text: Sides{StatefulSet: st, Deployment: dt}})
 	}
 	return out
 }
 
-// maxListed is how many items a difference value names before "… and N more".
+// maxListed is how many items a difference text names before "… and N more".
 const maxListed = 4
 
-// describePodNames gives the names each slot had, "a → b" when a slot's pod
-// came back under another name.
-func describePodNames(run *history.Run) string {
+// SlotNames are the names of the pods that held one slot, oldest first.
+type SlotNames struct {
+	Slot  int      `json:"slot"`
+	Names []string `json:"names"`
+}
+
+// PodNames is the pod names aspect: the names per slot and whether a
+// replaced pod kept its name ("stable"), got a new one ("new name per
+// pod") or no pod was replaced ("never replaced").
+type PodNames struct {
+	Slots   []SlotNames `json:"slots"`
+	Summary string      `json:"summary"`
+}
+
+func podNames(run *Run) (any, string) {
+	v := PodNames{Slots: []SlotNames{}, Summary: "never replaced"}
 	if len(run.Identities) == 0 {
-		return "no pods"
+		return v, "no pods"
 	}
 	var slots []string
 	replaced, stable := false, true
 	for _, id := range run.Identities {
 		names := slices.Compact(slices.Clone(id.Names))
+		v.Slots = append(v.Slots, SlotNames{Slot: id.Slot, Names: clone(id.Names)})
 		slots = append(slots, chain(names))
 		if len(id.Names) > 1 {
 			replaced = true
 			stable = stable && id.StableName
 		}
 	}
-	note := "(never replaced)"
 	switch {
 	case replaced && stable:
-		note = "(stable)"
+		v.Summary = "stable"
 	case replaced:
-		note = "(new name per pod)"
+		v.Summary = "new name per pod"
 	}
-	return joinLimit(slots, ", ", maxListed) + " " + note
+	return v, joinLimit(slots, ", ", maxListed) + " (" + v.Summary + ")"
 }
 
 // chain joins names with arrows, eliding the middle of long chains.
@@ -84,94 +126,138 @@ func chain(names []string) string {
 	return strings.Join(names, " → ")
 }
 
-// describeReplacements says which pod replaced which, and whether the new one
-// waited for the old one to be gone.
-func describeReplacements(run *history.Run) string {
+// Replacement is one pod that took the slot of an earlier one: whether it
+// kept the name, how long after the old pod's deletion it was created
+// (0: at once) and whether the old pod was gone by then.
+type Replacement struct {
+	Old          string   `json:"old"`
+	New          string   `json:"new"`
+	SameName     bool     `json:"sameName"`
+	AfterDelete  *float64 `json:"afterDelete"`
+	OldGoneFirst *bool    `json:"oldGoneFirst"`
+}
+
+func replacements(run *Run) (any, string) {
+	out := []Replacement{}
 	var items []string
 	for i, p := range run.Pods {
 		if p.Replaced == "" {
 			continue
 		}
-		items = append(items, replacement(run.Pods[:i], p))
+		rp := replacement(run.Pods[:i], p)
+		out = append(out, rp)
+		items = append(items, rp.text())
 	}
 	if len(items) == 0 {
-		return "no pod was replaced"
+		return out, "no pod was replaced"
 	}
-	return joinLimit(items, "; ", 3)
+	return out, joinLimit(items, "; ", 3)
 }
 
 // replacement describes how p replaced the pod named p.Replaced, looked up
 // among the pods created before it.
-func replacement(before []*history.Pod, p *history.Pod) string {
-	var old *history.Pod
+func replacement(before []*Pod, p *Pod) Replacement {
+	var old *Pod
 	for _, q := range before {
 		if q.Name == p.Replaced && (old == nil || q.Slot == p.Slot) {
 			old = q
 		}
 	}
+	r := Replacement{Old: p.Replaced, New: p.Name, SameName: p.Replaced == p.Name}
+	if old != nil && old.Deleted != nil {
+		d := max(roundMillis(p.Created-*old.Deleted), 0)
+		r.AfterDelete = &d
+	}
+	if old != nil {
+		gone := old.Gone != nil && *old.Gone <= p.Created
+		r.OldGoneFirst = &gone
+	}
+	return r
+}
+
+func (r Replacement) text() string {
 	notes := []string{"new name"}
-	if p.Replaced == p.Name {
+	if r.SameName {
 		notes[0] = "same name"
 	}
-	if old != nil && old.Deleted != nil {
-		if d := p.Created - *old.Deleted; d > 0 {
-			notes = append(notes, formatSeconds(roundMillis(d))+" after delete")
+	if r.AfterDelete != nil {
+		if *r.AfterDelete > 0 {
+			notes = append(notes, formatSeconds(*r.AfterDelete)+" after delete")
 		} else {
 			notes = append(notes, "at once")
 		}
 	}
-	if old != nil {
-		if old.Gone != nil && *old.Gone <= p.Created {
+	if r.OldGoneFirst != nil {
+		if *r.OldGoneFirst {
 			notes = append(notes, "old pod gone first")
 		} else {
 			notes = append(notes, "old pod still there")
 		}
 	}
-	return fmt.Sprintf("%s → %s (%s)", p.Replaced, p.Name, strings.Join(notes, ", "))
+	return fmt.Sprintf("%s → %s (%s)", r.Old, r.New, strings.Join(notes, ", "))
 }
 
-// describeStorage says whether each slot had its own claims or shared them.
-func describeStorage(run *history.Run) string {
-	var claims []string
-	slotsOf := map[string][]int{}
+// ClaimUse is a claim and the slots whose pods used it.
+type ClaimUse struct {
+	Claim string `json:"claim"`
+	Slots []int  `json:"slots"`
+}
+
+// Storage is the storage aspect: which slots used each claim, and the
+// slots whose pods got a new volume when replaced.
+type Storage struct {
+	Claims       []ClaimUse `json:"claims"`
+	NewVolumeFor []int      `json:"newVolumeFor"`
+	OwnClaimEach bool       `json:"ownClaimEach"`
+	SharedByAll  bool       `json:"sharedByAll"`
+}
+
+func storage(run *Run) (any, string) {
+	v := Storage{Claims: []ClaimUse{}, NewVolumeFor: []int{}}
 	for _, id := range run.Identities {
 		for _, c := range id.Claims {
-			if _, ok := slotsOf[c]; !ok {
-				claims = append(claims, c)
+			i := slices.IndexFunc(v.Claims, func(u ClaimUse) bool { return u.Claim == c })
+			if i < 0 {
+				v.Claims = append(v.Claims, ClaimUse{Claim: c})
+				i = len(v.Claims) - 1
 			}
-			if !slices.Contains(slotsOf[c], id.Slot) {
-				slotsOf[c] = append(slotsOf[c], id.Slot)
+			if !slices.Contains(v.Claims[i].Slots, id.Slot) {
+				v.Claims[i].Slots = append(v.Claims[i].Slots, id.Slot)
 			}
 		}
 	}
-	if len(claims) == 0 {
-		return "no claims (nothing outlives a pod)"
+	if len(v.Claims) == 0 {
+		return v, "no claims (nothing outlives a pod)"
 	}
-	own := true
-	for _, c := range claims {
-		own = own && len(slotsOf[c]) == 1
+	var names []string
+	v.OwnClaimEach = true
+	for _, u := range v.Claims {
+		names = append(names, u.Claim)
+		v.OwnClaimEach = v.OwnClaimEach && len(u.Slots) == 1
 	}
-	if own {
-		s := "own claim per pod: " + joinLimit(claims, ", ", maxListed)
+	if v.OwnClaimEach {
+		s := "own claim per pod: " + joinLimit(names, ", ", maxListed)
 		var lost []string
 		for _, id := range run.Identities {
 			if len(id.Claims) > 0 && !id.StableStorage {
+				v.NewVolumeFor = append(v.NewVolumeFor, id.Slot)
 				lost = append(lost, strconv.Itoa(id.Slot))
 			}
 		}
 		if len(lost) > 0 {
 			s += " (new volume for slot " + strings.Join(lost, ", ") + ")"
 		}
-		return s
+		return v, s
 	}
-	if len(claims) == 1 && len(slotsOf[claims[0]]) == len(run.Identities) {
-		return "one claim shared by all pods: " + claims[0]
+	if len(v.Claims) == 1 && len(v.Claims[0].Slots) == len(run.Identities) {
+		v.SharedByAll = true
+		return v, "one claim shared by all pods: " + names[0]
 	}
 	var items []string
-	for _, c := range claims {
-		items = append(items, fmt.Sprintf("%s (slots %s)", c, joinInts(slotsOf[c])))
+	for _, u := range v.Claims {
+		items = append(items, fmt.Sprintf("%s (slots %s)", u.Claim, joinInts(u.Slots)))
 	}
-	return joinLimit(items, "; ", maxListed)
+	return v, joinLimit(items, "; ", maxListed)
 }
 
 func joinInts(ns []int) string {
@@ -182,20 +268,30 @@ func joinInts(ns []int) string {
 	return strings.Join(s, ", ")
 }
 
-// describeData says what each read returned and who wrote it.
-func describeData(run *history.Run) string {
+// DataRead is what one read returned and who wrote it.
+type DataRead struct {
+	Pod       string `json:"pod"`
+	Key       string `json:"key"`
+	Value     string `json:"value"`
+	Found     bool   `json:"found"`
+	WrittenBy string `json:"writtenBy"`
+}
+
+func data(run *Run) (any, string) {
+	out := []DataRead{}
 	if len(run.Reads) == 0 {
-		return "no reads"
+		return out, "no reads"
 	}
 	items := make([]string, len(run.Reads))
 	for i, rd := range run.Reads {
+		out = append(out, DataRead{Pod: rd.Pod, Key: rd.Key, Value: rd.Value, Found: rd.Found, WrittenBy: rd.WrittenBy})
 		items[i] = rd.Pod + " read " + readResult(rd)
 	}
-	return joinLimit(items, "; ", maxListed)
+	return out, joinLimit(items, "; ", maxListed)
 }
 
 // readResult is `key "value" (written by pod)` or `key: missing`.
-func readResult(rd history.Read) string {
+func readResult(rd Read) string {
 	if !rd.Found {
 		return rd.Key + ": missing"
 	}
@@ -206,34 +302,59 @@ func readResult(rd history.Read) string {
 	return s
 }
 
-// describeDNS says what each look-up answered, or, with none, which per-pod
-// records the pods had.
-func describeDNS(run *history.Run) string {
+// Answer is one address a look-up returned and the pod behind it ("" for
+// a ClusterIP or an address no workload pod had).
+type Answer struct {
+	Address string `json:"address"`
+	Pod     string `json:"pod"`
+}
+
+// DNSLookup is what one look-up answered.
+type DNSLookup struct {
+	Name     string   `json:"name"`
+	NXDomain bool     `json:"nxdomain"`
+	Answers  []Answer `json:"answers"`
+}
+
+// DNS is the DNS aspect: the look-ups, or with none the per-pod records
+// the pods had (hostname.subdomain).
+type DNS struct {
+	Lookups []DNSLookup `json:"lookups"`
+	Records []string    `json:"records"`
+}
+
+func dnsAnswers(run *Run) (any, string) {
+	v := DNS{Lookups: []DNSLookup{}, Records: []string{}}
 	if len(run.Lookups) == 0 {
-		var records []string
 		for _, p := range run.Pods {
 			if p.Subdomain == "" {
 				continue
 			}
-			if r := hostname(p) + "." + p.Subdomain; !slices.Contains(records, r) {
-				records = append(records, r)
+			if r := hostname(p) + "." + p.Subdomain; !slices.Contains(v.Records, r) {
+				v.Records = append(v.Records, r)
 			}
 		}
-		if len(records) == 0 {
-			return "no look-ups; no per-pod records"
+		if len(v.Records) == 0 {
+			return v, "no look-ups; no per-pod records"
 		}
-		return "no look-ups; per-pod records " + joinLimit(records, ", ", maxListed)
+		return v, "no look-ups; per-pod records " + joinLimit(v.Records, ", ", maxListed)
 	}
 	items := make([]string, len(run.Lookups))
 	for i, l := range run.Lookups {
+		d := DNSLookup{Name: l.Name, NXDomain: l.NXDomain, Answers: []Answer{}}
+		pods := answerPods(run, l)
+		for j, a := range l.Answers {
+			d.Answers = append(d.Answers, Answer{Address: a, Pod: pods[j]})
+		}
+		v.Lookups = append(v.Lookups, d)
 		items[i] = l.Name + " → " + lookupResult(run, l, false)
 	}
-	return joinLimit(items, "; ", maxListed)
+	return v, joinLimit(items, "; ", maxListed)
 }
 
 // lookupResult is NXDOMAIN, "no answer" or the answers, each named by the
 // pod that has the address (with the address too when withIP is set).
-func lookupResult(run *history.Run, l history.Lookup, withIP bool) string {
+func lookupResult(run *Run, l Lookup, withIP bool) string {
 	if l.NXDomain {
 		return "NXDOMAIN"
 	}
@@ -258,7 +379,7 @@ func lookupResult(run *history.Run, l history.Lookup, withIP bool) string {
 // answerPods names, for each answer of a look-up, the pod it points at: from
 // the look-up's own Pods when they pair with the answers, else the workload
 // pod that had that IP at the time; "" when unknown.
-func answerPods(run *history.Run, l history.Lookup) []string {
+func answerPods(run *Run, l Lookup) []string {
 	if len(l.Pods) == len(l.Answers) {
 		return l.Pods
 	}
@@ -273,16 +394,15 @@ func answerPods(run *history.Run, l history.Lookup) []string {
 	return out
 }
 
-// describeClaimsLeft names the claims that still exist at the end of the run.
-func describeClaimsLeft(run *history.Run) string {
-	var left []string
+func claimsLeft(run *Run) (any, string) {
+	left := []string{}
 	for _, c := range run.Claims {
 		if c.Gone == nil {
 			left = append(left, c.Name)
 		}
 	}
 	if len(left) == 0 {
-		return "none"
+		return left, "none"
 	}
-	return joinLimit(left, ", ", maxListed)
+	return left, joinLimit(left, ", ", maxListed)
 }

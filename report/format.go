@@ -40,14 +40,6 @@ func formatTime(t float64) string {
 
 func trimZeros(s string) string { return strings.TrimRight(s, "0") }
 
-// formatOptTime formats an optional time; "-" when it has not happened.
-func formatOptTime(t *float64) string {
-	if t == nil {
-		return "-"
-	}
-	return formatTime(*t)
-}
-
 // formatSeconds formats seconds as a plain duration for sums ("0s", "5s",
 // "2.5s", "1m05s").
 func formatSeconds(s float64) string {
@@ -138,13 +130,7 @@ func joinLimit(items []string, sep string, limit int) string {
 	return strings.Join(items[:limit], sep) + sep + fmt.Sprintf("… and %d more", len(items)-limit)
 }
 
-// yesNo formats a boolean for tables.
-func yesNo(b bool) string {
-	if b {
-		return "yes"
-	}
-	return "no"
-}
+func itoa(n int) string { return strconv.Itoa(n) }
 
 // plural formats n with a singular or plural noun.
 func plural(n int, one, many string) string {

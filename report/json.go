@@ -7,11 +7,32 @@ import (
 	"io"
 )
 
-// JSON writes the report as indented JSON (`stsim run -o json`): the keys of
-// DESIGN.md's "Report" section, times as numbers of seconds, lists in the
-// order Build sorted them, map keys sorted, and a trailing newline. Call it
-// on a report from Build, whose lists are never nil.
-func (r *Report) JSON(w io.Writer) error {
+func init() { register("json", jsonRenderer{}) }
+
+// jsonRenderer writes the machine contract (`-o json`): one Report as an
+// indented JSON object, or several as a JSON array, with the keys of the
+// wire types, times as numbers of seconds, map keys sorted and a trailing
+// newline.
+type jsonRenderer struct{}
+
+func (jsonRenderer) Render(w io.Writer, reports []*Report, _ Options) error {
+	if len(reports) == 1 {
+		return writeJSON(w, reports[0])
+	}
+	var parts [][]byte
+	for _, r := range reports {
+		var b bytes.Buffer
+		if err := writeJSON(&b, r); err != nil {
+			return err
+		}
+		parts = append(parts, bytes.TrimRight(b.Bytes(), "\n"))
+	}
+	_, err := fmt.Fprintf(w, "[\n%s\n]\n", bytes.Join(parts, []byte(",\n")))
+	return err
+}
+
+// writeJSON writes one report from Build, whose lists are never nil.
+func writeJSON(w io.Writer, r *Report) error {
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)

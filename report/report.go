@@ -1,19 +1,20 @@
-// Package report turns the histories of one scenario's runs into the report
-// a reader gets: for each rule set, the recorded history plus what is
-// computed from it (identities per slot, availability), and the differences
-// between StatefulSet and Deployment rules side by side.
+// Package report turns the histories of one scenario's runs into what a
+// reader gets: for each rule set the recorded history in its wire form plus
+// what is computed from it (identities per slot, availability), and the
+// differences between StatefulSet and Deployment rules side by side.
 //
 // How the pieces fit:
 //
-//	runs := []*history.Run{...}       // one per rule set, from the recorder
-//	r := report.Build(header, runs)   // copy, normalise, sort, analyse
-//	r.Text(os.Stdout)                 // what a terminal user reads
-//	r.JSON(os.Stdout)                 // the machine contract (-o json)
+//	r := report.Build(header, runs)           // one *history.Run per rule set
+//	report.Render(w, "text", []*Report{r}, opts) // any registered format
 //
-// Build works on copies: the runs passed in are not modified. Everything is
-// computed from the history alone, and every list is put in a total order
-// (time, then name, with digits compared as numbers), so the same runs always
-// give the same bytes.
+// Build sorts every list in a total order (time, then name with digits
+// compared as numbers) and analyses the runs, so the same histories always
+// give the same bytes; it never looks at live objects. The wire types
+// (model.go) are the JSON contract. For reading, a report is laid out once
+// as a format-neutral Document (document.go: sections of tables and lists
+// whose cells keep their values) that the text renderer, and any later
+// one, prints (render.go).
 package report
 
 import (
@@ -22,18 +23,13 @@ import (
 	"slices"
 
 	"stsim/sim/history"
+	"stsim/sim/workload"
 )
 
 // APIVersion and Kind head every JSON report.
 const (
 	APIVersion = "stsim/v1"
 	Kind       = "Report"
-)
-
-// Rule set names, as in history.Run.Rules.
-const (
-	RulesStatefulSet = "statefulset"
-	RulesDeployment  = "deployment"
 )
 
 // Header describes the scenario a report is about; it is the report's
@@ -61,51 +57,30 @@ type Report struct {
 	// Scenario is the scenario the runs played.
 	Scenario Header `json:"scenario"`
 	// Runs holds one analysed history per rule set, in the order given.
-	Runs []*history.Run `json:"runs"`
+	Runs []*Run `json:"runs"`
 	// Differences compares the StatefulSet and Deployment runs, one row
 	// per aspect; empty unless both rule sets ran.
 	Differences []Difference `json:"differences"`
 }
 
-// Difference is one aspect compared between the two rule sets, as short
-// human-readable values.
-type Difference struct {
-	// Aspect is one of the Aspect constants.
-	Aspect string `json:"aspect"`
-	// StatefulSet is the value under StatefulSet rules.
-	StatefulSet string `json:"statefulset"`
-	// Deployment is the value under Deployment rules.
-	Deployment string `json:"deployment"`
-}
-
-// Equal reports whether both rule sets gave the same value.
-func (d Difference) Equal() bool { return d.StatefulSet == d.Deployment }
-
 // Build analyses each run and returns the report. Runs keep their order; nil
-// runs are skipped. Each run is copied, its nil lists become empty ones, its
-// lists are sorted (events stably by time so causality within an instant is
-// kept; pods, claims and revisions by creation time, then name; the other
-// timed lists stably by time), and its Identities and Availability are
-// computed.
+// runs are skipped. Lists are sorted: events stably by time, so causality
+// within an instant is kept; pods, claims and revisions by creation time,
+// then name; the other timed lists stably by time.
 func Build(h Header, runs []*history.Run) *Report {
 	h.Notes = clone(h.Notes)
-	r := &Report{
-		APIVersion:  APIVersion,
-		Kind:        Kind,
-		Scenario:    h,
-		Runs:        []*history.Run{},
-		Differences: []Difference{},
-	}
+	r := &Report{APIVersion: APIVersion, Kind: Kind, Scenario: h, Runs: []*Run{}, Differences: []Difference{}}
 	for _, in := range runs {
 		if in == nil {
 			continue
 		}
-		run := normalise(in)
-		run.Identities = identities(run)
-		run.Availability = availability(run)
-		r.Runs = append(r.Runs, run)
+		out := run(in)
+		sortRun(out)
+		out.Identities = identities(out)
+		out.Availability = availability(out)
+		r.Runs = append(r.Runs, out)
 	}
-	sts, dep := r.run(RulesStatefulSet), r.run(RulesDeployment)
+	sts, dep := r.run(workload.StatefulSet), r.run(workload.Deployment)
 	if sts != nil && dep != nil {
 		r.Differences = differences(sts, dep)
 	}
@@ -113,7 +88,7 @@ func Build(h Header, runs []*history.Run) *Report {
 }
 
 // run returns the first run of the given rule set, or nil.
-func (r *Report) run(rules string) *history.Run {
+func (r *Report) run(rules workload.Rules) *Run {
 	for _, run := range r.Runs {
 		if run.Rules == rules {
 			return run
@@ -122,84 +97,54 @@ func (r *Report) run(rules string) *history.Run {
 	return nil
 }
 
-// normalise returns a sorted copy of in whose lists and maps are never nil.
-// Rows held by pointer are copied too, so the input is left untouched.
-func normalise(in *history.Run) *history.Run {
-	run := *in
-	run.Conversions = clone(in.Conversions)
-	run.Ignored = clone(in.Ignored)
+// Tally counts a report's expectations.
+type Tally struct {
+	Failed, Total int
+	// Rules lists the rule sets with a failed expectation, in run order.
+	Rules []workload.Rules
+}
 
-	run.Events = clone(in.Events)
-	slices.SortStableFunc(run.Events, func(a, b history.Event) int { return cmp.Compare(a.Time, b.Time) })
-
-	run.Pods = make([]*history.Pod, 0, len(in.Pods))
-	for _, p := range in.Pods {
-		if p == nil {
-			continue
+// Failed counts the expectations that failed and all of them, and names
+// the rule sets where one failed.
+func (r *Report) Failed() Tally {
+	var t Tally
+	for _, run := range r.Runs {
+		failed := 0
+		for _, e := range run.Expectations {
+			t.Total++
+			if !e.OK {
+				failed++
+			}
 		}
-		c := *p
-		c.Labels = cloneMap(p.Labels)
-		c.Claims = clone(p.Claims)
-		run.Pods = append(run.Pods, &c)
+		if failed > 0 {
+			t.Failed += failed
+			t.Rules = append(t.Rules, run.Rules)
+		}
 	}
-	slices.SortStableFunc(run.Pods, func(a, b *history.Pod) int {
+	return t
+}
+
+// sortRun puts the run's lists in their total order.
+func sortRun(run *Run) {
+	slices.SortStableFunc(run.Events, func(a, b Event) int { return cmp.Compare(a.Time, b.Time) })
+	slices.SortStableFunc(run.Pods, func(a, b *Pod) int {
 		return cmp.Or(cmp.Compare(a.Created, b.Created), compareNames(a.Name, b.Name))
 	})
-
-	run.Claims = make([]*history.Claim, 0, len(in.Claims))
-	for _, c := range in.Claims {
-		if c == nil {
-			continue
-		}
-		cc := *c
-		cc.OwnerReferences = clone(c.OwnerReferences)
-		run.Claims = append(run.Claims, &cc)
-	}
-	slices.SortStableFunc(run.Claims, func(a, b *history.Claim) int {
+	slices.SortStableFunc(run.Claims, func(a, b *Claim) int {
 		return cmp.Or(cmp.Compare(a.Created, b.Created), compareNames(a.Name, b.Name))
 	})
-
-	run.Revisions = make([]*history.Revision, 0, len(in.Revisions))
-	for _, rv := range in.Revisions {
-		if rv == nil {
-			continue
-		}
-		c := *rv
-		run.Revisions = append(run.Revisions, &c)
-	}
-	slices.SortStableFunc(run.Revisions, func(a, b *history.Revision) int {
+	slices.SortStableFunc(run.Revisions, func(a, b *Revision) int {
 		return cmp.Or(cmp.Compare(a.Created, b.Created), compareNames(a.Name, b.Name))
 	})
-
-	run.Status = clone(in.Status)
-	for i := range run.Status {
-		run.Status[i].Conditions = cloneMap(in.Status[i].Conditions)
-	}
-	sortByTime(run.Status, func(s history.Status) float64 { return s.Time })
-
-	run.Rejections = clone(in.Rejections)
-	sortByTime(run.Rejections, func(x history.Rejection) float64 { return x.Time })
-	run.Reads = clone(in.Reads)
-	sortByTime(run.Reads, func(x history.Read) float64 { return x.Time })
-	run.Writes = clone(in.Writes)
-	sortByTime(run.Writes, func(x history.Write) float64 { return x.Time })
-
-	run.Lookups = clone(in.Lookups)
-	for i := range run.Lookups {
-		run.Lookups[i].Answers = clone(in.Lookups[i].Answers)
-		run.Lookups[i].Pods = clone(in.Lookups[i].Pods)
-	}
-	sortByTime(run.Lookups, func(x history.Lookup) float64 { return x.Time })
-
-	run.Expectations = clone(in.Expectations)
-	sortByTime(run.Expectations, func(x history.Expectation) float64 { return x.Time })
-	run.Findings = clone(in.Findings)
-	sortByTime(run.Findings, func(x history.Finding) float64 { return x.Time })
-	run.ReadyOverTime = clone(in.ReadyOverTime)
-	sortByTime(run.ReadyOverTime, func(x history.ReadySample) float64 { return x.Time })
-
-	run.Identities = nil // computed by Build
-	return &run
+	sortByTime(run.Status, func(s Status) float64 { return s.Time })
+	sortByTime(run.Rejections, func(x Rejection) float64 { return x.Time })
+	sortByTime(run.Reads, func(x Read) float64 { return x.Time })
+	sortByTime(run.Writes, func(x Write) float64 { return x.Time })
+	sortByTime(run.Lookups, func(x Lookup) float64 { return x.Time })
+	sortByTime(run.Expectations, func(x Expectation) float64 { return x.Time })
+	sortByTime(run.Findings, func(x Finding) float64 { return x.Time })
+	sortByTime(run.ReadyOverTime, func(x ReadySample) float64 { return x.Time })
+	sortByTime(run.ReconcileErrors, func(x ReconcileError) float64 { return x.Time })
 }
 
 // sortByTime sorts s stably by the time key returns.

@@ -10,16 +10,27 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/stretchr/testify/require"
 
 	"stsim/sim/history"
+	"stsim/sim/workload"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files")
 
-func at(t float64) *float64 { return &t }
+// sec is a number of seconds of virtual time.
+func sec(s float64) time.Duration { return time.Duration(s * float64(time.Second)) }
+
+// at is an optional time in seconds.
+func at(s float64) *time.Duration { d := sec(s); return &d }
+
+// disk is what a pod mounted from a claim bound to pv.
+func disk(claim, pv string) []history.Mount {
+	return []history.Mount{{Volume: "data", Claim: claim, PV: pv, Disk: "pv/" + pv}}
+}
 
 var fixtureHeader = Header{
 	Name:        "crash-recovery",
@@ -33,54 +44,54 @@ var fixtureHeader = Header{
 // under the same name with its claim data-web-1 and the data it wrote.
 func stsFixture() *history.Run {
 	return &history.Run{
-		Rules:    RulesStatefulSet,
+		Rules:    workload.StatefulSet,
 		Workload: history.WorkloadRef{Kind: "StatefulSet", Name: "web"},
-		EndTime:  45,
+		End:      sec(45),
 		Ignored:  []string{"ConfigMap web-config (kind ConfigMap is not simulated)"},
 		Events: []history.Event{
-			{Time: 0, Type: "Normal", Kind: "StatefulSet", Name: "web", Reason: "SuccessfulCreate", Message: "create Claim data-web-0 Pod web-0 in StatefulSet web success"},
-			{Time: 0, Type: "Normal", Kind: "StatefulSet", Name: "web", Reason: "SuccessfulCreate", Message: "create Pod web-0 in StatefulSet web successful"},
-			{Time: 5, Type: "Normal", Kind: "StatefulSet", Name: "web", Reason: "SuccessfulCreate", Message: "create Claim data-web-1 Pod web-1 in StatefulSet web success"},
-			{Time: 5, Type: "Normal", Kind: "StatefulSet", Name: "web", Reason: "SuccessfulCreate", Message: "create Pod web-1 in StatefulSet web successful"},
-			{Time: 20, Type: "Normal", Kind: "Pod", Name: "web-1", Reason: "Killing", Message: "Stopping container nginx"},
-			{Time: 22, Type: "Normal", Kind: "StatefulSet", Name: "web", Reason: "SuccessfulCreate", Message: "create Pod web-1 in StatefulSet web successful"},
-			{Time: 40, Type: "Warning", Kind: "StatefulSet", Name: "web", Reason: "Rejected", Message: "StatefulSet.apps \"web\" is invalid: spec: Forbidden: updates to statefulset spec for fields other than 'replicas', 'ordinals', 'template', 'updateStrategy', 'persistentVolumeClaimRetentionPolicy' and 'minReadySeconds' are forbidden"},
+			{Time: sec(0), Type: "Normal", Kind: "StatefulSet", Name: "web", Reason: "SuccessfulCreate", Message: "create Claim data-web-0 Pod web-0 in StatefulSet web success"},
+			{Time: sec(0), Type: "Normal", Kind: "StatefulSet", Name: "web", Reason: "SuccessfulCreate", Message: "create Pod web-0 in StatefulSet web successful"},
+			{Time: sec(5), Type: "Normal", Kind: "StatefulSet", Name: "web", Reason: "SuccessfulCreate", Message: "create Claim data-web-1 Pod web-1 in StatefulSet web success"},
+			{Time: sec(5), Type: "Normal", Kind: "StatefulSet", Name: "web", Reason: "SuccessfulCreate", Message: "create Pod web-1 in StatefulSet web successful"},
+			{Time: sec(20), Type: "Normal", Kind: "Pod", Name: "web-1", Reason: "Killing", Message: "Stopping container nginx"},
+			{Time: sec(22), Type: "Normal", Kind: "StatefulSet", Name: "web", Reason: "SuccessfulCreate", Message: "create Pod web-1 in StatefulSet web successful"},
+			{Time: sec(40), Type: "Warning", Kind: "StatefulSet", Name: "web", Reason: "Rejected", Message: "StatefulSet.apps \"web\" is invalid: spec: Forbidden: updates to statefulset spec for fields other than 'replicas', 'ordinals', 'template', 'updateStrategy', 'persistentVolumeClaimRetentionPolicy' and 'minReadySeconds' are forbidden"},
 		},
 		Pods: []*history.Pod{
 			{Name: "web-0", UID: "uid-0001", Slot: 0, Node: "node-1", IP: "10.244.0.2", Revision: "web-6d4b9c7f8", Phase: "Running",
-				Labels: map[string]string{"app": "web"}, Created: 0, Ready: at(5), Claims: []string{"data-web-0"}, Hostname: "web-0", Subdomain: "web"},
+				Labels: map[string]string{"app": "web"}, Created: sec(0), Ready: at(5), Claims: []string{"data-web-0"}, Mounts: disk("data-web-0", "pvc-0001"), Hostname: "web-0", Subdomain: "web"},
 			{Name: "web-1", UID: "uid-0002", Slot: 1, Node: "node-2", IP: "10.244.1.2", Revision: "web-6d4b9c7f8", Phase: "Running",
-				Labels: map[string]string{"app": "web"}, Created: 5, Ready: at(10), Deleted: at(20), Gone: at(22), Claims: []string{"data-web-1"},
-				Hostname: "web-1", Subdomain: "web"},
+				Labels: map[string]string{"app": "web"}, Created: sec(5), Ready: at(10), Deleted: at(20), Gone: at(22), Claims: []string{"data-web-1"},
+				Mounts: disk("data-web-1", "pvc-0002"), Hostname: "web-1", Subdomain: "web"},
 			{Name: "web-1", UID: "uid-0003", Slot: 1, Node: "node-2", IP: "10.244.1.3", Revision: "web-6d4b9c7f8", Phase: "Running",
-				Labels: map[string]string{"app": "web"}, Created: 22, Ready: at(27), Claims: []string{"data-web-1"},
-				Hostname: "web-1", Subdomain: "web", Replaced: "web-1"},
+				Labels: map[string]string{"app": "web"}, Created: sec(22), Ready: at(27), Claims: []string{"data-web-1"},
+				Mounts: disk("data-web-1", "pvc-0002"), Hostname: "web-1", Subdomain: "web", Replaced: "web-1"},
 		},
 		Claims: []*history.Claim{
-			{Name: "data-web-0", Volume: "pvc-0001", Zone: "zone-a", OwnerReferences: []string{}, Created: 0, Bound: at(0)},
-			{Name: "data-web-1", Volume: "pvc-0002", Zone: "zone-b", Created: 5, Bound: at(5)},
+			{Name: "data-web-0", Volume: "pvc-0001", Zone: "zone-a", OwnerReferences: []string{}, Created: sec(0), Bound: at(0)},
+			{Name: "data-web-1", Volume: "pvc-0002", Zone: "zone-b", Created: sec(5), Bound: at(5)},
 		},
-		Revisions: []*history.Revision{{Name: "web-6d4b9c7f8", Revision: 1, Created: 0}},
+		Revisions: []*history.Revision{{Name: "web-6d4b9c7f8", Revision: 1, Created: sec(0)}},
 		Status: []history.Status{
-			{Time: 10, ObservedGeneration: 1, Replicas: 2, ReadyReplicas: 2, UpdatedReplicas: 2, AvailableReplicas: 2,
-				CurrentRevision: "web-6d4b9c7f8", UpdateRevision: "web-6d4b9c7f8"},
+			{Time: sec(10), Status: workload.Status{ObservedGeneration: 1, Replicas: 2, ReadyReplicas: 2, UpdatedReplicas: 2, AvailableReplicas: 2,
+				CurrentRevision: "web-6d4b9c7f8", UpdateRevision: "web-6d4b9c7f8"}},
 		},
-		Rejections: []history.Rejection{{Step: 7, Time: 40, Message: "StatefulSet.apps \"web\" is invalid: spec: Forbidden: updates to statefulset spec for fields other than 'replicas' are forbidden"}},
-		Writes:     []history.Write{{Time: 15, Pod: "web-1", Volume: "data", Disk: "pvc-0002", Key: "greeting", Value: "hello"}},
-		Reads: []history.Read{{Time: 30, Pod: "web-1", Volume: "data", Disk: "pvc-0002", Key: "greeting", Value: "hello", Found: true,
+		Rejections: []history.Rejection{{Step: 7, Time: sec(40), Message: "StatefulSet.apps \"web\" is invalid: spec: Forbidden: updates to statefulset spec for fields other than 'replicas' are forbidden"}},
+		Writes:     []history.Write{{Time: sec(15), Pod: "web-1", Volume: "data", Disk: "pvc-0002", Key: "greeting", Value: "hello"}},
+		Reads: []history.Read{{Time: sec(30), Pod: "web-1", Volume: "data", Disk: "pvc-0002", Key: "greeting", Value: "hello", Found: true,
 			WrittenBy: "web-1"}},
-		Lookups: []history.Lookup{{Time: 31, Name: "web-1.web", Type: "A", FQDN: "web-1.web.default.svc.cluster.local",
+		Lookups: []history.Lookup{{Time: sec(31), Name: "web-1.web", Type: "A", FQDN: "web-1.web.default.svc.cluster.local",
 			Answers: []string{"10.244.1.3"}, Pods: []string{"web-1"}, TTL: 30}},
 		Expectations: []history.Expectation{
-			{Step: 6, Time: 32, Check: "podNames", OK: true, Want: "web-0, web-1", Got: "web-0, web-1"},
-			{Step: 6, Time: 32, Check: "read greeting", OK: true, Want: "hello", Got: "hello"},
+			{Step: 6, Time: sec(32), Check: "podNames", OK: true, Want: "web-0, web-1", Got: "web-0, web-1"},
+			{Step: 6, Time: sec(32), Check: "read greeting", OK: true, Want: "hello", Got: "hello"},
 		},
-		ReadyOverTime: []history.ReadySample{
-			{Time: 0, Ready: 0, Pods: 0, Desired: 2}, {Time: 0, Ready: 0, Pods: 1, Desired: 2},
-			{Time: 5, Ready: 1, Pods: 1, Desired: 2}, {Time: 5, Ready: 1, Pods: 2, Desired: 2},
-			{Time: 10, Ready: 2, Pods: 2, Desired: 2}, {Time: 20, Ready: 1, Pods: 2, Desired: 2},
-			{Time: 22, Ready: 1, Pods: 1, Desired: 2}, {Time: 22, Ready: 1, Pods: 2, Desired: 2},
-			{Time: 27, Ready: 2, Pods: 2, Desired: 2},
+		Samples: []history.Sample{
+			{Time: sec(0), Ready: 0, Pods: 0, Desired: 2}, {Time: sec(0), Ready: 0, Pods: 1, Desired: 2},
+			{Time: sec(5), Ready: 1, Pods: 1, Desired: 2}, {Time: sec(5), Ready: 1, Pods: 2, Desired: 2},
+			{Time: sec(10), Ready: 2, Pods: 2, Desired: 2}, {Time: sec(20), Ready: 1, Pods: 2, Desired: 2},
+			{Time: sec(22), Ready: 1, Pods: 1, Desired: 2}, {Time: sec(22), Ready: 1, Pods: 2, Desired: 2},
+			{Time: sec(27), Ready: 2, Pods: 2, Desired: 2},
 		},
 	}
 }
@@ -91,9 +102,9 @@ func stsFixture() *history.Run {
 func deploymentFixture() *history.Run {
 	shared := []string{"data-web"}
 	return &history.Run{
-		Rules:    RulesDeployment,
+		Rules:    workload.Deployment,
 		Workload: history.WorkloadRef{Kind: "Deployment", Name: "web"},
-		EndTime:  45,
+		End:      sec(45),
 		Conversions: []string{
 			"StatefulSet web -> Deployment web (same name, replicas, selector and template)",
 			"volumeClaimTemplates data -> one PVC data-web shared by all pods (spec.deployment.volumes: shared-pvc)",
@@ -101,44 +112,44 @@ func deploymentFixture() *history.Run {
 		},
 		Ignored: []string{"ConfigMap web-config (kind ConfigMap is not simulated)"},
 		Events: []history.Event{
-			{Time: 0, Type: "Normal", Kind: "Deployment", Name: "web", Reason: "ScalingReplicaSet", Message: "Scaled up replica set web-7c5ddbdf54 from 0 to 2"},
-			{Time: 0, Type: "Normal", Kind: "ReplicaSet", Name: "web-7c5ddbdf54", Reason: "SuccessfulCreate", Message: "Created pod: web-7c5ddbdf54-m4n8t"},
-			{Time: 0, Type: "Normal", Kind: "ReplicaSet", Name: "web-7c5ddbdf54", Reason: "SuccessfulCreate", Message: "Created pod: web-7c5ddbdf54-x2k9p"},
-			{Time: 20, Type: "Normal", Kind: "Pod", Name: "web-7c5ddbdf54-x2k9p", Reason: "Killing", Message: "Stopping container nginx"},
-			{Time: 20, Type: "Normal", Kind: "ReplicaSet", Name: "web-7c5ddbdf54", Reason: "SuccessfulCreate", Message: "Created pod: web-7c5ddbdf54-q8w7z"},
+			{Time: sec(0), Type: "Normal", Kind: "Deployment", Name: "web", Reason: "ScalingReplicaSet", Message: "Scaled up replica set web-7c5ddbdf54 from 0 to 2"},
+			{Time: sec(0), Type: "Normal", Kind: "ReplicaSet", Name: "web-7c5ddbdf54", Reason: "SuccessfulCreate", Message: "Created pod: web-7c5ddbdf54-m4n8t"},
+			{Time: sec(0), Type: "Normal", Kind: "ReplicaSet", Name: "web-7c5ddbdf54", Reason: "SuccessfulCreate", Message: "Created pod: web-7c5ddbdf54-x2k9p"},
+			{Time: sec(20), Type: "Normal", Kind: "Pod", Name: "web-7c5ddbdf54-x2k9p", Reason: "Killing", Message: "Stopping container nginx"},
+			{Time: sec(20), Type: "Normal", Kind: "ReplicaSet", Name: "web-7c5ddbdf54", Reason: "SuccessfulCreate", Message: "Created pod: web-7c5ddbdf54-q8w7z"},
 		},
 		Pods: []*history.Pod{
 			{Name: "web-7c5ddbdf54-m4n8t", UID: "uid-0101", Slot: 0, Node: "node-1", IP: "10.244.0.5", Revision: "web-7c5ddbdf54", Phase: "Running",
-				Labels: map[string]string{"app": "web", "pod-template-hash": "7c5ddbdf54"}, Created: 0, Ready: at(5), Claims: shared,
-				Hostname: "web-7c5ddbdf54-m4n8t"},
+				Labels: map[string]string{"app": "web", "pod-template-hash": "7c5ddbdf54"}, Created: sec(0), Ready: at(5), Claims: shared,
+				Mounts: disk("data-web", "pvc-0003"), Hostname: "web-7c5ddbdf54-m4n8t"},
 			{Name: "web-7c5ddbdf54-x2k9p", UID: "uid-0102", Slot: 1, Node: "node-1", IP: "10.244.0.6", Revision: "web-7c5ddbdf54", Phase: "Running",
-				Labels: map[string]string{"app": "web", "pod-template-hash": "7c5ddbdf54"}, Created: 0, Ready: at(5), Deleted: at(20), Gone: at(21),
-				Claims: shared, Hostname: "web-7c5ddbdf54-x2k9p"},
+				Labels: map[string]string{"app": "web", "pod-template-hash": "7c5ddbdf54"}, Created: sec(0), Ready: at(5), Deleted: at(20), Gone: at(21),
+				Claims: shared, Mounts: disk("data-web", "pvc-0003"), Hostname: "web-7c5ddbdf54-x2k9p"},
 			{Name: "web-7c5ddbdf54-q8w7z", UID: "uid-0103", Slot: 1, Node: "node-1", IP: "10.244.0.7", Revision: "web-7c5ddbdf54", Phase: "Running",
-				Labels: map[string]string{"app": "web", "pod-template-hash": "7c5ddbdf54"}, Created: 20, Ready: at(25), Claims: shared,
-				Hostname: "web-7c5ddbdf54-q8w7z", Replaced: "web-7c5ddbdf54-x2k9p"},
+				Labels: map[string]string{"app": "web", "pod-template-hash": "7c5ddbdf54"}, Created: sec(20), Ready: at(25), Claims: shared,
+				Mounts: disk("data-web", "pvc-0003"), Hostname: "web-7c5ddbdf54-q8w7z", Replaced: "web-7c5ddbdf54-x2k9p"},
 		},
-		Claims:    []*history.Claim{{Name: "data-web", Volume: "pvc-0003", Zone: "zone-a", Created: 0, Bound: at(0)}},
-		Revisions: []*history.Revision{{Name: "web-7c5ddbdf54", Revision: 1, Created: 0}},
+		Claims:    []*history.Claim{{Name: "data-web", Volume: "pvc-0003", Zone: "zone-a", Created: sec(0), Bound: at(0)}},
+		Revisions: []*history.Revision{{Name: "web-7c5ddbdf54", Revision: 1, Created: sec(0)}},
 		Status: []history.Status{
-			{Time: 25, ObservedGeneration: 1, Replicas: 2, ReadyReplicas: 2, UpdatedReplicas: 2, AvailableReplicas: 2,
-				Conditions: map[string]history.Condition{
+			{Time: sec(25), Status: workload.Status{ObservedGeneration: 1, Replicas: 2, ReadyReplicas: 2, UpdatedReplicas: 2, AvailableReplicas: 2,
+				Conditions: map[string]workload.Condition{
 					"Progressing": {Status: "True", Reason: "NewReplicaSetAvailable"},
 					"Available":   {Status: "True", Reason: "MinimumReplicasAvailable"},
-				}},
+				}}},
 		},
-		Writes: []history.Write{{Time: 15, Pod: "web-7c5ddbdf54-x2k9p", Volume: "data", Disk: "pvc-0003", Key: "greeting", Value: "hello"}},
-		Reads: []history.Read{{Time: 30, Pod: "web-7c5ddbdf54-q8w7z", Volume: "data", Disk: "pvc-0003", Key: "greeting", Value: "hello",
+		Writes: []history.Write{{Time: sec(15), Pod: "web-7c5ddbdf54-x2k9p", Volume: "data", Disk: "pvc-0003", Key: "greeting", Value: "hello"}},
+		Reads: []history.Read{{Time: sec(30), Pod: "web-7c5ddbdf54-q8w7z", Volume: "data", Disk: "pvc-0003", Key: "greeting", Value: "hello",
 			Found: true, WrittenBy: "web-7c5ddbdf54-x2k9p"}},
-		Lookups: []history.Lookup{{Time: 31, Name: "web-1.web", Type: "A", FQDN: "web-1.web.default.svc.cluster.local", NXDomain: true, TTL: 30}},
+		Lookups: []history.Lookup{{Time: sec(31), Name: "web-1.web", Type: "A", FQDN: "web-1.web.default.svc.cluster.local", NXDomain: true, TTL: 30}},
 		Expectations: []history.Expectation{
-			{Step: 6, Time: 32, Check: "podNames", OK: false, Want: "web-0, web-1", Got: "web-7c5ddbdf54-m4n8t, web-7c5ddbdf54-q8w7z"},
+			{Step: 6, Time: sec(32), Check: "podNames", OK: false, Want: "web-0, web-1", Got: "web-7c5ddbdf54-m4n8t, web-7c5ddbdf54-q8w7z"},
 		},
-		Findings: []history.Finding{{Step: 8, Time: 45, Message: "waitFor rolledOut timed out after 5s: 2 of 2 pods updated and ready"}},
-		ReadyOverTime: []history.ReadySample{
-			{Time: 0, Ready: 0, Pods: 2, Desired: 2}, {Time: 5, Ready: 2, Pods: 2, Desired: 2},
-			{Time: 20, Ready: 1, Pods: 3, Desired: 2}, {Time: 21, Ready: 1, Pods: 2, Desired: 2},
-			{Time: 25, Ready: 2, Pods: 2, Desired: 2},
+		Findings: []history.Finding{{Step: 8, Time: sec(45), Message: "waitFor rolledOut timed out after 5s: 2 of 2 pods updated and ready"}},
+		Samples: []history.Sample{
+			{Time: sec(0), Ready: 0, Pods: 2, Desired: 2}, {Time: sec(5), Ready: 2, Pods: 2, Desired: 2},
+			{Time: sec(20), Ready: 1, Pods: 3, Desired: 2}, {Time: sec(21), Ready: 1, Pods: 2, Desired: 2},
+			{Time: sec(25), Ready: 2, Pods: 2, Desired: 2},
 		},
 	}
 }
@@ -147,7 +158,7 @@ func buildFixture() *Report {
 	return Build(fixtureHeader, []*history.Run{stsFixture(), deploymentFixture()})
 }
 
-func identityOf(t *testing.T, run *history.Run, slot int) history.Identity {
+func identityOf(t *testing.T, run *Run, slot int) Identity {
 	t.Helper()
 	for _, id := range run.Identities {
 		if id.Slot == slot {
@@ -155,7 +166,7 @@ func identityOf(t *testing.T, run *history.Run, slot int) history.Identity {
 		}
 	}
 	t.Fatalf("%s run: no identity for slot %d in %+v", run.Rules, slot, run.Identities)
-	return history.Identity{}
+	return Identity{}
 }
 
 func TestIdentities(t *testing.T) {
@@ -163,7 +174,7 @@ func TestIdentities(t *testing.T) {
 	require.Len(t, r.Runs, 2)
 	sts, dep := r.Runs[0], r.Runs[1]
 
-	want := []history.Identity{
+	want := []Identity{
 		{Slot: 0, Names: []string{"web-0"}, Claims: []string{"data-web-0"}, StableName: true, StableStorage: true, StableDNS: true},
 		{Slot: 1, Names: []string{"web-1", "web-1"}, Claims: []string{"data-web-1"}, StableName: true, StableStorage: true, StableDNS: true},
 	}
@@ -172,7 +183,7 @@ func TestIdentities(t *testing.T) {
 	}
 
 	got := identityOf(t, dep, 1)
-	wantDep := history.Identity{Slot: 1, Names: []string{"web-7c5ddbdf54-x2k9p", "web-7c5ddbdf54-q8w7z"},
+	wantDep := Identity{Slot: 1, Names: []string{"web-7c5ddbdf54-x2k9p", "web-7c5ddbdf54-q8w7z"},
 		Claims: []string{"data-web"}, StableName: false, StableStorage: false, StableDNS: false}
 	if diff := cmp.Diff(wantDep, got); diff != "" {
 		t.Errorf("deployment slot 1 (-want +got):\n%s", diff)
@@ -186,11 +197,12 @@ func TestIdentities(t *testing.T) {
 }
 
 // A claim deleted and recreated under the same name is a new volume: the
-// name came back, the storage did not.
+// name came back, the storage did not (the kubelet mounted another disk).
 func TestIdentitiesRecreatedClaimIsNotStableStorage(t *testing.T) {
 	run := stsFixture()
-	run.Claims = append(run.Claims, &history.Claim{Name: "data-web-1", Volume: "pvc-0009", Created: 21, Bound: at(21)})
+	run.Claims = append(run.Claims, &history.Claim{Name: "data-web-1", Volume: "pvc-0009", Created: sec(21), Bound: at(21)})
 	run.Claims[1].Deleted, run.Claims[1].Gone = at(18), at(21)
+	run.Pods[2].Mounts = disk("data-web-1", "pvc-0009")
 	r := Build(fixtureHeader, []*history.Run{run})
 	id := identityOf(t, r.Runs[0], 1)
 	if !id.StableName || id.StableStorage {
@@ -204,11 +216,11 @@ func TestIdentitiesRecreatedClaimIsNotStableStorage(t *testing.T) {
 func TestAvailability(t *testing.T) {
 	r := buildFixture()
 	tests := []struct {
-		run  *history.Run
-		want history.Availability
+		run  *Run
+		want Availability
 	}{
-		{r.Runs[0], history.Availability{MinReady: 1, MaxPods: 2, DuplicateIdentitySeconds: 0}},
-		{r.Runs[1], history.Availability{MinReady: 1, MaxPods: 3, DuplicateIdentitySeconds: 0}},
+		{r.Runs[0], Availability{MinReady: 1, MaxPods: 2, DuplicateIdentitySeconds: 0}},
+		{r.Runs[1], Availability{MinReady: 1, MaxPods: 3, DuplicateIdentitySeconds: 0}},
 	}
 	for _, tt := range tests {
 		if diff := cmp.Diff(tt.want, tt.run.Availability); diff != "" {
@@ -218,36 +230,36 @@ func TestAvailability(t *testing.T) {
 }
 
 func TestAvailabilityNeverFullyReady(t *testing.T) {
-	run := &history.Run{Rules: RulesStatefulSet, ReadyOverTime: []history.ReadySample{
-		{Time: 0, Ready: 0, Pods: 1, Desired: 3}, {Time: 5, Ready: 1, Pods: 2, Desired: 3}, {Time: 9, Ready: 2, Pods: 3, Desired: 3},
+	run := &history.Run{Rules: workload.StatefulSet, Samples: []history.Sample{
+		{Time: sec(0), Ready: 0, Pods: 1, Desired: 3}, {Time: sec(5), Ready: 1, Pods: 2, Desired: 3}, {Time: sec(9), Ready: 2, Pods: 3, Desired: 3},
 	}}
 	got := Build(Header{}, []*history.Run{run}).Runs[0].Availability
-	if diff := cmp.Diff(history.Availability{MinReady: 0, MaxPods: 3}, got); diff != "" {
+	if diff := cmp.Diff(Availability{MinReady: 0, MaxPods: 3}, got); diff != "" {
 		t.Errorf("availability (-want +got):\n%s", diff)
 	}
 }
 
 func TestAvailabilityWithoutDesiredUsesHighestReady(t *testing.T) {
-	run := &history.Run{Rules: RulesStatefulSet, ReadyOverTime: []history.ReadySample{
-		{Time: 0, Ready: 0, Pods: 1}, {Time: 5, Ready: 1, Pods: 2}, {Time: 9, Ready: 2, Pods: 2},
-		{Time: 20, Ready: 1, Pods: 2}, {Time: 30, Ready: 2, Pods: 2},
+	run := &history.Run{Rules: workload.StatefulSet, Samples: []history.Sample{
+		{Time: sec(0), Ready: 0, Pods: 1}, {Time: sec(5), Ready: 1, Pods: 2}, {Time: sec(9), Ready: 2, Pods: 2},
+		{Time: sec(20), Ready: 1, Pods: 2}, {Time: sec(30), Ready: 2, Pods: 2},
 	}}
 	got := Build(Header{}, []*history.Run{run}).Runs[0].Availability
-	if diff := cmp.Diff(history.Availability{MinReady: 1, MaxPods: 2}, got); diff != "" {
+	if diff := cmp.Diff(Availability{MinReady: 1, MaxPods: 2}, got); diff != "" {
 		t.Errorf("availability (-want +got):\n%s", diff)
 	}
 }
 
 func TestDuplicateIdentitySeconds(t *testing.T) {
 	run := &history.Run{
-		Rules:   RulesStatefulSet,
-		EndTime: 30,
+		Rules: workload.StatefulSet,
+		End:   sec(30),
 		Pods: []*history.Pod{
-			{Name: "web-0", Slot: 0, Created: 0},
-			{Name: "web-1", UID: "a", Slot: 1, Created: 0, Deleted: at(8), Gone: at(15)},
-			{Name: "web-1", UID: "b", Slot: 1, Created: 10}, // exists until the end (30s)
-			{Name: "web-2", UID: "c", Slot: 2, Created: 0, Gone: at(12)},
-			{Name: "web-2", UID: "d", Slot: 2, Created: 12}, // created as the other went: no overlap
+			{Name: "web-0", Slot: 0, Created: sec(0)},
+			{Name: "web-1", UID: "a", Slot: 1, Created: sec(0), Deleted: at(8), Gone: at(15)},
+			{Name: "web-1", UID: "b", Slot: 1, Created: sec(10)}, // exists until the end (30s)
+			{Name: "web-2", UID: "c", Slot: 2, Created: sec(0), Gone: at(12)},
+			{Name: "web-2", UID: "d", Slot: 2, Created: sec(12)}, // created as the other went: no overlap
 		},
 	}
 	got := Build(Header{}, []*history.Run{run}).Runs[0].Availability.DuplicateIdentitySeconds
@@ -284,13 +296,21 @@ func TestDifferences(t *testing.T) {
 	}
 	for _, c := range checks {
 		got := byAspect[c.aspect]
-		if got.StatefulSet != c.sts || got.Deployment != c.dep {
-			t.Errorf("%s = %q | %q, want %q | %q", c.aspect, got.StatefulSet, got.Deployment, c.sts, c.dep)
+		if got.Text.StatefulSet != c.sts || got.Text.Deployment != c.dep {
+			t.Errorf("%s = %q | %q, want %q | %q", c.aspect, got.Text.StatefulSet, got.Text.Deployment, c.sts, c.dep)
 		}
 	}
-	if !byAspect[AspectMinReady].Equal() || byAspect[AspectPeakPods].Equal() {
-		t.Errorf("Equal: min ready %v, peak pods %v; want true, false",
-			byAspect[AspectMinReady].Equal(), byAspect[AspectPeakPods].Equal())
+	if !byAspect[AspectMinReady].Same || byAspect[AspectPeakPods].Same {
+		t.Errorf("Same: min ready %v, peak pods %v; want true, false",
+			byAspect[AspectMinReady].Same, byAspect[AspectPeakPods].Same)
+	}
+	// The values keep their structure: names per slot, numbers.
+	names := byAspect[AspectPodNames].Deployment.(PodNames)
+	if want := []SlotNames{{0, []string{"web-7c5ddbdf54-m4n8t"}}, {1, []string{"web-7c5ddbdf54-x2k9p", "web-7c5ddbdf54-q8w7z"}}}; !cmp.Equal(want, names.Slots) || names.Summary != "new name per pod" {
+		t.Errorf("deployment pod names %+v", names)
+	}
+	if got := byAspect[AspectPeakPods].Deployment; got != 3 {
+		t.Errorf("deployment peak pods %v, want 3", got)
 	}
 }
 
@@ -303,19 +323,19 @@ func TestNoDifferencesWithOneRuleSet(t *testing.T) {
 
 func TestSorting(t *testing.T) {
 	run := &history.Run{
-		Rules: RulesStatefulSet,
+		Rules: workload.StatefulSet,
 		Events: []history.Event{
-			{Time: 5, Name: "b", Reason: "second-at-5"},
-			{Time: 0, Name: "z", Reason: "first"},
-			{Time: 5, Name: "a", Reason: "third-at-5"},
+			{Time: sec(5), Name: "b", Reason: "second-at-5"},
+			{Time: sec(0), Name: "z", Reason: "first"},
+			{Time: sec(5), Name: "a", Reason: "third-at-5"},
 		},
 		Pods: []*history.Pod{
-			{Name: "web-10", Slot: 10, Created: 1},
-			{Name: "web-2", Slot: 2, Created: 1},
-			{Name: "web-0", Slot: 0, Created: 0},
+			{Name: "web-10", Slot: 10, Created: sec(1)},
+			{Name: "web-2", Slot: 2, Created: sec(1)},
+			{Name: "web-0", Slot: 0, Created: sec(0)},
 		},
-		Claims: []*history.Claim{{Name: "data-web-1", Created: 3}, {Name: "data-web-0", Created: 3}},
-		Reads:  []history.Read{{Time: 9, Key: "b"}, {Time: 2, Key: "x"}, {Time: 9, Key: "a"}},
+		Claims: []*history.Claim{{Name: "data-web-1", Created: sec(3)}, {Name: "data-web-0", Created: sec(3)}},
+		Reads:  []history.Read{{Time: sec(9), Key: "b"}, {Time: sec(2), Key: "x"}, {Time: sec(9), Key: "a"}},
 	}
 	got := Build(Header{}, []*history.Run{run}).Runs[0]
 	var reasons, pods, claims, reads []string
@@ -349,7 +369,7 @@ func TestBuildDoesNotModifyItsInput(t *testing.T) {
 }
 
 func TestJSONShape(t *testing.T) {
-	empty := &history.Run{Rules: RulesDeployment, Pods: []*history.Pod{{Name: "web-abc", Created: 1}}}
+	empty := &history.Run{Rules: workload.Deployment, Pods: []*history.Pod{{Name: "web-abc", Created: sec(1)}}}
 	for _, tc := range []struct {
 		name string
 		r    *Report
@@ -360,7 +380,7 @@ func TestJSONShape(t *testing.T) {
 	} {
 		name, r := tc.name, tc.r
 		var buf bytes.Buffer
-		require.NoError(t, r.JSON(&buf), name)
+		require.NoError(t, Render(&buf, "json", []*Report{r}, Options{}), name)
 		var doc map[string]any
 		require.NoError(t, json.Unmarshal(buf.Bytes(), &doc), name)
 
@@ -442,7 +462,7 @@ func nulls(v any, path string) []string {
 
 func TestJSONTimesAreNumbers(t *testing.T) {
 	var buf bytes.Buffer
-	require.NoError(t, buildFixture().JSON(&buf))
+	require.NoError(t, Render(&buf, "json", []*Report{buildFixture()}, Options{}))
 	for _, want := range []string{`"created": 22,`, `"ready": 27,`, `"endTime": 45,`, `"duplicateIdentitySeconds": 0`} {
 		if !strings.Contains(buf.String(), want) {
 			t.Errorf("JSON lacks %s", want)
@@ -459,8 +479,8 @@ func TestGolden(t *testing.T) {
 		file  string
 		write func(*bytes.Buffer) error
 	}{
-		{"fixture.txt", func(b *bytes.Buffer) error { return r.Text(b, TextOptions{Events: true}) }},
-		{"fixture.json", func(b *bytes.Buffer) error { return r.JSON(b) }},
+		{"fixture.txt", func(b *bytes.Buffer) error { return Render(b, "text", []*Report{r}, Options{Events: true}) }},
+		{"fixture.json", func(b *bytes.Buffer) error { return Render(b, "json", []*Report{r}, Options{}) }},
 	} {
 		t.Run(tc.file, func(t *testing.T) {
 			var buf bytes.Buffer
@@ -483,8 +503,8 @@ func TestDeterministic(t *testing.T) {
 	render := func() []byte {
 		var buf bytes.Buffer
 		r := buildFixture()
-		require.NoError(t, r.Text(&buf, TextOptions{Events: true}))
-		require.NoError(t, r.JSON(&buf))
+		require.NoError(t, Render(&buf, "text", []*Report{r}, Options{Events: true}))
+		require.NoError(t, Render(&buf, "json", []*Report{r}, Options{}))
 		return buf.Bytes()
 	}
 	first := render()

@@ -5,35 +5,59 @@ import (
 	"slices"
 
 	"stsim/sim/api"
+	"stsim/sim/apiserver"
+	"stsim/sim/workload"
 )
 
-// Convert returns the scenario's workload as it runs under rules
-// (RulesStatefulSet or RulesDeployment; anything else panics): a fresh,
-// defaulted copy, converted to the other kind when the workload was written
-// for the other rule set. extra holds the objects the conversion adds (the
-// shared claims of a StatefulSet's volumeClaimTemplates) and notes says what
-// changed: the conversion first, then each mapped or dropped field, sorted.
-// A workload run under its own rules has no extra objects and no notes.
-func Convert(sc *Scenario, rules string) (workload api.Object, extra []api.Object, notes []string) {
-	if rules != RulesStatefulSet && rules != RulesDeployment {
-		panic(fmt.Sprintf("scenarios: unknown rule set %q", rules))
-	}
-	switch w := sc.Workload.Object.(type) {
+// convert returns the workload w (as written, admitted) as it runs under
+// rules: a copy, converted to the other kind when w was written for the
+// other rule set and admitted by the API server's defaulting and validation
+// (a validation failure is the variant's Err). Notes say what changed: the
+// conversion first, then each mapped or dropped field, sorted. A workload
+// run under its own rules has no extra objects and no notes.
+func convert(sc *Scenario, w api.Object, rules workload.Rules) *Variant {
+	v := &Variant{Rules: rules}
+	switch o := w.(type) {
 	case *api.StatefulSet:
-		if rules == RulesStatefulSet {
-			return w.DeepCopy(), nil, nil
+		if rules == workload.StatefulSet {
+			v.Workload = o.DeepCopy()
+			return v
 		}
-		return toDeployment(sc, w.DeepCopy())
+		v.Workload, v.Extra, v.Notes = toDeployment(sc, o.DeepCopy())
 	case *api.Deployment:
-		if rules == RulesDeployment {
-			return w.DeepCopy(), nil, nil
+		if rules == workload.Deployment {
+			v.Workload = o.DeepCopy()
+			return v
 		}
-		return toStatefulSet(sc, w.DeepCopy())
+		v.Workload, v.Extra, v.Notes = toStatefulSet(sc, o.DeepCopy())
+	default:
+		panic(fmt.Sprintf("scenarios: %s is not a workload", w.GetKind()))
 	}
-	panic(fmt.Sprintf("scenarios: scenario %s has no workload", sc.Name))
+	// A dry run of the API server's create: the converted object is
+	// defaulted (its notes describe the defaults) and validated.
+	v.Err = apiserver.Admit(v.Workload)
+	if v.Err == nil {
+		v.Notes[0] = describeConversion(w, v.Workload)
+	}
+	return v
 }
 
-// toDeployment converts a StatefulSet (a copy it may keep parts of). With
+// describeConversion is the first note: what became what, and the update
+// strategy the converted workload got.
+func describeConversion(from, to api.Object) string {
+	switch t := to.(type) {
+	case *api.Deployment:
+		return fmt.Sprintf("StatefulSet %s converted to Deployment %s (replicas, selector and template kept; strategy %s)",
+			from.Meta().Name, t.Name, describeDeploymentStrategy(t.Spec.Strategy))
+	case *api.StatefulSet:
+		return fmt.Sprintf("Deployment %s converted to StatefulSet %s (replicas, selector and template kept; podManagementPolicy %s, updateStrategy %s)",
+			from.Meta().Name, t.Name, t.Spec.PodManagementPolicy, describeStatefulSetStrategy(t.Spec.UpdateStrategy))
+	}
+	return ""
+}
+
+// toDeployment converts a StatefulSet (a copy it may keep parts of); the
+// caller defaults the result and writes the first note. With
 // spec.deployment.volumes shared-pvc, each volumeClaimTemplate T becomes one
 // claim T-SET that every pod mounts as volume T.
 func toDeployment(sc *Scenario, s *api.StatefulSet) (api.Object, []api.Object, []string) {
@@ -48,7 +72,6 @@ func toDeployment(sc *Scenario, s *api.StatefulSet) (api.Object, []api.Object, [
 			RevisionHistoryLimit: s.Spec.RevisionHistoryLimit,
 		},
 	}
-	api.SetDefaultsDeployment(d)
 	var extra []api.Object
 	var notes []string
 	tmpl := &d.Spec.Template.Spec
@@ -69,7 +92,6 @@ func toDeployment(sc *Scenario, s *api.StatefulSet) (api.Object, []api.Object, [
 			ObjectMeta: api.ObjectMeta{Name: claim, Namespace: s.Namespace, Labels: t.Labels, Annotations: t.Annotations},
 			Spec:       t.Spec,
 		}
-		api.SetDefaultsPersistentVolumeClaim(pvc)
 		extra = append(extra, pvc)
 		notes = append(notes, fmt.Sprintf("volumeClaimTemplate %s mapped to one shared PersistentVolumeClaim %s (spec.deployment.volumes: %s)", t.Name, claim, sc.DeploymentVolumes))
 	}
@@ -90,12 +112,11 @@ func toDeployment(sc *Scenario, s *api.StatefulSet) (api.Object, []api.Object, [
 		notes = append(notes, fmt.Sprintf("spec.ordinals dropped (start %d)", sp.Ordinals.Start))
 	}
 	slices.Sort(notes)
-	main := fmt.Sprintf("StatefulSet %s converted to Deployment %s (replicas, selector and template kept; strategy %s)",
-		s.Name, d.Name, describeDeploymentStrategy(d.Spec.Strategy))
-	return d, extra, append([]string{main}, notes...)
+	return d, extra, append([]string{"StatefulSet " + s.Name + " converted to Deployment " + d.Name}, notes...)
 }
 
-// toStatefulSet converts a Deployment (a copy it may keep parts of). The
+// toStatefulSet converts a Deployment (a copy it may keep parts of); the
+// caller defaults the result and writes the first note. The
 // governing Service is a headless Service of the manifests that selects the
 // pods, else one named after the workload.
 func toStatefulSet(sc *Scenario, d *api.Deployment) (api.Object, []api.Object, []string) {
@@ -111,7 +132,6 @@ func toStatefulSet(sc *Scenario, d *api.Deployment) (api.Object, []api.Object, [
 			RevisionHistoryLimit: d.Spec.RevisionHistoryLimit,
 		},
 	}
-	api.SetDefaultsStatefulSet(s)
 	var notes []string
 	if svc := governingService(sc, &d.Spec.Template); svc != "" {
 		s.Spec.ServiceName = svc
@@ -127,9 +147,7 @@ func toStatefulSet(sc *Scenario, d *api.Deployment) (api.Object, []api.Object, [
 		notes = append(notes, "spec.paused dropped (true)")
 	}
 	slices.Sort(notes)
-	main := fmt.Sprintf("Deployment %s converted to StatefulSet %s (replicas, selector and template kept; podManagementPolicy %s, updateStrategy %s)",
-		d.Name, s.Name, s.Spec.PodManagementPolicy, describeStatefulSetStrategy(s.Spec.UpdateStrategy))
-	return s, nil, append([]string{main}, notes...)
+	return s, nil, append([]string{"Deployment " + d.Name + " converted to StatefulSet " + s.Name}, notes...)
 }
 
 // governingService is the first headless Service of the manifests whose

@@ -7,12 +7,13 @@ import (
 	"testing"
 
 	"stsim/sim/api"
+	"stsim/sim/workload"
 )
 
 func TestConvertStatefulSetToDeployment(t *testing.T) {
 	m := strings.Replace(webSet, "  replicas: 2\n", "  replicas: 2\n  podManagementPolicy: Parallel\n  updateStrategy: {type: OnDelete}\n  persistentVolumeClaimRetentionPolicy: {whenScaled: Delete}\n  ordinals: {start: 1}\n  minReadySeconds: 5\n", 1)
 	sc := mustParse(t, map[string]string{"s.yaml": scenarioWith(""), "m.yaml": m})
-	w, extra, notes := Convert(sc, RulesDeployment)
+	w, extra, notes := variant(sc, workload.Deployment)
 	d, ok := w.(*api.Deployment)
 	if !ok {
 		t.Fatalf("converted to %T", w)
@@ -80,7 +81,7 @@ spec:
     spec: {containers: [{name: nginx, image: nginx:1.27}]}
 `
 	sc := mustParse(t, map[string]string{"s.yaml": scenarioWith(""), "m.yaml": m})
-	w, extra, notes := Convert(sc, RulesStatefulSet)
+	w, extra, notes := variant(sc, workload.StatefulSet)
 	s, ok := w.(*api.StatefulSet)
 	if !ok {
 		t.Fatalf("converted to %T", w)
@@ -104,7 +105,8 @@ spec:
 
 	// Without a headless Service the set is governed by one named after it.
 	sc.Manifests = sc.Manifests[2:]
-	w, _, notes = Convert(sc, RulesStatefulSet)
+	v := convert(sc, sc.Workload.Object, workload.StatefulSet)
+	w, notes = v.Workload, v.Notes
 	if s := w.(*api.StatefulSet); s.Spec.ServiceName != "web" || !slices.Contains(notes, "spec.serviceName set to web (no headless Service selects the pods, so pod DNS names do not resolve)") {
 		t.Errorf("serviceName %s, notes %q", s.Spec.ServiceName, notes)
 	}
@@ -112,7 +114,7 @@ spec:
 
 func TestConvertSameRules(t *testing.T) {
 	sc := mustParse(t, map[string]string{"s.yaml": scenarioWith(""), "m.yaml": webSet})
-	w, extra, notes := Convert(sc, RulesStatefulSet)
+	w, extra, notes := variant(sc, workload.StatefulSet)
 	if !reflect.DeepEqual(w, sc.Workload.Object) || extra != nil || notes != nil {
 		t.Errorf("Convert to the same rules: %+v %v %q", w, extra, notes)
 	}
@@ -124,9 +126,15 @@ func TestConvertSameRules(t *testing.T) {
 func TestConvertKeepsTemplateVolume(t *testing.T) {
 	m := strings.Replace(webSet, "        image: nginx:1.27\n", "        image: nginx:1.27\n      volumes: [{name: data, emptyDir: {}}]\n", 1)
 	sc := mustParse(t, map[string]string{"s.yaml": scenarioWith(""), "m.yaml": m})
-	w, extra, notes := Convert(sc, RulesDeployment)
+	w, extra, notes := variant(sc, workload.Deployment)
 	if v := w.(*api.Deployment).Spec.Template.Spec.Volumes; len(v) != 1 || v[0].EmptyDir == nil || len(extra) != 0 ||
 		!slices.Contains(notes, "volumeClaimTemplate data dropped: the pod template has its own volume data") {
 		t.Errorf("volumes %+v, extra %v, notes %q", v, extra, notes)
 	}
+}
+
+// variant is the scenario's workload under rules, as three values.
+func variant(sc *Scenario, rules workload.Rules) (api.Object, []api.Object, []string) {
+	v := sc.Variant(rules)
+	return v.Workload, v.Extra, v.Notes
 }

@@ -27,10 +27,11 @@ func FuzzParse(f *testing.F) {
 			}
 			return readBuiltin("builtin/" + name)
 		}
-		sc, err := Parse("s.yaml", data, read)
-		if err == nil {
+		if sc, err := Parse("s.yaml", data, read); err == nil {
 			for _, r := range sc.Rules {
-				Convert(sc, r)
+				if v := sc.Variant(r); v.Err != nil {
+					t.Errorf("%s loaded with an invalid %s variant: %v", sc.Name, r, v.Err)
+				}
 			}
 		}
 	})

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"stsim/sim/api"
+	"stsim/sim/workload"
 )
 
 func TestBundledScenariosLoad(t *testing.T) {
@@ -63,19 +64,19 @@ func TestDefaultScenario(t *testing.T) {
 		len(set.Spec.VolumeClaimTemplates) != 1 || set.Spec.VolumeClaimTemplates[0].Name != "data" {
 		t.Errorf("workload %+v", set.Spec)
 	}
-	if len(sc.Nodes) != 1 || sc.Steps[0].Action != "apply" || sc.Steps[0].Index != 0 {
+	if len(sc.Nodes) != 1 || sc.Steps[0].Action.ActionName() != "apply" || sc.Steps[0].Index != 0 {
 		t.Errorf("nodes %v, first step %+v", sc.Nodes, sc.Steps[0])
 	}
 	var actions []string
 	for _, s := range sc.Steps {
-		actions = append(actions, s.Action)
+		actions = append(actions, s.Action.ActionName())
 	}
 	want := []string{"apply", "waitFor", "write", "write", "deletePod", "waitFor", "read", "resolve",
 		"scale", "waitFor", "scale", "waitFor", "expect", "expect"}
 	if !slices.Equal(actions, want) {
 		t.Errorf("actions %v", actions)
 	}
-	_, extra, _ := Convert(sc, RulesDeployment)
+	_, extra, _ := variant(sc, workload.Deployment)
 	if len(extra) != 1 || extra[0].Meta().Name != "data-myapp-sts" {
 		t.Errorf("extra %v", extra)
 	}

@@ -13,6 +13,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"stsim/sim/api"
+	"stsim/sim/workload"
 )
 
 // The scenario language's fixed words and defaults (DESIGN.md).
@@ -73,23 +74,6 @@ func Parse(name string, data []byte, readFile func(string) ([]byte, error)) (*Sc
 		return nil, err
 	}
 	return l.sc, nil
-}
-
-// ParseRules reads a comma-separated rule-set list such as a --rules flag:
-// "statefulset,deployment".
-func ParseRules(s string) ([]string, error) {
-	var out []string
-	for _, r := range strings.Split(s, ",") {
-		r = strings.TrimSpace(r)
-		if r != RulesStatefulSet && r != RulesDeployment {
-			return nil, fmt.Errorf("unknown rule set %q; want %s or %s", r, RulesStatefulSet, RulesDeployment)
-		}
-		if slices.Contains(out, r) {
-			return nil, fmt.Errorf("rule set %s given twice", r)
-		}
-		out = append(out, r)
-	}
-	return out, nil
 }
 
 // loader turns one decoded scenario document into a Scenario.
@@ -218,10 +202,10 @@ func (l *loader) load() error {
 	if err := l.manifests(spec.Manifests); err != nil {
 		return err
 	}
-	if err := l.steps(spec.Steps); err != nil {
+	if err := l.convert(); err != nil {
 		return err
 	}
-	return l.checkConversions()
+	return l.steps(spec.Steps)
 }
 
 func describeOpt(n *yaml.Node) string {
@@ -243,19 +227,20 @@ func manifestHint(kind *yaml.Node) string {
 }
 
 func (l *loader) rules(w *words) error {
-	l.sc.Rules = []string{RulesStatefulSet, RulesDeployment}
+	l.sc.Rules = slices.Clone(workload.AllRules)
 	if w == nil {
 		return nil
 	}
 	if len(*w) == 0 {
-		return l.errorAt("spec.rules", "want at least one of %s, %s", RulesStatefulSet, RulesDeployment)
+		return l.errorAt("spec.rules", "want at least one of %s, %s", workload.StatefulSet, workload.Deployment)
 	}
-	var out []string
-	for i, r := range *w {
+	var out []workload.Rules
+	for i, s := range *w {
 		path := fmt.Sprintf("spec.rules[%d]", i)
+		r, err := workload.ParseRules(s)
 		switch {
-		case r != RulesStatefulSet && r != RulesDeployment:
-			return l.errorAt(path, "want %s or %s, got %q", RulesStatefulSet, RulesDeployment, r)
+		case err != nil:
+			return l.errorAt(path, "want %s or %s, got %q", workload.StatefulSet, workload.Deployment, s)
 		case slices.Contains(out, r):
 			return l.errorAt(path, "%s is listed twice", r)
 		}
@@ -364,21 +349,15 @@ func (l *loader) entry(e rawManifest, path string) ([]Manifest, error) {
 	return r.objs, nil
 }
 
-// checkConversions makes sure the workload is valid under every rule set it
-// runs under, once converted.
-func (l *loader) checkConversions() error {
-	for _, rules := range l.sc.Rules {
-		w, _, _ := Convert(l.sc, rules)
-		var err error
-		switch o := w.(type) {
-		case *api.StatefulSet:
-			err = api.ValidateStatefulSet(o)
-		case *api.Deployment:
-			err = api.ValidateDeployment(o)
+// convert converts the workload once for every rule set; the workload must
+// be valid under each rule set the scenario runs.
+func (l *loader) convert() error {
+	for _, rules := range workload.AllRules {
+		v := convert(l.sc, l.sc.Workload.Object, rules)
+		if v.Err != nil && slices.Contains(l.sc.Rules, rules) {
+			return l.manifestError(l.sc.Workload, "under %s rules the converted workload is invalid: %v", rules, v.Err)
 		}
-		if err != nil {
-			return l.manifestError(l.sc.Workload, "under %s rules the converted workload is invalid: %v", rules, err)
-		}
+		l.sc.variants = append(l.sc.variants, v)
 	}
 	return nil
 }

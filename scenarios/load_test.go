@@ -12,6 +12,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"stsim/sim/api"
+	"stsim/sim/workload"
 )
 
 // webSet is a small StatefulSet manifest with a headless Service.
@@ -244,15 +245,20 @@ func TestDefaults(t *testing.T) {
 		Name:              "t",
 		File:              "s.yaml",
 		Seed:              1,
-		Rules:             []string{RulesStatefulSet, RulesDeployment},
+		Rules:             []workload.Rules{workload.StatefulSet, workload.Deployment},
 		DeploymentVolumes: VolumesSharedPVC,
 		Nodes:             []Node{{Name: "node-1", Labels: map[string]string{api.LabelHostname: "node-1"}, Pods: 110}},
 		Timing:            ImageBehavior{Start: 2 * time.Second, Ready: 3 * time.Second, Shutdown: time.Second},
 		DNSTTL:            30,
-		Steps:             []Step{{Index: -1, Pos: Pos{"s.yaml", 5, 3}, Action: "apply", Apply: &Apply{}, At: &zero}},
 	}
-	sc.Manifests, sc.Workload = nil, Manifest{}
-	if diff := cmp.Diff(want, sc); diff != "" {
+	if len(sc.Steps) != 1 || sc.Steps[0].Index != -1 || sc.Steps[0].Pos != (Pos{"s.yaml", 5, 3}) || *sc.Steps[0].At != zero {
+		t.Fatalf("steps %+v", sc.Steps)
+	}
+	if a, ok := sc.Steps[0].Action.(*Apply); !ok || a.Manifests != nil || len(a.Objects(workload.Deployment)) != 3 {
+		t.Errorf("implicit apply %+v", sc.Steps[0].Action)
+	}
+	sc.Manifests, sc.Workload, sc.Steps, sc.variants = nil, Manifest{}, nil, nil
+	if diff := cmp.Diff(want, sc, cmp.AllowUnexported(Scenario{})); diff != "" {
 		t.Errorf("defaults (-want +got):\n%s", diff)
 	}
 }
@@ -281,7 +287,7 @@ func TestSpecFields(t *testing.T) {
       read: {target: {node: node-a}, key: k, missing: true}
       resolve: {name: web-0.web, nxdomain: true}
 `)})
-	if sc.Seed != 7 || !slices.Equal(sc.Rules, []string{RulesDeployment}) || sc.DNSTTL != 5 {
+	if sc.Seed != 7 || !slices.Equal(sc.Rules, []workload.Rules{workload.Deployment}) || sc.DNSTTL != 5 {
 		t.Errorf("seed %d, rules %v, ttl %d", sc.Seed, sc.Rules, sc.DNSTTL)
 	}
 	wantNodes := []Node{
@@ -309,23 +315,23 @@ func TestSpecFields(t *testing.T) {
 	}
 	one, two := 1, 2
 	w := sc.Steps[1]
-	if w.Pos != (Pos{"s.yaml", 19, 5}) || !reflect.DeepEqual(w.WaitFor, &WaitFor{Ready: &two, PodReady: &Target{Ordinal: &one},
+	if w.Pos != (Pos{"s.yaml", 19, 5}) || !reflect.DeepEqual(w.Action, &WaitFor{Ready: &two, PodReady: &Target{Ordinal: &one},
 		Gone: &Target{All: true}, Timeout: 10 * time.Minute}) {
-		t.Errorf("waitFor %+v at %v", w.WaitFor, w.Pos)
+		t.Errorf("waitFor %+v at %v", w.Action, w.Pos)
 	}
-	if s := sc.Steps[2]; *s.At != 30*time.Second || !reflect.DeepEqual(s.Write, &Write{Target: Target{Random: &one}, Volume: "data", Key: "1", Value: "2"}) {
+	if s := sc.Steps[2]; *s.At != 30*time.Second || !reflect.DeepEqual(s.Action, &Write{Target: Target{Random: &one}, Volume: "data", Key: "1", Value: "2"}) {
 		t.Errorf("write %+v", s)
 	}
-	if s := sc.Steps[3]; s.At != nil || s.After != 5*time.Second || s.Read.Target.Pod != "web-0" || s.Read.Volume != "data" {
+	if s := sc.Steps[3]; s.At != nil || s.After != 5*time.Second || !reflect.DeepEqual(s.Action, &Read{Target: Target{Pod: "web-0"}, Volume: "data", Key: "1"}) {
 		t.Errorf("read %+v", s)
 	}
-	if s := sc.Steps[4]; *s.Resolve != (Resolve{Name: "web-0.web", Type: "SRV"}) {
-		t.Errorf("resolve %+v", s.Resolve)
+	if s := sc.Steps[4]; !reflect.DeepEqual(s.Action, &Resolve{Name: "web-0.web", Type: "SRV"}) {
+		t.Errorf("resolve %+v", s.Action)
 	}
-	e := sc.Steps[5].Expect
-	if e.PodNames == nil || len(*e.PodNames) != 0 || e.Read.Target.Node != "node-a" || !e.Read.Missing ||
-		*e.Resolve != (ExpectResolve{Name: "web-0.web", Type: "A", NXDomain: true}) {
-		t.Errorf("expect %+v", e)
+	want := &Expect{Checks: []Check{PodNamesCheck{Want: []string{}}, ReadCheck{Target: Target{Node: "node-a"}, Volume: "data", Key: "k", Missing: true},
+		ResolveCheck{Name: "web-0.web", Type: "A", NXDomain: true}}}
+	if diff := cmp.Diff(want, sc.Steps[5].Action); diff != "" {
+		t.Errorf("expect (-want +got):\n%s", diff)
 	}
 }
 
@@ -416,12 +422,18 @@ func TestApplyStep(t *testing.T) {
     after: 1m
 `)
 	sc := mustParse(t, map[string]string{"s.yaml": s, "m.yaml": webSet})
-	if len(sc.Steps) != 2 || sc.Steps[0].Apply.Objects != nil {
+	if len(sc.Steps) != 2 || sc.Steps[0].Action.(*Apply).Manifests != nil {
 		t.Fatalf("steps %+v", sc.Steps)
 	}
-	objs := sc.Steps[1].Apply.Objects
-	if len(objs) != 2 || objs[1].Object.(*api.StatefulSet).Spec.Template.Spec.Containers[0].Image != "nginx:1.28" {
-		t.Errorf("apply objects %+v", objs)
+	second := sc.Steps[1].Action.(*Apply)
+	if objs := second.Manifests; len(objs) != 2 || objs[1].Object.(*api.StatefulSet).Spec.Template.Spec.Containers[0].Image != "nginx:1.28" {
+		t.Errorf("apply manifests %+v", objs)
+	}
+	// Under Deployment rules the step applies the workload converted to a
+	// Deployment, with the claim its conversion adds, once at load.
+	objs := second.Objects(workload.Deployment)
+	if len(objs) != 3 || objs[1].(*api.Deployment).Spec.Template.Spec.Containers[0].Image != "nginx:1.28" || objs[2].GetKind() != api.KindPersistentVolumeClaim {
+		t.Errorf("apply objects under Deployment rules %+v", objs)
 	}
 	if img := sc.Workload.Object.(*api.StatefulSet).Spec.Template.Spec.Containers[0].Image; img != "nginx:1.27" {
 		t.Errorf("the workload changed to %s", img)

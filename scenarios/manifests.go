@@ -9,23 +9,23 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"stsim/sim/api"
+	"stsim/sim/apiserver"
 )
 
-// kindInfo is how a simulated kind is served and prepared.
+// kindInfo is how a simulated kind is served.
 type kindInfo struct {
 	apiVersion string
-	namespaced bool
 	new        func() api.Object
 }
 
 // simulatedKinds are the manifest kinds stsim decodes; other kinds are ignored.
 var simulatedKinds = map[string]kindInfo{
-	api.KindService:               {"v1", true, func() api.Object { return &api.Service{} }},
-	api.KindPersistentVolumeClaim: {"v1", true, func() api.Object { return &api.PersistentVolumeClaim{} }},
-	api.KindPersistentVolume:      {"v1", false, func() api.Object { return &api.PersistentVolume{} }},
-	api.KindStorageClass:          {"storage.k8s.io/v1", false, func() api.Object { return &api.StorageClass{} }},
-	api.KindStatefulSet:           {"apps/v1", true, func() api.Object { return &api.StatefulSet{} }},
-	api.KindDeployment:            {"apps/v1", true, func() api.Object { return &api.Deployment{} }},
+	api.KindService:               {"v1", func() api.Object { return &api.Service{} }},
+	api.KindPersistentVolumeClaim: {"v1", func() api.Object { return &api.PersistentVolumeClaim{} }},
+	api.KindPersistentVolume:      {"v1", func() api.Object { return &api.PersistentVolume{} }},
+	api.KindStorageClass:          {"storage.k8s.io/v1", func() api.Object { return &api.StorageClass{} }},
+	api.KindStatefulSet:           {"apps/v1", func() api.Object { return &api.StatefulSet{} }},
+	api.KindDeployment:            {"apps/v1", func() api.Object { return &api.Deployment{} }},
 }
 
 // decoded is what the documents of one manifest entry yield.
@@ -115,17 +115,11 @@ func decodeObject(md *decoder, n *yaml.Node) (api.Object, string, error) {
 	if meta.Name == "" {
 		return nil, "", md.errorAt(n, "metadata.name", "required: every manifest is applied by name")
 	}
-	switch {
-	case !info.namespaced:
-		// The apiserver clears the namespace of a cluster-scoped object
-		// (rest.BeforeCreate).
-		meta.Namespace = ""
-	case meta.Namespace == "":
-		meta.Namespace = api.DefaultNamespace
-	case meta.Namespace != api.DefaultNamespace:
+	if apiserver.Namespaced(kind) && meta.Namespace != "" && meta.Namespace != api.DefaultNamespace {
 		return nil, "", md.errorAt(n, "metadata.namespace", "only namespace %s is simulated, got %q", api.DefaultNamespace, meta.Namespace)
 	}
-	if err := prepare(obj); err != nil {
+	// A dry run of the API server's create: defaulting and validation.
+	if err := apiserver.Admit(obj); err != nil {
 		pos := md.pos(n)
 		var inv *api.InvalidError
 		if errors.As(err, &inv) && len(inv.Errors) > 0 {
@@ -134,31 +128,6 @@ func decodeObject(md *decoder, n *yaml.Node) (api.Object, string, error) {
 		return nil, "", &Error{Pos: pos, Msg: err.Error()}
 	}
 	return obj, "", nil
-}
-
-// prepare applies the apiserver's defaulting and validation to a decoded
-// manifest, as `kubectl apply` would have it done.
-func prepare(obj api.Object) error {
-	switch o := obj.(type) {
-	case *api.StatefulSet:
-		api.SetDefaultsStatefulSet(o)
-		return api.ValidateStatefulSet(o)
-	case *api.Deployment:
-		api.SetDefaultsDeployment(o)
-		return api.ValidateDeployment(o)
-	case *api.Service:
-		api.SetDefaultsService(o)
-		return api.ValidateService(o)
-	case *api.PersistentVolumeClaim:
-		api.SetDefaultsPersistentVolumeClaim(o)
-		return api.ValidatePersistentVolumeClaim(o)
-	case *api.StorageClass:
-		if o.Provisioner == "" {
-			return &api.InvalidError{Kind: "StorageClass.storage.k8s.io", Name: o.Name,
-				Errors: []api.FieldError{{Path: "provisioner", Type: "Required value"}}}
-		}
-	}
-	return nil
 }
 
 // markFile records that every node under n was written in file.

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"stsim/sim/api"
+	"stsim/sim/workload"
 )
 
 // Scenario is a loaded, defaulted and validated stsim/v1 scenario.
@@ -19,7 +20,7 @@ type Scenario struct {
 	// Seed feeds the run's one random source (spec.seed, default 1).
 	Seed int64
 	// Rules are the rule sets to run, in order (spec.rules, default both).
-	Rules []string
+	Rules []workload.Rules
 	// DeploymentVolumes is spec.deployment.volumes: how volumeClaimTemplates
 	// map under Deployment rules (only "shared-pvc" is simulated so far).
 	DeploymentVolumes string
@@ -45,13 +46,49 @@ type Scenario struct {
 	// Steps are the steps in order; an implicit apply at 0s comes first when
 	// no step applies.
 	Steps []Step
+	// variants holds the workload as each rule set runs it, in the order of
+	// workload.AllRules, converted once at load.
+	variants []*Variant
 }
 
-// Rule set names.
-const (
-	RulesStatefulSet = "statefulset"
-	RulesDeployment  = "deployment"
-)
+// Variant is the scenario's workload as one rule set runs it.
+type Variant struct {
+	Rules workload.Rules
+	// Workload is the workload object, converted to the rule set's kind when
+	// it was written for the other one, and defaulted.
+	Workload api.Object
+	// Extra holds the objects the conversion adds (the shared claims of a
+	// StatefulSet's volumeClaimTemplates under Deployment rules).
+	Extra []api.Object
+	// Notes say what the conversion changed, the conversion first; none
+	// when the workload runs under its own rules.
+	Notes []string
+	// Err is set when the converted workload is invalid: the scenario
+	// cannot run under these rules.
+	Err error
+}
+
+// Variant returns the workload as rules run it.
+func (sc *Scenario) Variant(rules workload.Rules) *Variant {
+	for _, v := range sc.variants {
+		if v.Rules == rules {
+			return v
+		}
+	}
+	panic(fmt.Sprintf("scenarios: no variant for rule set %q", rules))
+}
+
+// WorkloadFor is the scenario's workload as rules run it, for the questions
+// the replay and the recorder ask of it.
+func (sc *Scenario) WorkloadFor(rules workload.Rules) workload.Workload {
+	m := sc.Workload.Object.Meta()
+	return workload.New(rules, m.Namespace, m.Name)
+}
+
+// workload is the workload under its own rules, for the loader.
+func (sc *Scenario) workload() workload.Workload {
+	return sc.WorkloadFor(workload.RulesOf(sc.Workload.Object))
+}
 
 // Node is one cluster node.
 type Node struct {
@@ -92,102 +129,3 @@ type Pos struct {
 
 // String prints file:line:col.
 func (p Pos) String() string { return fmt.Sprintf("%s:%d:%d", p.File, p.Line, p.Col) }
-
-// Step is one scenario step. Exactly one of the action fields is set, as
-// Action names.
-type Step struct {
-	// Index is the position in spec.steps, -1 for the implicit apply.
-	Index int
-	Pos   Pos
-	// Action is the action's key: apply, waitFor, deletePod, scale, write,
-	// read, resolve, expect.
-	Action string
-	// At is an absolute virtual time; otherwise the step runs After the
-	// previous step ended.
-	At    *time.Duration
-	After time.Duration
-
-	Apply   *Apply
-	WaitFor *WaitFor
-	Target  *Target // deletePod
-	Scale   *int32
-	Write   *Write
-	Read    *Read
-	Resolve *Resolve
-	Expect  *Expect
-}
-
-// Apply applies all manifests (Objects nil) or the given ones.
-type Apply struct {
-	Objects []Manifest
-}
-
-// WaitFor waits until every given condition holds, or Timeout (default 10m).
-type WaitFor struct {
-	RolledOut bool
-	Ready     *int
-	PodReady  *Target
-	Gone      *Target
-	Timeout   time.Duration
-}
-
-// Target picks pods. Under Deployment rules Ordinal is the slot.
-type Target struct {
-	All     bool
-	Pod     string
-	Ordinal *int
-	Node    string
-	Random  *int
-}
-
-// Write stores Key=Value on the volume of the target pods.
-type Write struct {
-	Target Target
-	Volume string
-	Key    string
-	Value  string
-}
-
-// Read reads Key from the volume of the target pods.
-type Read struct {
-	Target Target
-	Volume string
-	Key    string
-}
-
-// Resolve asks cluster DNS for Name (A or SRV) from a pod in the namespace.
-type Resolve struct {
-	Name string
-	Type string
-}
-
-// Expect holds the checks of an expect step; nil fields are not checked.
-type Expect struct {
-	// Rules limits the checks to these rule sets (default every one).
-	Rules    []string
-	Pods     *int
-	PodNames *[]string
-	Ready    *int
-	PVCs     *[]string
-	Read     *ExpectRead
-	Resolve  *ExpectResolve
-}
-
-// ExpectRead reads a key and checks the value (or that it is missing).
-type ExpectRead struct {
-	Target  Target
-	Volume  string
-	Key     string
-	Value   *string
-	Missing bool
-}
-
-// ExpectResolve resolves a name and checks the answer.
-type ExpectResolve struct {
-	Name      string
-	Type      string
-	Pod       string
-	Ordinal   *int
-	Addresses *int
-	NXDomain  bool
-}

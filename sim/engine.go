@@ -52,7 +52,8 @@ type Engine struct {
 	queue       []item
 	pending     map[item]bool
 	failures    map[item]int
-	observers   []func(now time.Duration, changes []store.Change)
+	observers   []Observer
+	errObs      []func(now time.Duration, controller, key string, err error)
 	// tx is the write transaction of the current instant: every write of
 	// the instant goes through it, and it is committed when the instant is
 	// settled.
@@ -125,9 +126,20 @@ func (e *Engine) Rand() *rand.Rand { return e.rng }
 // that matter, but it is fixed so runs repeat.
 func (e *Engine) AddController(c Controller) { e.controllers = append(e.controllers, c) }
 
-// Observe registers a function that sees every committed change list.
-func (e *Engine) Observe(f func(now time.Duration, changes []store.Change)) {
-	e.observers = append(e.observers, f)
+// Observer sees the changes of one write: a scenario action or one
+// reconcile. It runs right after the write, before any controller's Keys
+// sees the changes, in registration order; tx is the instant's transaction
+// (it holds the write, and is committed when the instant is settled). An
+// observer only reads.
+type Observer func(tx *store.Txn, now time.Duration, changes []store.Change)
+
+// Observe registers an observer of every write's changes.
+func (e *Engine) Observe(f Observer) { e.observers = append(e.observers, f) }
+
+// ObserveErrors registers a function that sees every reconcile that failed
+// (it is retried with backoff), so no error is dropped.
+func (e *Engine) ObserveErrors(f func(now time.Duration, controller, key string, err error)) {
+	e.errObs = append(e.errObs, f)
 }
 
 // wake schedules a controller wake-up; scheduling into the past panics.
@@ -177,7 +189,7 @@ func (e *Engine) dispatch(changes []store.Change) {
 		return
 	}
 	for _, o := range e.observers {
-		o(e.now, changes)
+		o(e.tx, e.now, changes)
 	}
 	for _, c := range changes {
 		for i, ctl := range e.controllers {
@@ -211,6 +223,9 @@ func (e *Engine) settle() error {
 		ctl := e.controllers[it.controller]
 		err := e.write(it.controller, func(ctx *Context) error { return ctl.Reconcile(ctx, it.key) })
 		if err != nil {
+			for _, o := range e.errObs {
+				o(e.now, ctl.Name(), it.key, err)
+			}
 			// Requeue with the workqueue's per-item exponential backoff
 			// (5ms doubling, capped at 1000s: DefaultControllerRateLimiter).
 			n := e.failures[it]

@@ -156,3 +156,15 @@ func SetDefaultsPersistentVolumeClaim(c *PersistentVolumeClaim) {
 		c.Spec.VolumeMode = "Filesystem"
 	}
 }
+
+// SetDefaultsPersistentVolume applies SetDefaults_PersistentVolume: reclaim
+// policy Retain. A new volume is Available at once; upstream it is Pending
+// until the PersistentVolume controller's first sync makes it Available.
+func SetDefaultsPersistentVolume(v *PersistentVolume) {
+	if v.Spec.PersistentVolumeReclaimPolicy == "" {
+		v.Spec.PersistentVolumeReclaimPolicy = RetainPolicy
+	}
+	if v.Status.Phase == "" {
+		v.Status.Phase = VolumeAvailable
+	}
+}

@@ -38,12 +38,6 @@ type OwnerReference struct {
 	Controller bool   `yaml:"controller,omitempty" json:"controller,omitempty"`
 }
 
-// Well-known labels of nodes and zonal volumes.
-const (
-	LabelHostname = "kubernetes.io/hostname"
-	LabelZone     = "topology.kubernetes.io/zone"
-)
-
 // DefaultNamespace is where objects without a namespace live.
 const DefaultNamespace = "default"
 

@@ -308,3 +308,11 @@ func ValidatePersistentVolumeClaim(c *PersistentVolumeClaim) error {
 	}
 	return invalid("PersistentVolumeClaim", c.Name, errs)
 }
+
+// ValidateStorageClass checks that a class names its provisioner.
+func ValidateStorageClass(s *StorageClass) error {
+	if s.Provisioner == "" {
+		return invalid("StorageClass.storage.k8s.io", s.Name, []FieldError{{Path: "provisioner", Type: "Required value"}})
+	}
+	return nil
+}

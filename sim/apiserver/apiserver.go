@@ -1,9 +1,10 @@
 // Package apiserver is the simulated API server: the only way objects are
-// written. It names objects (generateName with the apiserver's 5-character
-// suffix), gives UIDs from the run's seeded source, stamps creation and
-// deletion times, bumps metadata.generation on spec changes, validates
-// workload updates, runs graceful pod deletion and finalizers, and keeps the
-// event log (`kubectl get events`).
+// written. It admits new objects (defaulting and validation, admission.go),
+// names them (generateName with the apiserver's 5-character suffix), gives
+// UIDs from the run's seeded source, stamps creation and deletion times,
+// bumps metadata.generation on spec changes, validates workload updates,
+// runs graceful pod deletion and finalizers, and hands every event
+// (`kubectl get events`) to its watchers.
 package apiserver
 
 import (
@@ -34,16 +35,15 @@ type Server struct {
 	rng *rand.Rand
 	// clusterIPs counts the ClusterIPs handed out from 10.96.0.0/16.
 	clusterIPs int
-	events     []api.Event
-	// OnEvent, if set, sees every event as it is recorded.
-	OnEvent func(api.Event)
+	watchers   []func(api.Event)
 }
 
 // New returns a server drawing names and UIDs from rng.
 func New(rng *rand.Rand) *Server { return &Server{rng: rng} }
 
-// Events is the event log in the order events were recorded.
-func (s *Server) Events() []api.Event { return s.events }
+// WatchEvents registers a function that sees every event as it is
+// recorded; the server keeps none itself.
+func (s *Server) WatchEvents(f func(api.Event)) { s.watchers = append(s.watchers, f) }
 
 // Client issues requests at one instant inside one store transaction.
 type Client struct {
@@ -70,30 +70,21 @@ func (c *Client) Rand() *rand.Rand { return c.s.rng }
 // Event records an event about obj.
 func (c *Client) Event(obj api.Object, typ, reason, format string, args ...any) {
 	e := api.Event{Time: c.now, Type: typ, Kind: obj.GetKind(), Name: obj.Meta().Name, Reason: reason, Message: fmt.Sprintf(format, args...)}
-	c.s.events = append(c.s.events, e)
-	if c.s.OnEvent != nil {
-		c.s.OnEvent(e)
+	for _, w := range c.s.watchers {
+		w(e)
 	}
-}
-
-func namespaced(kind string) bool {
-	switch kind {
-	case api.KindNode, api.KindPersistentVolume, api.KindStorageClass:
-		return false
-	}
-	return true
 }
 
 func (c *Client) existing(obj api.Object) api.Object {
 	return c.tx.ByUID(obj.GetKind(), obj.Meta().UID)
 }
 
-// Create stores a new object: it resolves generateName, sets the namespace,
-// UID, creation time and generation, and adds admission finalizers. obj must
-// be fresh; on success it is the stored object.
+// Create stores a new object: it resolves generateName, admits the object
+// (Admit), sets its UID, creation time and generation, and adds admission
+// finalizers. obj must be fresh; on success it is the stored object.
 func (c *Client) Create(obj api.Object) error {
 	m := obj.Meta()
-	if namespaced(obj.GetKind()) && m.Namespace == "" {
+	if Namespaced(obj.GetKind()) && m.Namespace == "" {
 		m.Namespace = api.DefaultNamespace
 	}
 	if m.Name == "" && m.GenerateName != "" {
@@ -110,6 +101,9 @@ func (c *Client) Create(obj api.Object) error {
 	}
 	if m.Name == "" {
 		return fmt.Errorf("%s: metadata.name: Required value: name or generateName is required", obj.GetKind())
+	}
+	if err := Admit(obj); err != nil {
+		return err
 	}
 	if c.tx.Get(obj.GetKind(), m.Key()) != nil {
 		return fmt.Errorf("%s %q %w", obj.GetKind(), m.Name, ErrAlreadyExists)
@@ -141,7 +135,7 @@ func (c *Client) Update(obj api.Object) error {
 	if old == nil {
 		return fmt.Errorf("%s %q %w", obj.GetKind(), obj.Meta().Name, ErrNotFound)
 	}
-	if err := validateUpdate(obj, old); err != nil {
+	if err := admitUpdate(obj, old); err != nil {
 		return err
 	}
 	m, om := obj.Meta(), old.Meta()
@@ -155,16 +149,6 @@ func (c *Client) Update(obj api.Object) error {
 		return nil
 	}
 	c.tx.Put(obj)
-	return nil
-}
-
-func validateUpdate(obj, old api.Object) error {
-	switch o := obj.(type) {
-	case *api.StatefulSet:
-		return api.ValidateStatefulSetUpdate(o, old.(*api.StatefulSet))
-	case *api.Deployment:
-		return api.ValidateDeploymentUpdate(o, old.(*api.Deployment))
-	}
 	return nil
 }
 

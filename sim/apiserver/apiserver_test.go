@@ -113,7 +113,7 @@ func TestGenerationAndFinalizers(t *testing.T) {
 		if err := c.Create(d); err != nil {
 			return err
 		}
-		return c.Create(&api.PersistentVolumeClaim{ObjectMeta: api.ObjectMeta{Name: "data"}})
+		return c.Create(&api.PersistentVolumeClaim{ObjectMeta: api.ObjectMeta{Name: "data"}, Spec: api.PersistentVolumeClaimSpec{AccessModes: []string{"ReadWriteOnce"}}})
 	})
 	write(t, s, srv, 1, func(c *apiserver.Client) error {
 		n := c.Txn().Deployment("default/web").DeepCopy()

@@ -2,72 +2,90 @@ package history
 
 import (
 	"maps"
-	"math"
-	"slices"
-	"strconv"
 	"time"
 
 	"stsim/sim/api"
+	"stsim/sim/slots"
 	"stsim/sim/store"
+	"stsim/sim/workload"
 )
 
-// Seconds converts virtual time to report seconds (millisecond precision).
-func Seconds(d time.Duration) float64 {
-	return math.Round(float64(d)/float64(time.Millisecond)) / 1000
-}
-
-func at(d time.Duration) *float64 {
-	s := Seconds(d)
-	return &s
-}
-
-// Recorder builds a Run from the store's changes and the event log.
+// Recorder builds a Run from the store's changes, the event log and its
+// recording methods.
 type Recorder struct {
-	run         *Run
-	kind, name  string
-	workloadUID string
-	ownedRS     map[string]bool // ReplicaSet UIDs owned by the workload
-	pods        map[string]*Pod // by UID
-	claims      map[string]*Claim
-	revisions   map[string]*Revision
-	pvZones     map[string]string
-	slots       map[int]string // slot -> UID of the live pod holding it
-	lastHolder  map[int]string // slot -> name of the last pod that held it
-	lastStatus  *Status
-	ready, live int
-	desired     int
+	run        *Run
+	w          workload.Workload
+	slots      *slots.Tracker
+	pods       map[string]*Pod // by UID
+	claims     map[string]*Claim
+	revisions  map[string]*Revision
+	pvZones    map[string]string
+	lastStatus *workload.Status
+	ready      int
+	live       int
+	desired    int
 }
 
-// NewRecorder records the run of one rule set for the named workload.
-func NewRecorder(rules, kind, name string) *Recorder {
+// NewRecorder records the run of workload w; slots tells each pod's slot
+// (its Observe must run before the recorder's).
+func NewRecorder(w workload.Workload, t *slots.Tracker) *Recorder {
 	return &Recorder{
-		run:  &Run{Rules: rules, Workload: WorkloadRef{Kind: kind, Name: name}},
-		kind: kind, name: name,
-		ownedRS: map[string]bool{}, pods: map[string]*Pod{}, claims: map[string]*Claim{},
-		revisions: map[string]*Revision{}, pvZones: map[string]string{},
-		slots: map[int]string{}, lastHolder: map[int]string{},
+		run: &Run{Rules: w.Rules(), Workload: WorkloadRef{Kind: w.Kind(), Name: w.Name()}},
+		w:   w, slots: t,
+		pods: map[string]*Pod{}, claims: map[string]*Claim{}, revisions: map[string]*Revision{}, pvZones: map[string]string{},
 	}
 }
 
 // Run is the history recorded so far.
 func (r *Recorder) Run() *Run { return r.run }
 
-// SlotOf is the slot of a workload pod (by UID), and whether it is one.
-func (r *Recorder) SlotOf(uid string) (int, bool) {
-	p, ok := r.pods[uid]
-	if !ok {
-		return 0, false
-	}
-	return p.Slot, true
+// Conversions records how the workload was converted for the rule set, and
+// what the scenario holds that is not simulated.
+func (r *Recorder) Conversions(conversions, ignored []string) {
+	r.run.Conversions = append(r.run.Conversions, conversions...)
+	r.run.Ignored = append(r.run.Ignored, ignored...)
 }
 
 // Event records one event of the API server's log.
 func (r *Recorder) Event(e api.Event) {
-	r.run.Events = append(r.run.Events, Event{Time: Seconds(e.Time), Type: e.Type, Kind: e.Kind, Name: e.Name, Reason: e.Reason, Message: e.Message})
+	r.run.Events = append(r.run.Events, Event{Time: e.Time, Type: e.Type, Kind: e.Kind, Name: e.Name, Reason: e.Reason, Message: e.Message})
 }
 
-// Observe records the changes committed at now.
-func (r *Recorder) Observe(now time.Duration, changes []store.Change) {
+// Mounted records what a workload pod mounted.
+func (r *Recorder) Mounted(uid string, mounts []Mount) {
+	if row := r.pods[uid]; row != nil {
+		row.Mounts = mounts
+	}
+}
+
+// Write records a value an application wrote.
+func (r *Recorder) Write(w Write) { r.run.Writes = append(r.run.Writes, w) }
+
+// Read records a value an application read back.
+func (r *Recorder) Read(rd Read) { r.run.Reads = append(r.run.Reads, rd) }
+
+// Lookup records a DNS query and its answer.
+func (r *Recorder) Lookup(l Lookup) { r.run.Lookups = append(r.run.Lookups, l) }
+
+// Expectation records the outcome of one check.
+func (r *Recorder) Expectation(e Expectation) { r.run.Expectations = append(r.run.Expectations, e) }
+
+// Finding records something the reader must know about a step.
+func (r *Recorder) Finding(f Finding) { r.run.Findings = append(r.run.Findings, f) }
+
+// Rejection records a change the API server refused.
+func (r *Recorder) Rejection(rj Rejection) { r.run.Rejections = append(r.run.Rejections, rj) }
+
+// ReconcileError records a failed reconcile (the engine's error observer).
+func (r *Recorder) ReconcileError(now time.Duration, controller, key string, err error) {
+	r.run.Errors = append(r.run.Errors, ReconcileError{Time: now, Controller: controller, Key: key, Message: err.Error()})
+}
+
+// End records when the run ended.
+func (r *Recorder) End(t time.Duration) { r.run.End = t }
+
+// Observe records the changes of one write at now.
+func (r *Recorder) Observe(_ *store.Txn, now time.Duration, changes []store.Change) {
 	for _, c := range changes {
 		switch c.Kind {
 		case api.KindPod:
@@ -86,32 +104,19 @@ func (r *Recorder) Observe(now time.Duration, changes []store.Change) {
 	}
 }
 
-func (r *Recorder) isWorkloadPod(p *api.Pod) bool {
-	ref := p.ControllerRef()
-	if ref == nil {
-		return false
-	}
-	switch r.kind {
-	case api.KindStatefulSet:
-		return ref.Kind == api.KindStatefulSet && ref.Name == r.name
-	default:
-		return ref.Kind == api.KindReplicaSet && r.ownedRS[ref.UID]
-	}
-}
+func at(d time.Duration) *time.Duration { return &d }
 
 func (r *Recorder) pod(now time.Duration, c store.Change) {
 	o := c.Object().(*api.Pod)
-	if !r.isWorkloadPod(o) {
-		return
-	}
 	row := r.pods[o.UID]
 	if row == nil {
-		row = &Pod{Name: o.Name, UID: o.UID, Created: Seconds(now), Slot: r.slotFor(o)}
+		s, ok := r.slots.Pod(o.UID)
+		if !ok {
+			return // not the workload's
+		}
+		row = &Pod{Name: o.Name, UID: o.UID, Created: now, Slot: s.Slot, Replaced: s.Replaced}
 		r.pods[o.UID] = row
 		r.run.Pods = append(r.run.Pods, row)
-		r.slots[row.Slot] = o.UID
-		row.Replaced = r.lastHolder[row.Slot]
-		r.lastHolder[row.Slot] = o.Name
 		r.live++
 	}
 	if c.New == nil {
@@ -119,9 +124,8 @@ func (r *Recorder) pod(now time.Duration, c store.Change) {
 		if row.Deleted == nil {
 			row.Deleted = at(now)
 		}
-		r.free(row)
 		r.live--
-		if r.readyNow(c.Old) {
+		if readyNow(c.Old) {
 			r.ready--
 		}
 		r.sample(now)
@@ -135,18 +139,14 @@ func (r *Recorder) pod(now time.Duration, c store.Change) {
 	if row.Hostname == "" {
 		row.Hostname = p.Name
 	}
-	row.Revision = p.Labels["controller-revision-hash"]
-	if ref := p.ControllerRef(); ref != nil && ref.Kind == api.KindReplicaSet {
-		row.Revision = ref.Name
-	}
+	row.Revision = r.w.RevisionOf(p)
 	if row.Ready == nil && p.Status.Ready {
 		row.Ready = at(now)
 	}
 	if row.Deleted == nil && p.Terminating() {
 		row.Deleted = at(now)
-		r.free(row)
 	}
-	if isReady, wasReady := r.readyNow(p), r.readyNow(c.Old); isReady != wasReady {
+	if isReady, wasReady := readyNow(p), readyNow(c.Old); isReady != wasReady {
 		if isReady {
 			r.ready++
 		} else {
@@ -157,7 +157,7 @@ func (r *Recorder) pod(now time.Duration, c store.Change) {
 }
 
 // readyNow: Ready and not terminating.
-func (r *Recorder) readyNow(o api.Object) bool {
+func readyNow(o api.Object) bool {
 	if o == nil {
 		return false
 	}
@@ -165,41 +165,21 @@ func (r *Recorder) readyNow(o api.Object) bool {
 	return p.Status.Ready && !p.Terminating()
 }
 
-// free releases the slot of a pod that is being deleted or gone.
-func (r *Recorder) free(row *Pod) {
-	if r.slots[row.Slot] == row.UID {
-		delete(r.slots, row.Slot)
-	}
-}
-
-// slotFor is a StatefulSet pod's ordinal, or for other pods the lowest slot
-// no live (existing, not terminating) pod holds.
-func (r *Recorder) slotFor(p *api.Pod) int {
-	if r.kind == api.KindStatefulSet {
-		if o, err := strconv.Atoi(p.Labels["apps.kubernetes.io/pod-index"]); err == nil {
-			return o
-		}
-	}
-	s := 0
-	for r.slots[s] != "" {
-		s++
-	}
-	return s
-}
-
+// sample records the counts at now; samples of one instant collapse into
+// its last one, and an unchanged sample is not repeated.
 func (r *Recorder) sample(now time.Duration) {
-	s := ReadySample{Time: Seconds(now), Ready: r.ready, Pods: r.live, Desired: r.desired}
-	same := func(a ReadySample) bool { return a.Ready == s.Ready && a.Pods == s.Pods && a.Desired == s.Desired }
-	n := len(r.run.ReadyOverTime)
+	s := Sample{Time: now, Ready: r.ready, Pods: r.live, Desired: r.desired}
+	same := func(a Sample) bool { return a.Ready == s.Ready && a.Pods == s.Pods && a.Desired == s.Desired }
+	n := len(r.run.Samples)
 	switch {
-	case n > 0 && r.run.ReadyOverTime[n-1].Time == s.Time:
-		r.run.ReadyOverTime[n-1] = s
-		if n > 1 && same(r.run.ReadyOverTime[n-2]) {
-			r.run.ReadyOverTime = r.run.ReadyOverTime[:n-1]
+	case n > 0 && r.run.Samples[n-1].Time == s.Time:
+		r.run.Samples[n-1] = s
+		if n > 1 && same(r.run.Samples[n-2]) {
+			r.run.Samples = r.run.Samples[:n-1]
 		}
-	case n > 0 && same(r.run.ReadyOverTime[n-1]):
+	case n > 0 && same(r.run.Samples[n-1]):
 	default:
-		r.run.ReadyOverTime = append(r.run.ReadyOverTime, s)
+		r.run.Samples = append(r.run.Samples, s)
 	}
 }
 
@@ -207,7 +187,7 @@ func (r *Recorder) claim(now time.Duration, c store.Change) {
 	o := c.Object().(*api.PersistentVolumeClaim)
 	row := r.claims[o.UID]
 	if row == nil {
-		row = &Claim{Name: o.Name, Created: Seconds(now)}
+		row = &Claim{Name: o.Name, Created: now}
 		r.claims[o.UID] = row
 		r.run.Claims = append(r.run.Claims, row)
 	}
@@ -237,16 +217,12 @@ func (r *Recorder) claim(now time.Duration, c store.Change) {
 
 func (r *Recorder) revision(now time.Duration, c store.Change) {
 	o := c.Object()
-	ref := o.Meta().ControllerRef()
-	if ref == nil || ref.UID != r.workloadUID {
+	if !r.w.OwnsRevision(o) {
 		return
-	}
-	if c.Kind == api.KindReplicaSet {
-		r.ownedRS[o.Meta().UID] = true
 	}
 	row := r.revisions[o.Meta().UID]
 	if row == nil {
-		row = &Revision{Name: o.Meta().Name, Created: Seconds(now)}
+		row = &Revision{Name: o.Meta().Name, Created: now}
 		r.revisions[o.Meta().UID] = row
 		r.run.Revisions = append(r.run.Revisions, row)
 	}
@@ -254,60 +230,22 @@ func (r *Recorder) revision(now time.Duration, c store.Change) {
 		row.Gone = at(now)
 		return
 	}
-	switch n := c.New.(type) {
-	case *api.ControllerRevision:
-		row.Revision = n.Revision
-	case *api.ReplicaSet:
-		row.Revision, _ = strconv.ParseInt(n.Annotations["deployment.kubernetes.io/revision"], 10, 64)
-	}
+	row.Revision = r.w.RevisionNumber(c.New)
 }
 
 func (r *Recorder) workload(now time.Duration, c store.Change) {
-	o := c.Object()
-	if c.Kind != r.kind || o.Meta().Name != r.name {
+	if !r.w.Is(c.Object()) {
 		return
 	}
-	r.workloadUID = o.Meta().UID
 	defer r.sample(now)
-	var s Status
-	switch w := c.New.(type) {
-	case *api.StatefulSet:
-		r.desired = int(*w.Spec.Replicas)
-		st := w.Status
-		cur := st.CurrentReplicas
-		s = Status{ObservedGeneration: st.ObservedGeneration, Replicas: st.Replicas, ReadyReplicas: st.ReadyReplicas,
-			CurrentReplicas: &cur, UpdatedReplicas: st.UpdatedReplicas, AvailableReplicas: st.AvailableReplicas,
-			CurrentRevision: st.CurrentRevision, UpdateRevision: st.UpdateRevision, Conditions: map[string]Condition{}}
-	case *api.Deployment:
-		r.desired = int(*w.Spec.Replicas)
-		st := w.Status
-		un := st.UnavailableReplicas
-		s = Status{ObservedGeneration: st.ObservedGeneration, Replicas: st.Replicas, ReadyReplicas: st.ReadyReplicas,
-			UpdatedReplicas: st.UpdatedReplicas, AvailableReplicas: st.AvailableReplicas, UnavailableReplicas: &un,
-			Conditions: map[string]Condition{}}
-		for _, cond := range st.Conditions {
-			s.Conditions[cond.Type] = Condition{Status: cond.Status, Reason: cond.Reason}
-		}
-	default:
+	if c.New == nil {
 		return
 	}
-	if r.lastStatus != nil && statusEqual(*r.lastStatus, s) {
+	r.desired = int(r.w.Replicas(c.New))
+	s := r.w.Status(c.New)
+	if r.lastStatus != nil && r.lastStatus.Equal(s) {
 		return
 	}
 	r.lastStatus = &s
-	s.Time = Seconds(now)
-	r.run.Status = append(r.run.Status, s)
-}
-
-func statusEqual(a, b Status) bool {
-	eq := func(x, y *int32) bool { return (x == nil) == (y == nil) && (x == nil || *x == *y) }
-	return a.ObservedGeneration == b.ObservedGeneration && a.Replicas == b.Replicas && a.ReadyReplicas == b.ReadyReplicas &&
-		eq(a.CurrentReplicas, b.CurrentReplicas) && a.UpdatedReplicas == b.UpdatedReplicas && a.AvailableReplicas == b.AvailableReplicas &&
-		eq(a.UnavailableReplicas, b.UnavailableReplicas) && a.CurrentRevision == b.CurrentRevision && a.UpdateRevision == b.UpdateRevision &&
-		maps.Equal(a.Conditions, b.Conditions)
-}
-
-// LivePods lists the workload's pods that exist, in creation order.
-func (r *Recorder) LivePods() []*Pod {
-	return slices.DeleteFunc(slices.Clone(r.run.Pods), func(p *Pod) bool { return p.Gone != nil })
+	r.run.Status = append(r.run.Status, Status{Time: now, Status: s})
 }

@@ -3,6 +3,7 @@ package kubelet_test
 import (
 	"fmt"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/stretchr/testify/assert"
@@ -36,7 +37,7 @@ func TestGracefulTermination(t *testing.T) {
 		name     string
 		shutdown string
 		grace    string
-		want     float64
+		want     time.Duration
 	}{
 		{"stops before the grace period", "5s", "", 5},
 		{"killed at the default 30s", "60s", "", 30},
@@ -60,14 +61,14 @@ func TestGracefulTermination(t *testing.T) {
 			require.Len(t, deleted, 1)
 			p := deleted[0]
 			require.NotNil(t, p.Gone)
-			assert.Equal(t, tc.want, *p.Gone-*p.Deleted, "termination of %s", p.Name)
-			var killing []float64
+			assert.Equal(t, tc.want*time.Second, *p.Gone-*p.Deleted, "termination of %s", p.Name)
+			var killing []time.Duration
 			for _, e := range h.Events {
 				if e.Name == p.Name && e.Reason == "Killing" {
 					killing = append(killing, e.Time)
 				}
 			}
-			assert.Equal(t, []float64{*p.Deleted}, killing, "SIGTERM is sent when the deletion starts")
+			assert.Equal(t, []time.Duration{*p.Deleted}, killing, "SIGTERM is sent when the deletion starts")
 		})
 	}
 }

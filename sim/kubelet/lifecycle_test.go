@@ -65,6 +65,8 @@ func TestPodLifecycle(t *testing.T) {
 // not bound stays Pending in ContainerCreating with a FailedMount event.
 func TestVolumesBlockStart(t *testing.T) {
 	e, _, _ := nodeEngine(t)
+	var events []api.Event
+	e.API().WatchEvents(func(ev api.Event) { events = append(events, ev) })
 	require.NoError(t, e.Do(func(ctx *sim.Context) error {
 		return ctx.Create(boundPod("a", api.Volume{Name: "data", PersistentVolumeClaim: &api.PersistentVolumeClaimVolumeSource{ClaimName: "data"}}))
 	}))
@@ -74,7 +76,7 @@ func TestVolumesBlockStart(t *testing.T) {
 	assert.Equal(t, "ContainerCreating", p.WaitingReason())
 	assert.Empty(t, p.Status.PodIP)
 	var reasons []string
-	for _, ev := range e.API().Events() {
+	for _, ev := range events {
 		reasons = append(reasons, ev.Reason)
 	}
 	assert.Contains(t, reasons, "FailedMount")
@@ -82,7 +84,7 @@ func TestVolumesBlockStart(t *testing.T) {
 	// Once the claim is bound the pod starts.
 	require.NoError(t, e.Do(func(ctx *sim.Context) error {
 		return ctx.Create(&api.PersistentVolumeClaim{ObjectMeta: api.ObjectMeta{Name: "data"},
-			Spec: api.PersistentVolumeClaimSpec{VolumeName: "pv-1"}, Status: api.PersistentVolumeClaimStatus{Phase: api.ClaimBound}})
+			Spec: api.PersistentVolumeClaimSpec{VolumeName: "pv-1", AccessModes: []string{"ReadWriteOnce"}}, Status: api.PersistentVolumeClaimStatus{Phase: api.ClaimBound}})
 	}))
 	require.NoError(t, e.RunUntil(e.Now()+2*time.Second))
 	assert.Equal(t, api.PodRunning, e.View().Pod("default/a").Status.Phase)

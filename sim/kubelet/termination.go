@@ -53,4 +53,3 @@ func (c *Controller) cleanUp(nodeName, uid string) {
 	}
 	delete(n.pods, uid)
 }
-

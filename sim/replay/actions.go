@@ -14,76 +14,36 @@ import (
 	"stsim/sim/history"
 )
 
-// apply creates every manifest of the step (all of the scenario's when the
-// step names none). The workload, converted to the rule set, is created or
-// has its spec, labels and annotations replaced, as kubectl apply does;
-// other objects that exist already are left as they are.
-func (r *replay) apply(ctx *sim.Context) error {
-	objs := []api.Object{}
-	if r.step.Apply == nil || r.step.Apply.Objects == nil {
-		for _, m := range r.sc.Manifests {
-			if isWorkload(m.Object) {
-				objs = append(objs, r.workload)
-				objs = append(objs, r.extra...)
-				continue
-			}
-			objs = append(objs, m.Object)
-		}
-	} else {
-		for _, m := range r.step.Apply.Objects {
-			if isWorkload(m.Object) {
-				c := *r.sc
-				c.Workload = m
-				wl, extra, _ := scenarios.Convert(&c, r.rules)
-				objs = append(objs, wl)
-				objs = append(objs, extra...)
-				continue
-			}
-			objs = append(objs, m.Object)
-		}
-	}
-	for _, o := range objs {
-		if err := r.applyOne(ctx, o); err != nil {
-			return err
-		}
-	}
-	return nil
+func init() {
+	register(runApply)
+	register(runWaitFor)
+	register(runDeletePod)
+	register(runScale)
+	register(runWrite)
+	register(runRead)
+	register(runResolve)
 }
 
-func isWorkload(o api.Object) bool {
-	k := o.GetKind()
-	return k == api.KindStatefulSet || k == api.KindDeployment
+// runApply creates every object of the step under the rule set. The
+// workload is created, or has its spec, labels and annotations replaced, as
+// kubectl apply does; other objects that exist already are left as they
+// are.
+func runApply(r *replay, st scenarios.Step, a *scenarios.Apply) error {
+	return r.write(st, func(ctx *sim.Context) error {
+		for _, o := range a.Objects(r.rules) {
+			if err := r.applyOne(ctx, o); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
 }
 
 func (r *replay) applyOne(ctx *sim.Context, o api.Object) error {
 	o = o.DeepCopyObject()
-	if o.Meta().Namespace == "" && o.GetKind() != api.KindPersistentVolume && o.GetKind() != api.KindStorageClass {
-		o.Meta().Namespace = api.DefaultNamespace
-	}
-	tx := ctx.Txn()
-	switch w := o.(type) {
-	case *api.StatefulSet:
-		api.SetDefaultsStatefulSet(w)
-		if cur := tx.StatefulSet(w.Key()); cur != nil {
-			n := cur.DeepCopy()
-			n.Spec, n.Labels, n.Annotations = w.Spec, w.Labels, w.Annotations
-			return ctx.Update(n)
-		}
-	case *api.Deployment:
-		api.SetDefaultsDeployment(w)
-		if cur := tx.Deployment(w.Key()); cur != nil {
-			n := cur.DeepCopy()
-			n.Spec, n.Labels, n.Annotations = w.Spec, w.Labels, w.Annotations
-			return ctx.Update(n)
-		}
-	case *api.Service:
-		api.SetDefaultsService(w)
-	case *api.PersistentVolumeClaim:
-		api.SetDefaultsPersistentVolumeClaim(w)
-	case *api.PersistentVolume:
-		w.Status.Phase = api.VolumeAvailable
-		if w.Spec.PersistentVolumeReclaimPolicy == "" {
-			w.Spec.PersistentVolumeReclaimPolicy = api.RetainPolicy
+	if r.w.Is(o) {
+		if cur := r.w.Get(ctx.Txn()); cur != nil {
+			return ctx.Update(r.w.WithSpecOf(cur, o))
 		}
 	}
 	err := ctx.Create(o)
@@ -93,92 +53,26 @@ func (r *replay) applyOne(ctx *sim.Context, o api.Object) error {
 	return err
 }
 
-// workloadObject reads the workload, or nil.
-func (r *replay) workloadObject(ctx *sim.Context) api.Object {
-	key := r.ns + "/" + r.name
-	if r.kind == api.KindStatefulSet {
-		if s := ctx.Txn().StatefulSet(key); s != nil {
-			return s
+// runScale sets spec.replicas, as kubectl scale does.
+func runScale(r *replay, st scenarios.Step, s *scenarios.Scale) error {
+	return r.write(st, func(ctx *sim.Context) error {
+		cur := r.w.Get(ctx.Txn())
+		if cur == nil {
+			r.finding(st, "the workload %s %s does not exist", r.w.Kind(), r.w.Name())
+			return nil
 		}
-		return nil
-	}
-	if d := ctx.Txn().Deployment(key); d != nil {
-		return d
-	}
-	return nil
+		return ctx.Update(r.w.WithReplicas(cur, s.Replicas))
+	})
 }
 
-// scale sets spec.replicas, as kubectl scale does.
-func (r *replay) scale(ctx *sim.Context, n int32) error {
-	switch w := r.workloadObject(ctx).(type) {
-	case *api.StatefulSet:
-		c := w.DeepCopy()
-		c.Spec.Replicas = &n
-		return ctx.Update(c)
-	case *api.Deployment:
-		c := w.DeepCopy()
-		c.Spec.Replicas = &n
-		return ctx.Update(c)
-	}
-	r.finding("the workload %s %s does not exist", r.kind, r.name)
-	return nil
-}
-
-// targets lists the workload's pods a target names, by creation order.
-// Terminating pods count only when terminating is set.
-func (r *replay) targets(t scenarios.Target, terminating bool) []*api.Pod {
-	tx := r.eng.View()
-	var live []*api.Pod
-	for _, row := range r.rec.LivePods() {
-		p := tx.Pod(r.ns + "/" + row.Name)
-		if p == nil || p.UID != row.UID || (p.Terminating() && !terminating) {
-			continue
-		}
-		slot, _ := r.rec.SlotOf(p.UID)
-		switch {
-		case t.All, t.Random != nil,
-			t.Pod != "" && p.Name == t.Pod,
-			t.Ordinal != nil && slot == *t.Ordinal,
-			t.Node != "" && p.Spec.NodeName == t.Node:
-			live = append(live, p)
-		}
-	}
-	if t.Random != nil {
-		// A seeded choice of N pods: a partial Fisher-Yates shuffle.
-		n := min(*t.Random, len(live))
-		for i := 0; i < n; i++ {
-			j := i + r.eng.Rand().IntN(len(live)-i)
-			live[i], live[j] = live[j], live[i]
-		}
-		live = live[:n]
-	}
-	return live
-}
-
-func describe(t scenarios.Target) string {
-	switch {
-	case t.All:
-		return "all"
-	case t.Pod != "":
-		return "{pod: " + t.Pod + "}"
-	case t.Ordinal != nil:
-		return fmt.Sprintf("{ordinal: %d}", *t.Ordinal)
-	case t.Node != "":
-		return "{node: " + t.Node + "}"
-	case t.Random != nil:
-		return fmt.Sprintf("{random: %d}", *t.Random)
-	}
-	return "{}"
-}
-
-// deletePods deletes the target pods gracefully, as kubectl delete pod does.
-func (r *replay) deletePods(t scenarios.Target) error {
-	pods := r.targets(t, false)
+// runDeletePod deletes the target pods gracefully, as kubectl delete pod does.
+func runDeletePod(r *replay, st scenarios.Step, d *scenarios.DeletePod) error {
+	pods := r.targets(d.Target, false)
 	if len(pods) == 0 {
-		r.finding("deletePod: no pod matches %s", describe(t))
+		r.finding(st, "deletePod: no pod matches %s", d.Target)
 		return nil
 	}
-	return r.write(func(ctx *sim.Context) error {
+	return r.write(st, func(ctx *sim.Context) error {
 		for _, p := range pods {
 			if err := ctx.Delete(api.KindPod, p.Key(), apiserver.DeleteOptions{}); err != nil {
 				return err
@@ -188,70 +82,70 @@ func (r *replay) deletePods(t scenarios.Target) error {
 	})
 }
 
-// appWrite is the application in each target pod writing a record.
-func (r *replay) appWrite(ctx *sim.Context, w *scenarios.Write) error {
+// runWrite is the application in each target pod writing a record.
+func runWrite(r *replay, st scenarios.Step, w *scenarios.Write) error {
 	pods := r.targets(w.Target, false)
 	if len(pods) == 0 {
-		r.finding("write: no pod matches %s", describe(w.Target))
+		r.finding(st, "write: no pod matches %s", w.Target)
 	}
-	run := r.rec.Run()
 	for _, p := range pods {
-		disk, err := r.kube.Write(p, w.Volume, w.Key, w.Value, ctx.Now())
+		disk, err := r.kube.Write(p, w.Volume, w.Key, w.Value, r.eng.Now())
 		if err != nil {
-			r.finding("write: %v", err)
+			r.finding(st, "write: %v", err)
 			continue
 		}
-		run.Writes = append(run.Writes, history.Write{Time: history.Seconds(ctx.Now()), Pod: p.Name, Volume: w.Volume, Disk: disk, Key: w.Key, Value: w.Value})
+		r.rec.Write(history.Write{Time: r.eng.Now(), Pod: p.Name, Volume: w.Volume, Disk: disk, Key: w.Key, Value: w.Value})
 	}
 	return nil
 }
 
-// appRead is the application in each target pod reading a record; the
-// reads of a read step are recorded in the history, those of an expect
-// only in its expectation.
-func (r *replay) appRead(ctx *sim.Context, t scenarios.Target, volume, key string, record bool) []history.Read {
+// runRead is the application in each target pod reading a record.
+func runRead(r *replay, st scenarios.Step, rd *scenarios.Read) error {
+	for _, row := range r.read(st, rd.Target, rd.Volume, rd.Key) {
+		r.rec.Read(row)
+	}
+	return nil
+}
+
+// read reads a key through the target pods, which only looks: it writes
+// nothing to the store. Pods that cannot read are findings.
+func (r *replay) read(st scenarios.Step, t scenarios.Target, volume, key string) []history.Read {
 	pods := r.targets(t, false)
 	if len(pods) == 0 {
-		r.finding("read: no pod matches %s", describe(t))
+		r.finding(st, "read: no pod matches %s", t)
 	}
-	run := r.rec.Run()
 	var out []history.Read
 	for _, p := range pods {
 		disk, rec, ok, err := r.kube.Read(p, volume, key)
 		if err != nil {
-			r.finding("read: %v", err)
+			r.finding(st, "read: %v", err)
 			continue
 		}
-		row := history.Read{Time: history.Seconds(ctx.Now()), Pod: p.Name, Volume: volume, Disk: disk, Key: key, Value: rec.Value, Found: ok, WrittenBy: rec.Writer}
-		if record {
-			run.Reads = append(run.Reads, row)
-		}
-		out = append(out, row)
+		out = append(out, history.Read{Time: r.eng.Now(), Pod: p.Name, Volume: volume, Disk: disk, Key: key,
+			Value: rec.Value, Found: ok, WrittenBy: rec.Writer})
 	}
 	return out
 }
 
-// resolve asks cluster DNS from a client pod in the namespace; record as
-// for appRead.
-func (r *replay) resolve(name, typ string, record bool) history.Lookup {
-	a := dns.Resolve(r.eng.View(), r.ns, name, typ)
-	l := history.Lookup{Time: history.Seconds(r.eng.Now()), Name: name, Type: typ, FQDN: a.FQDN,
-		Answers: append([]string{}, a.Records...), Pods: append([]string{}, a.Pods...), NXDomain: a.NXDomain, TTL: r.sc.DNSTTL}
-	if record {
-		run := r.rec.Run()
-		run.Lookups = append(run.Lookups, l)
-	}
-	return l
+// runResolve asks cluster DNS from a client pod in the namespace.
+func runResolve(r *replay, _ scenarios.Step, q *scenarios.Resolve) error {
+	r.rec.Lookup(r.resolve(q.Name, q.Type))
+	return nil
 }
 
-// waitFor runs the cluster until every condition holds or the timeout
+func (r *replay) resolve(name, typ string) history.Lookup {
+	a := dns.Resolve(r.eng.View(), r.w.Namespace(), name, typ)
+	return history.Lookup{Time: r.eng.Now(), Name: name, Type: typ, FQDN: a.FQDN,
+		Answers: slices.Clone(a.Records), Pods: slices.Clone(a.Pods), NXDomain: a.NXDomain, TTL: r.sc.DNSTTL}
+}
+
+// runWaitFor runs the cluster until every condition holds or the timeout
 // passes; a timeout is a finding saying what the rollout is stuck on.
-func (r *replay) waitFor(w *scenarios.WaitFor) error {
-	var gone map[string]bool
+func runWaitFor(r *replay, st scenarios.Step, w *scenarios.WaitFor) error {
+	var gone []string
 	if w.Gone != nil {
-		gone = map[string]bool{}
 		for _, p := range r.targets(*w.Gone, true) {
-			gone[p.UID] = true
+			gone = append(gone, p.UID)
 		}
 	}
 	cond := func() bool { return r.holds(w, gone) }
@@ -259,28 +153,22 @@ func (r *replay) waitFor(w *scenarios.WaitFor) error {
 	if err != nil || ok {
 		return err
 	}
-	r.finding("waitFor timed out after %v: %s", w.Timeout, r.stuckOn())
+	r.finding(st, "waitFor timed out after %v: %s", w.Timeout, r.stuckOn())
 	return nil
 }
 
-func (r *replay) holds(w *scenarios.WaitFor, gone map[string]bool) bool {
-	tx := r.eng.View()
-	if w.RolledOut && !r.rolledOut() {
+func (r *replay) holds(w *scenarios.WaitFor, gone []string) bool {
+	if w.RolledOut && !r.w.RolledOut(r.eng.View()) {
 		return false
 	}
 	if w.Ready != nil && r.readyCount() != *w.Ready {
 		return false
 	}
-	if w.PodReady != nil {
-		ready := false
-		for _, p := range r.targets(*w.PodReady, false) {
-			ready = ready || p.Status.Ready
-		}
-		if !ready {
-			return false
-		}
+	if w.PodReady != nil && !slices.ContainsFunc(r.targets(*w.PodReady, false), func(p *api.Pod) bool { return p.Status.Ready }) {
+		return false
 	}
-	for uid := range gone {
+	tx := r.eng.View()
+	for _, uid := range gone {
 		if tx.ByUID(api.KindPod, uid) != nil {
 			return false
 		}
@@ -288,62 +176,10 @@ func (r *replay) holds(w *scenarios.WaitFor, gone map[string]bool) bool {
 	return true
 }
 
-// readyCount is the number of Ready, non-terminating workload pods.
-func (r *replay) readyCount() int {
-	n := 0
-	for _, p := range r.targets(scenarios.Target{All: true}, false) {
-		if p.Status.Ready {
-			n++
-		}
-	}
-	return n
-}
-
-// rolledOut decides as `kubectl rollout status` does
-// (statefulSetStatusViewer, deploymentStatusViewer in kubectl's polymorphichelpers).
-func (r *replay) rolledOut() bool {
-	tx := r.eng.View()
-	key := r.ns + "/" + r.name
-	if r.kind == api.KindStatefulSet {
-		s := tx.StatefulSet(key)
-		if s == nil || s.Status.ObservedGeneration == 0 || s.Generation > s.Status.ObservedGeneration {
-			return false
-		}
-		if s.Status.ReadyReplicas < *s.Spec.Replicas {
-			return false
-		}
-		if ru := s.Spec.UpdateStrategy.RollingUpdate; s.Spec.UpdateStrategy.Type == api.RollingUpdateStrategy && ru != nil && ru.Partition != nil && *ru.Partition > 0 {
-			return s.Status.UpdatedReplicas >= *s.Spec.Replicas-*ru.Partition
-		}
-		return s.Status.UpdateRevision == s.Status.CurrentRevision
-	}
-	d := tx.Deployment(key)
-	if d == nil || d.Generation > d.Status.ObservedGeneration {
-		return false
-	}
-	st := d.Status
-	return st.UpdatedReplicas >= *d.Spec.Replicas && st.Replicas <= st.UpdatedReplicas && st.AvailableReplicas >= st.UpdatedReplicas
-}
-
 // stuckOn describes the workload's status and the pods not Ready.
 func (r *replay) stuckOn() string {
-	tx := r.eng.View()
-	key := r.ns + "/" + r.name
 	var b strings.Builder
-	switch r.kind {
-	case api.KindStatefulSet:
-		if s := tx.StatefulSet(key); s != nil {
-			st := s.Status
-			fmt.Fprintf(&b, "StatefulSet %s wants %d replicas; status replicas=%d ready=%d current=%d updated=%d (revision %s -> %s)",
-				s.Name, *s.Spec.Replicas, st.Replicas, st.ReadyReplicas, st.CurrentReplicas, st.UpdatedReplicas, st.CurrentRevision, st.UpdateRevision)
-		}
-	default:
-		if d := tx.Deployment(key); d != nil {
-			st := d.Status
-			fmt.Fprintf(&b, "Deployment %s wants %d replicas; status replicas=%d ready=%d updated=%d available=%d",
-				d.Name, *d.Spec.Replicas, st.Replicas, st.ReadyReplicas, st.UpdatedReplicas, st.AvailableReplicas)
-		}
-	}
+	b.WriteString(r.w.StuckOn(r.eng.View()))
 	var waiting []string
 	for _, p := range r.targets(scenarios.Target{All: true}, true) {
 		if p.Status.Ready && !p.Terminating() {

@@ -3,100 +3,131 @@ package replay
 import (
 	"fmt"
 	"path"
+	"reflect"
 	"slices"
 	"strconv"
 	"strings"
 
 	"stsim/scenarios"
-	"stsim/sim"
 	"stsim/sim/history"
 )
 
-// expect checks an expect step's conditions against the cluster now. Each
-// check becomes one Expectation with what was wanted and what was seen.
-func (r *replay) expect(e *scenarios.Expect) error {
-	if len(e.Rules) > 0 && !slices.Contains(e.Rules, r.rules) {
+func init() {
+	register(runExpect)
+	registerCheck(checkPods)
+	registerCheck(checkPodNames)
+	registerCheck(checkReady)
+	registerCheck(checkPVCs)
+	registerCheck(checkRead)
+	registerCheck(checkResolve)
+}
+
+// runExpect runs each check of an expect step against the cluster now,
+// under the rule sets it names. Each check becomes one Expectation with
+// what was wanted and what was seen.
+func runExpect(r *replay, st scenarios.Step, e *scenarios.Expect) error {
+	if !e.AppliesTo(r.rules) {
 		return nil
 	}
-	check := func(name string, ok bool, want, got string) {
-		run := r.rec.Run()
-		run.Expectations = append(run.Expectations, history.Expectation{Step: r.step.Index, Time: history.Seconds(r.eng.Now()),
-			Check: name, OK: ok, Want: want, Got: got})
+	for _, c := range e.Checks {
+		check, ok := checkers[reflect.TypeOf(c)]
+		if !ok {
+			return fmt.Errorf("%s: no checker for check %s", st, c.CheckName())
+		}
+		if err := check(r, st, c); err != nil {
+			return err
+		}
 	}
-	live := r.targets(scenarios.Target{All: true}, false)
+	return nil
+}
+
+// expectation records one check's outcome.
+func (r *replay) expectation(st scenarios.Step, check string, ok bool, want, got string) {
+	r.rec.Expectation(history.Expectation{Step: st.Index, Time: r.eng.Now(), Check: check, OK: ok, Want: want, Got: got})
+}
+
+// liveNames lists the names of the non-terminating workload pods, sorted.
+func (r *replay) liveNames() []string {
 	var names []string
-	for _, p := range live {
+	for _, p := range r.targets(scenarios.Target{All: true}, false) {
 		names = append(names, p.Name)
 	}
 	slices.Sort(names)
-	if e.Pods != nil {
-		check("pods", len(live) == *e.Pods, strconv.Itoa(*e.Pods), strconv.Itoa(len(live)))
+	return names
+}
+
+func list(names []string) string { return "[" + strings.Join(names, ", ") + "]" }
+
+func checkPods(r *replay, st scenarios.Step, c scenarios.PodsCheck) error {
+	n := len(r.liveNames())
+	r.expectation(st, c.CheckName(), n == c.Want, strconv.Itoa(c.Want), strconv.Itoa(n))
+	return nil
+}
+
+func checkPodNames(r *replay, st scenarios.Step, c scenarios.PodNamesCheck) error {
+	names, want := r.liveNames(), slices.Sorted(slices.Values(c.Want))
+	r.expectation(st, c.CheckName(), globsMatch(want, names), list(want), list(names))
+	return nil
+}
+
+func checkReady(r *replay, st scenarios.Step, c scenarios.ReadyCheck) error {
+	n := r.readyCount()
+	r.expectation(st, c.CheckName(), n == c.Want, strconv.Itoa(c.Want), strconv.Itoa(n))
+	return nil
+}
+
+func checkPVCs(r *replay, st scenarios.Step, c scenarios.PVCsCheck) error {
+	var claims []string
+	for _, cl := range r.eng.View().Claims() {
+		if cl.Namespace == r.w.Namespace() {
+			claims = append(claims, cl.Name)
+		}
 	}
-	if e.PodNames != nil {
-		want := slices.Sorted(slices.Values(*e.PodNames))
-		check("podNames", globsMatch(want, names), "["+strings.Join(want, ", ")+"]", "["+strings.Join(names, ", ")+"]")
+	want := slices.Sorted(slices.Values(c.Want))
+	r.expectation(st, c.CheckName(), slices.Equal(want, claims), list(want), list(claims))
+	return nil
+}
+
+func checkRead(r *replay, st scenarios.Step, c scenarios.ReadCheck) error {
+	reads := r.read(st, c.Target, c.Volume, c.Key)
+	want := "missing"
+	if c.Value != nil {
+		want = strconv.Quote(*c.Value)
 	}
-	if e.Ready != nil {
-		n := r.readyCount()
-		check("ready", n == *e.Ready, strconv.Itoa(*e.Ready), strconv.Itoa(n))
+	got, ok := "no pod read it", false
+	if len(reads) > 0 {
+		rd := reads[0]
+		got = "missing"
+		if rd.Found {
+			got = fmt.Sprintf("%q (written by %s)", rd.Value, rd.WrittenBy)
+		}
+		ok = len(reads) == 1 && ((c.Missing && !rd.Found) || (c.Value != nil && rd.Found && rd.Value == *c.Value))
 	}
-	if e.PVCs != nil {
-		var claims []string
-		for _, c := range r.eng.View().Claims() {
-			if c.Namespace == r.ns {
-				claims = append(claims, c.Name)
-			}
-		}
-		want := slices.Sorted(slices.Values(*e.PVCs))
-		check("pvcs", slices.Equal(want, claims), "["+strings.Join(want, ", ")+"]", "["+strings.Join(claims, ", ")+"]")
+	r.expectation(st, fmt.Sprintf("read %s %s/%s", c.Target, c.Volume, c.Key), ok, want, got)
+	return nil
+}
+
+func checkResolve(r *replay, st scenarios.Step, c scenarios.ResolveCheck) error {
+	l := r.resolve(c.Name, c.Type)
+	got := "NXDOMAIN"
+	if !l.NXDomain {
+		got = answerText(l)
 	}
-	if er := e.Read; er != nil {
-		var reads []history.Read
-		err := r.write(func(ctx *sim.Context) error {
-			reads = r.appRead(ctx, er.Target, er.Volume, er.Key, false)
-			return nil
-		})
-		if err != nil {
-			return err
+	name := "resolve " + c.Name
+	switch {
+	case c.NXDomain:
+		r.expectation(st, name, l.NXDomain, "NXDOMAIN", got)
+	case c.Addresses != nil:
+		r.expectation(st, name, len(l.Answers) == *c.Addresses, strconv.Itoa(*c.Addresses)+" addresses", got)
+	default:
+		t := scenarios.Target{Pod: c.Pod, Ordinal: c.Ordinal}
+		pods := r.targets(t, false)
+		want, ok := t.String()+" (no such pod)", false
+		if len(pods) == 1 {
+			want = pods[0].Status.PodIP + " (" + pods[0].Name + ")"
+			ok = len(l.Answers) == 1 && l.Answers[0] == pods[0].Status.PodIP
 		}
-		name := fmt.Sprintf("read %s %s/%s", describe(er.Target), er.Volume, er.Key)
-		want := "missing"
-		if er.Value != nil {
-			want = strconv.Quote(*er.Value)
-		}
-		got, ok := "no pod read it", false
-		if len(reads) > 0 {
-			rd := reads[0]
-			got = "missing"
-			if rd.Found {
-				got = fmt.Sprintf("%q (written by %s)", rd.Value, rd.WrittenBy)
-			}
-			ok = len(reads) == 1 && ((er.Missing && !rd.Found) || (er.Value != nil && rd.Found && rd.Value == *er.Value))
-		}
-		check(name, ok, want, got)
-	}
-	if es := e.Resolve; es != nil {
-		l := r.resolve(es.Name, es.Type, false)
-		got := "NXDOMAIN"
-		if !l.NXDomain {
-			got = answerText(l)
-		}
-		name := "resolve " + es.Name
-		switch {
-		case es.NXDomain:
-			check(name, l.NXDomain, "NXDOMAIN", got)
-		case es.Addresses != nil:
-			check(name, len(l.Answers) == *es.Addresses, strconv.Itoa(*es.Addresses)+" addresses", got)
-		case es.Pod != "" || es.Ordinal != nil:
-			t := scenarios.Target{Pod: es.Pod, Ordinal: es.Ordinal}
-			pods := r.targets(t, false)
-			want, ok := describe(t)+" (no such pod)", false
-			if len(pods) == 1 {
-				want = pods[0].Status.PodIP + " (" + pods[0].Name + ")"
-				ok = len(l.Answers) == 1 && l.Answers[0] == pods[0].Status.PodIP
-			}
-			check(name, ok, want, got)
-		}
+		r.expectation(st, name, ok, want, got)
 	}
 	return nil
 }

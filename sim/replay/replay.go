@@ -1,8 +1,9 @@
-// Package replay plays a scenario's steps against a fresh simulated
-// cluster under one rule set and returns the recorded history. It wires
-// the engine, the controllers and the kubelet, bootstraps the nodes and a
-// default StorageClass, converts the workload to the rule set, runs each
-// step at its time, and checks expectations.
+// Package replay plays a scenario's steps against a fresh simulated cluster
+// under one rule set and returns the recorded history. It wires the engine,
+// the controllers, the kubelet, the slot tracker and the history recorder,
+// bootstraps the nodes and a default StorageClass, runs each step at its
+// time through the runner registered for its action's type (runners.go),
+// and lets the cluster settle after the last step.
 package replay
 
 import (
@@ -24,7 +25,9 @@ import (
 	"stsim/sim/disks"
 	"stsim/sim/history"
 	"stsim/sim/kubelet"
+	"stsim/sim/slots"
 	"stsim/sim/store"
+	"stsim/sim/workload"
 )
 
 // SettleLimit bounds how long the cluster runs on after the last step to
@@ -38,30 +41,26 @@ const DefaultStorageClass = "standard"
 
 // replay is one run.
 type replay struct {
-	sc       *scenarios.Scenario
-	rules    string
-	eng      *sim.Engine
-	rec      *history.Recorder
-	kube     *kubelet.Controller
-	workload api.Object
-	extra    []api.Object
-	kind     string
-	name     string
-	ns       string
-	step     scenarios.Step
+	sc    *scenarios.Scenario
+	rules workload.Rules
+	w     workload.Workload
+	eng   *sim.Engine
+	slots *slots.Tracker
+	rec   *history.Recorder
+	kube  *kubelet.Controller
 	// lastChange is when the store last changed: the run's end once the
 	// steps are done, however long idle timers run on.
 	lastChange time.Duration
 }
 
-// Run replays sc under rules ("statefulset" or "deployment").
-func Run(sc *scenarios.Scenario, rules string) (*history.Run, error) {
+// Run replays sc under rules.
+func Run(sc *scenarios.Scenario, rules workload.Rules) (*history.Run, error) {
 	return RunWith(sc, rules, nil)
 }
 
 // RunWith is Run with a setup function that sees the engine before the
 // first step (tests add observers that check invariants after every change).
-func RunWith(sc *scenarios.Scenario, rules string, setup func(*sim.Engine)) (*history.Run, error) {
+func RunWith(sc *scenarios.Scenario, rules workload.Rules, setup func(*sim.Engine)) (*history.Run, error) {
 	r, err := newReplay(sc, rules)
 	if err != nil {
 		return nil, err
@@ -75,26 +74,33 @@ func RunWith(sc *scenarios.Scenario, rules string, setup func(*sim.Engine)) (*hi
 	return r.rec.Run(), nil
 }
 
-func newReplay(sc *scenarios.Scenario, rules string) (*replay, error) {
-	wl, extra, notes := scenarios.Convert(sc, rules)
-	r := &replay{sc: sc, rules: rules, eng: sim.New(sc.Seed), workload: wl, extra: extra,
-		kind: wl.GetKind(), name: wl.Meta().Name, ns: wl.Meta().Namespace}
-	if r.ns == "" {
-		r.ns = api.DefaultNamespace
+func newReplay(sc *scenarios.Scenario, rules workload.Rules) (*replay, error) {
+	v := sc.Variant(rules)
+	if v.Err != nil {
+		return nil, fmt.Errorf("the workload cannot run under %s rules: %w", rules, v.Err)
 	}
+	w := sc.WorkloadFor(rules)
+	r := &replay{sc: sc, rules: rules, w: w, eng: sim.New(sc.Seed), slots: slots.New(w)}
 	d := disks.New()
 	r.kube = kubelet.New(r.behavior, d)
-	r.rec = history.NewRecorder(rules, r.kind, r.name)
-	run := r.rec.Run()
-	run.Conversions = append([]string{}, notes...)
-	run.Ignored = append([]string{}, sc.Ignored...)
+	r.rec = history.NewRecorder(w, r.slots)
+	r.rec.Conversions(v.Notes, sc.Ignored)
+	r.kube.OnMount = func(_ time.Duration, p *api.Pod, mounts []kubelet.Mount) {
+		out := make([]history.Mount, len(mounts))
+		for i, m := range mounts {
+			out[i] = history.Mount{Volume: m.Volume, Claim: m.Claim, PV: m.PV, EmptyDir: m.EmptyDir, Disk: m.Disk}
+		}
+		r.rec.Mounted(p.UID, out)
+	}
 	for _, c := range []sim.Controller{scheduler.New(), volume.New(d), r.kube, statefulset.New(), replicaset.New(),
 		deployment.New(), endpoints.New(), garbagecollector.New()} {
 		r.eng.AddController(c)
 	}
+	r.eng.Observe(r.slots.Observe)
 	r.eng.Observe(r.rec.Observe)
-	r.eng.Observe(func(now time.Duration, _ []store.Change) { r.lastChange = now })
-	r.eng.API().OnEvent = r.rec.Event
+	r.eng.Observe(func(_ *store.Txn, now time.Duration, _ []store.Change) { r.lastChange = now })
+	r.eng.ObserveErrors(r.rec.ReconcileError)
+	r.eng.API().WatchEvents(r.rec.Event)
 	return r, r.eng.Do(r.bootstrap)
 }
 
@@ -112,7 +118,9 @@ func (r *replay) behavior(image string) kubelet.Behavior {
 func (r *replay) bootstrap(ctx *sim.Context) error {
 	for _, n := range r.sc.Nodes {
 		// n.Labels carry the hostname and zone labels already.
-		if err := ctx.Create(&api.Node{ObjectMeta: api.ObjectMeta{Name: n.Name, Labels: maps.Clone(n.Labels)}, Status: api.NodeStatus{Capacity: api.NodeCapacity{Pods: n.Pods}, Conditions: []api.NodeCondition{api.KubeletReady(ctx.Now())}}}); err != nil {
+		node := &api.Node{ObjectMeta: api.ObjectMeta{Name: n.Name, Labels: maps.Clone(n.Labels)},
+			Status: api.NodeStatus{Capacity: api.NodeCapacity{Pods: n.Pods}, Conditions: []api.NodeCondition{api.KubeletReady(ctx.Now())}}}
+		if err := ctx.Create(node); err != nil {
 			return err
 		}
 	}
@@ -136,7 +144,6 @@ func (r *replay) bootstrap(ctx *sim.Context) error {
 func (r *replay) run() error {
 	prev := r.eng.Now()
 	for _, st := range r.sc.Steps {
-		r.step = st
 		due := prev + st.After
 		if st.At != nil {
 			due = max(*st.At, r.eng.Now())
@@ -144,7 +151,7 @@ func (r *replay) run() error {
 		if err := r.eng.RunUntil(due); err != nil {
 			return err
 		}
-		if err := r.do(st); err != nil {
+		if err := runStep(r, st); err != nil {
 			return err
 		}
 		prev = r.eng.Now()
@@ -160,60 +167,29 @@ func (r *replay) run() error {
 			return err
 		}
 	}
-	r.rec.Run().EndTime = history.Seconds(max(stepsEnd, r.lastChange))
+	r.rec.End(max(stepsEnd, r.lastChange))
 	return nil
 }
 
-// do runs one step at the current time.
-func (r *replay) do(st scenarios.Step) error {
-	switch st.Action {
-	case "apply":
-		return r.write(r.apply)
-	case "waitFor":
-		return r.waitFor(st.WaitFor)
-	case "deletePod":
-		return r.deletePods(*st.Target)
-	case "scale":
-		return r.write(func(ctx *sim.Context) error { return r.scale(ctx, *st.Scale) })
-	case "write":
-		return r.write(func(ctx *sim.Context) error { return r.appWrite(ctx, st.Write) })
-	case "read":
-		return r.write(func(ctx *sim.Context) error {
-			r.appRead(ctx, st.Read.Target, st.Read.Volume, st.Read.Key, true)
-			return nil
-		})
-	case "resolve":
-		r.resolve(st.Resolve.Name, st.Resolve.Type, true)
-		return nil
-	case "expect":
-		return r.expect(st.Expect)
-	}
-	return fmt.Errorf("step %d: action %s is not simulated", st.Index, st.Action)
-}
-
-// write runs fn as one write at the current instant. A rejection by the
-// simulated API server is recorded, not returned.
-func (r *replay) write(fn func(*sim.Context) error) error {
+// write runs fn as one write at the current instant for step st. A
+// rejection by the simulated API server is recorded, not returned.
+func (r *replay) write(st scenarios.Step, fn func(*sim.Context) error) error {
 	err := r.eng.Do(fn)
 	var invalid *api.InvalidError
 	if errors.As(err, &invalid) {
-		r.reject(err.Error())
+		r.reject(st, err.Error())
 		return nil
 	}
 	return err
 }
 
 // reject records a refused change as a rejection and a Rejected event.
-func (r *replay) reject(msg string) {
-	run := r.rec.Run()
-	now := history.Seconds(r.eng.Now())
-	run.Rejections = append(run.Rejections, history.Rejection{Step: r.step.Index, Time: now, Message: msg})
-	r.rec.Event(api.Event{Time: r.eng.Now(), Type: "Warning", Kind: r.kind, Name: r.name, Reason: "Rejected", Message: msg})
+func (r *replay) reject(st scenarios.Step, msg string) {
+	r.rec.Rejection(history.Rejection{Step: st.Index, Time: r.eng.Now(), Message: msg})
+	r.rec.Event(api.Event{Time: r.eng.Now(), Type: "Warning", Kind: r.w.Kind(), Name: r.w.Name(), Reason: "Rejected", Message: msg})
 }
 
-// finding records something the reader must know about a step.
-func (r *replay) finding(format string, args ...any) {
-	run := r.rec.Run()
-	run.Findings = append(run.Findings, history.Finding{Step: r.step.Index, Time: history.Seconds(r.eng.Now()),
-		Message: fmt.Sprintf("step %d (%s, %s): ", r.step.Index, r.step.Action, r.step.Pos) + fmt.Sprintf(format, args...)})
+// finding records something the reader must know about step st.
+func (r *replay) finding(st scenarios.Step, format string, args ...any) {
+	r.rec.Finding(history.Finding{Step: st.Index, Time: r.eng.Now(), Message: st.String() + ": " + fmt.Sprintf(format, args...)})
 }

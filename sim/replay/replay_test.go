@@ -3,6 +3,7 @@ package replay_test
 import (
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -60,8 +61,8 @@ func TestRolledOutIsKubectlRolloutStatus(t *testing.T) {
 		assert.True(t, e.OK, "%s: want %s, got %s", e.Check, e.Want, e.Got)
 	}
 	require.Len(t, run.Expectations, 3)
-	assert.Equal(t, 15.0, run.Expectations[0].Time, "rolledOut held at the instant of the deletion")
-	assert.Greater(t, run.Expectations[1].Time, 15.0)
+	assert.Equal(t, 15*time.Second, run.Expectations[0].Time, "rolledOut held at the instant of the deletion")
+	assert.Greater(t, run.Expectations[1].Time, 15*time.Second)
 }
 
 // TestDeploymentSlotIsTheLowestFreeSlot follows DESIGN.md's slots: under
@@ -94,7 +95,7 @@ func TestWaitForTimeoutIsAFinding(t *testing.T) {
 `), "statefulset")
 	require.Len(t, run.Findings, 1)
 	assert.Contains(t, run.Findings[0].Message, "waitFor timed out after 30s: StatefulSet web wants 3 replicas")
-	assert.Equal(t, 30.0, run.Findings[0].Time)
+	assert.Equal(t, 30*time.Second, run.Findings[0].Time)
 	require.Len(t, run.Expectations, 1)
 	assert.True(t, run.Expectations[0].OK)
 }
@@ -167,7 +168,7 @@ func TestBundledScenariosKeepInvariants(t *testing.T) {
 		sc, err := scenarios.Builtin(info.Name)
 		require.NoError(t, err, info.Name)
 		for _, rules := range sc.Rules {
-			t.Run(info.Name+"/"+rules, func(t *testing.T) {
+			t.Run(info.Name+"/"+string(rules), func(t *testing.T) {
 				run := simtest.RunScenario(t, sc, rules)
 				for _, e := range run.Expectations {
 					assert.True(t, e.OK, "%s: want %s, got %s", e.Check, e.Want, e.Got)

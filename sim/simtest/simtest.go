@@ -19,6 +19,7 @@ import (
 	"stsim/sim/history"
 	"stsim/sim/replay"
 	"stsim/sim/store"
+	"stsim/sim/workload"
 )
 
 // Load parses a scenario from YAML text; manifests may be given in files.
@@ -38,13 +39,13 @@ func Load(t testing.TB, text string, files map[string]string) *scenarios.Scenari
 
 // Run loads and replays a scenario under one rule set with the invariants
 // checked after every change, and fails the test on any error.
-func Run(t testing.TB, text, rules string) *history.Run {
+func Run(t testing.TB, text string, rules workload.Rules) *history.Run {
 	t.Helper()
 	return RunScenario(t, Load(t, text, nil), rules)
 }
 
 // RunScenario replays a loaded scenario with the invariants checked.
-func RunScenario(t testing.TB, sc *scenarios.Scenario, rules string) *history.Run {
+func RunScenario(t testing.TB, sc *scenarios.Scenario, rules workload.Rules) *history.Run {
 	t.Helper()
 	run, err := replay.RunWith(sc, rules, func(e *sim.Engine) { Check(t, e) })
 	if err != nil {
@@ -56,7 +57,7 @@ func RunScenario(t testing.TB, sc *scenarios.Scenario, rules string) *history.Ru
 // Check registers the invariant checks on an engine.
 func Check(t testing.TB, e *sim.Engine) {
 	prints := map[api.Object]string{}
-	e.Observe(func(now time.Duration, changes []store.Change) {
+	e.Observe(func(_ *store.Txn, now time.Duration, changes []store.Change) {
 		for _, c := range changes {
 			if c.Old != nil {
 				if was, ok := prints[c.Old]; ok && was != fingerprint(c.Old) {

@@ -24,8 +24,6 @@ import (
 
 // Labels and annotations of the Deployment controller.
 const (
-	PodTemplateHashLabel        = "pod-template-hash"
-	RevisionAnnotation          = "deployment.kubernetes.io/revision"
 	RevisionHistoryAnnotation   = "deployment.kubernetes.io/revision-history"
 	DesiredReplicasAnnotation   = "deployment.kubernetes.io/desired-replicas"
 	MaxReplicasAnnotation       = "deployment.kubernetes.io/max-replicas"
@@ -132,7 +130,7 @@ func sortByCreation(rss []*api.ReplicaSet) {
 // the pod-template-hash (ComputeHash) and of EqualIgnoreHash.
 func canonicalTemplate(t api.PodTemplateSpec) []byte {
 	t = t.DeepCopy()
-	delete(t.Labels, PodTemplateHashLabel)
+	delete(t.Labels, api.PodTemplateHashLabel)
 	b, err := json.Marshal(t)
 	if err != nil {
 		panic(err)
@@ -159,7 +157,7 @@ func (x *deploy) findNewReplicaSet(rsList []*api.ReplicaSet) (*api.ReplicaSet, [
 func replicas(rs *api.ReplicaSet) int { return int(*rs.Spec.Replicas) }
 
 func revisionOf(o *api.ObjectMeta) int64 {
-	v, _ := strconv.ParseInt(o.Annotations[RevisionAnnotation], 10, 64)
+	v, _ := strconv.ParseInt(o.Annotations[api.DeploymentRevisionAnnotation], 10, 64)
 	return v
 }
 
@@ -174,20 +172,20 @@ func (x *deploy) getNewReplicaSet(rsList []*api.ReplicaSet, create bool) (*api.R
 	newRevision := strconv.FormatInt(maxOld+1, 10)
 	d := x.d
 	if newRS != nil {
-		if newRS.Annotations[RevisionAnnotation] != newRevision && revisionOf(&newRS.ObjectMeta) <= maxOld ||
+		if newRS.Annotations[api.DeploymentRevisionAnnotation] != newRevision && revisionOf(&newRS.ObjectMeta) <= maxOld ||
 			newRS.Spec.MinReadySeconds != d.Spec.MinReadySeconds {
 			n := newRS.DeepCopy()
 			if revisionOf(&n.ObjectMeta) <= maxOld {
 				// SetNewReplicaSetAnnotations: a rollback keeps the
 				// revision it replaces in revision-history.
-				if prev := n.Annotations[RevisionAnnotation]; prev != "" {
+				if prev := n.Annotations[api.DeploymentRevisionAnnotation]; prev != "" {
 					h := n.Annotations[RevisionHistoryAnnotation]
 					if h != "" {
 						h += ","
 					}
 					setAnnotation(&n.ObjectMeta, RevisionHistoryAnnotation, h+prev)
 				}
-				setAnnotation(&n.ObjectMeta, RevisionAnnotation, newRevision)
+				setAnnotation(&n.ObjectMeta, api.DeploymentRevisionAnnotation, newRevision)
 			}
 			n.Spec.MinReadySeconds = d.Spec.MinReadySeconds
 			if err := x.ctx.Update(n); err != nil {
@@ -209,12 +207,12 @@ func (x *deploy) getNewReplicaSet(rsList []*api.ReplicaSet, create bool) (*api.R
 		if t.Labels == nil {
 			t.Labels = map[string]string{}
 		}
-		t.Labels[PodTemplateHashLabel] = hash
-		sel := &api.LabelSelector{MatchLabels: map[string]string{PodTemplateHashLabel: hash}, MatchExpressions: d.Spec.Selector.MatchExpressions}
+		t.Labels[api.PodTemplateHashLabel] = hash
+		sel := &api.LabelSelector{MatchLabels: map[string]string{api.PodTemplateHashLabel: hash}, MatchExpressions: d.Spec.Selector.MatchExpressions}
 		for k, v := range d.Spec.Selector.MatchLabels {
 			sel.MatchLabels[k] = v
 		}
-		labels := map[string]string{PodTemplateHashLabel: hash}
+		labels := map[string]string{api.PodTemplateHashLabel: hash}
 		for k, v := range d.Spec.Template.Labels {
 			labels[k] = v
 		}
@@ -223,7 +221,7 @@ func (x *deploy) getNewReplicaSet(rsList []*api.ReplicaSet, create bool) (*api.R
 			ObjectMeta: api.ObjectMeta{
 				Name: d.Name + "-" + hash, Namespace: d.Namespace, Labels: labels,
 				OwnerReferences: []api.OwnerReference{{APIVersion: "apps/v1", Kind: api.KindDeployment, Name: d.Name, UID: d.UID, Controller: true}},
-				Annotations:     map[string]string{RevisionAnnotation: newRevision},
+				Annotations:     map[string]string{api.DeploymentRevisionAnnotation: newRevision},
 			},
 			Spec: api.ReplicaSetSpec{Selector: sel, Template: t, MinReadySeconds: d.Spec.MinReadySeconds},
 		}
@@ -267,8 +265,8 @@ func (x *deploy) syncDeploymentRevision(rs *api.ReplicaSet, reason, msg string) 
 	d := x.tx.Deployment(x.d.Key())
 	n := d.DeepCopy()
 	changed := false
-	if n.Annotations[RevisionAnnotation] != rs.Annotations[RevisionAnnotation] {
-		setAnnotation(&n.ObjectMeta, RevisionAnnotation, rs.Annotations[RevisionAnnotation])
+	if n.Annotations[api.DeploymentRevisionAnnotation] != rs.Annotations[api.DeploymentRevisionAnnotation] {
+		setAnnotation(&n.ObjectMeta, api.DeploymentRevisionAnnotation, rs.Annotations[api.DeploymentRevisionAnnotation])
 		changed = true
 	}
 	if reason == ReasonNewRSCreated || condition(n.Status.Conditions, ConditionProgressing) == nil {

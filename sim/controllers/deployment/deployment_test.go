@@ -18,6 +18,7 @@ import (
 	"stsim/sim/replay"
 	"stsim/sim/simtest"
 	"stsim/sim/store"
+	"stsim/sim/workload"
 )
 
 // manifest is the Deployment "web" on one line (flow YAML), so scenarios can
@@ -94,19 +95,19 @@ func TestGetNewReplicaSet(t *testing.T) {
 		assert.Equal(t, int64(i+1), rev.Revision, "revision annotation of %s", rev.Name)
 		r := eng.View().ReplicaSet("default/" + rev.Name)
 		require.NotNil(t, r)
-		assert.Equal(t, m[1], r.Labels[deployment.PodTemplateHashLabel])
-		assert.Equal(t, m[1], r.Spec.Selector.MatchLabels[deployment.PodTemplateHashLabel])
-		assert.Equal(t, m[1], r.Spec.Template.Labels[deployment.PodTemplateHashLabel])
+		assert.Equal(t, m[1], r.Labels[api.PodTemplateHashLabel])
+		assert.Equal(t, m[1], r.Spec.Selector.MatchLabels[api.PodTemplateHashLabel])
+		assert.Equal(t, m[1], r.Spec.Template.Labels[api.PodTemplateHashLabel])
 	}
 	assert.NotEqual(t, h.Revisions[0].Name, h.Revisions[1].Name)
 	for _, p := range h.Pods {
 		m := podName.FindStringSubmatch(p.Name)
 		require.NotNil(t, m, "pod name %q", p.Name)
 		assert.Equal(t, p.Revision, m[1], "pod %s is named after its ReplicaSet", p.Name)
-		assert.Equal(t, strings.TrimPrefix(m[1], "web-"), p.Labels[deployment.PodTemplateHashLabel])
+		assert.Equal(t, strings.TrimPrefix(m[1], "web-"), p.Labels[api.PodTemplateHashLabel])
 	}
 	d := eng.View().Deployment("default/web")
-	assert.Equal(t, "2", d.Annotations[deployment.RevisionAnnotation], "the Deployment mirrors the new ReplicaSet's revision")
+	assert.Equal(t, "2", d.Annotations[api.DeploymentRevisionAnnotation], "the Deployment mirrors the new ReplicaSet's revision")
 }
 
 // rollingInvariants checks after every change what rule book A14 says a
@@ -119,7 +120,7 @@ func rollingInvariants(t *testing.T, replicas, surge, unavailable int, maxSum, m
 	return func(e *sim.Engine) {
 		*minReady = replicas
 		settled := false
-		e.Observe(func(now time.Duration, _ []store.Change) {
+		e.Observe(func(_ *store.Txn, now time.Duration, _ []store.Change) {
 			tx := e.View()
 			sum, ready := 0, 0
 			for _, r := range replicaSets(tx) {
@@ -203,7 +204,7 @@ func TestRolloutRecreate(t *testing.T) {
 	assert.Empty(t, h.Findings)
 	require.Len(t, h.Revisions, 2)
 	oldRS, newRS := h.Revisions[0], h.Revisions[1]
-	var lastOldGone, firstDeleted float64 = 0, 1e9
+	var lastOldGone, firstDeleted time.Duration = 0, time.Duration(1 << 62)
 	var news []*history.Pod
 	for _, p := range h.Pods {
 		switch p.Revision {
@@ -216,7 +217,7 @@ func TestRolloutRecreate(t *testing.T) {
 		}
 	}
 	require.Len(t, news, 3)
-	assert.Equal(t, firstDeleted+7, lastOldGone, "old pods take their shutdown time")
+	assert.Equal(t, firstDeleted+7*time.Second, lastOldGone, "old pods take their shutdown time")
 	for _, p := range news {
 		assert.GreaterOrEqual(t, p.Created, lastOldGone, "new pod %s created before the last old pod was gone", p.Name)
 	}
@@ -259,7 +260,7 @@ func TestRollback(t *testing.T) {
 	r := tx.ReplicaSet("default/" + first.Name)
 	require.NotNil(t, r)
 	assert.Equal(t, int32(2), *r.Spec.Replicas)
-	assert.Equal(t, "3", tx.Deployment("default/web").Annotations[deployment.RevisionAnnotation])
+	assert.Equal(t, "3", tx.Deployment("default/web").Annotations[api.DeploymentRevisionAnnotation])
 	assert.Equal(t, "1", r.Annotations[deployment.RevisionHistoryAnnotation], "the old revision number is kept in revision-history")
 }
 
@@ -347,7 +348,7 @@ func TestSyncRolloutStatus(t *testing.T) {
 	}, reasons)
 
 	last := h.Status[len(h.Status)-1]
-	assert.Equal(t, history.Condition{Status: "True", Reason: deployment.ReasonMinimumReplicasAvail}, last.Conditions[deployment.ConditionAvailable])
+	assert.Equal(t, workload.Condition{Status: "True", Reason: deployment.ReasonMinimumReplicasAvail}, last.Conditions[deployment.ConditionAvailable])
 	// Once the first rollout is available, the template change never takes
 	// availability below 4 - 1.
 	i := slices.IndexFunc(h.Status, func(s history.Status) bool { return s.AvailableReplicas == 4 })

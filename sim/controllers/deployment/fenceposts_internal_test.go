@@ -9,7 +9,10 @@ import (
 )
 
 func newDeployment(replicas int32, strategy api.DeploymentStrategy) *deploy {
-	d := &api.Deployment{ObjectMeta: api.ObjectMeta{Name: "web"}, Spec: api.DeploymentSpec{Replicas: &replicas, Strategy: strategy}}
+	labels := map[string]string{"app": "web"}
+	d := &api.Deployment{ObjectMeta: api.ObjectMeta{Name: "web"}, Spec: api.DeploymentSpec{Replicas: &replicas, Strategy: strategy,
+		Selector: &api.LabelSelector{MatchLabels: labels},
+		Template: api.PodTemplateSpec{ObjectMeta: api.ObjectMeta{Labels: labels}, Spec: api.PodSpec{Containers: []api.Container{{Name: "c", Image: "app:1"}}}}}}
 	api.SetDefaultsDeployment(d)
 	return &deploy{d: d}
 }

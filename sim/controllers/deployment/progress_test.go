@@ -3,23 +3,25 @@ package deployment_test
 import (
 	"fmt"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"stsim/sim/controllers/deployment"
 	"stsim/sim/history"
+	"stsim/sim/workload"
 )
 
 // progressing lists the Progressing condition of each recorded status row
 // whose condition changed, with its time.
 func progressing(h *history.Run) []struct {
-	Time float64
-	history.Condition
+	Time time.Duration
+	workload.Condition
 } {
 	var out []struct {
-		Time float64
-		history.Condition
+		Time time.Duration
+		workload.Condition
 	}
 	for _, s := range h.Status {
 		c, ok := s.Conditions[deployment.ConditionProgressing]
@@ -27,8 +29,8 @@ func progressing(h *history.Run) []struct {
 			continue
 		}
 		out = append(out, struct {
-			Time float64
-			history.Condition
+			Time time.Duration
+			workload.Condition
 		}{s.Time, c})
 	}
 	return out
@@ -56,8 +58,8 @@ func TestDeploymentTimedOut(t *testing.T) {
 	conds := progressing(h)
 	require.NotEmpty(t, conds)
 	last := conds[len(conds)-1]
-	assert.Equal(t, history.Condition{Status: "False", Reason: deployment.ReasonTimedOut}, last.Condition)
-	assert.Equal(t, 100.0+30+1, last.Time, "deadline counted from the last progress, at the new ReplicaSet's creation")
+	assert.Equal(t, workload.Condition{Status: "False", Reason: deployment.ReasonTimedOut}, last.Condition)
+	assert.Equal(t, (100+30+1)*time.Second, last.Time, "deadline counted from the last progress, at the new ReplicaSet's creation")
 	before := conds[len(conds)-2]
 	assert.Equal(t, "True", before.Status)
 	assert.Less(t, before.Time, last.Time)
@@ -123,7 +125,7 @@ func TestRollover(t *testing.T) {
 `), nil)
 	assert.Empty(t, h.Findings)
 	require.Len(t, h.Revisions, 3)
-	assert.Equal(t, 110.0, h.Revisions[2].Created, "the third ReplicaSet does not wait for the second")
+	assert.Equal(t, 110*time.Second, h.Revisions[2].Created, "the third ReplicaSet does not wait for the second")
 	for _, p := range h.Pods {
 		if p.Revision == h.Revisions[1].Name {
 			assert.Nil(t, p.Ready, "no pod of the abandoned template became Ready")

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"regexp"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -51,13 +52,13 @@ func TestFilterActivePods(t *testing.T) {
 	old, repl := h.Pods[0], h.Pods[2]
 	require.NotNil(t, old.Deleted)
 	require.NotNil(t, old.Gone)
-	assert.Equal(t, *old.Deleted+20, *old.Gone, "the old pod terminates for its shutdown time")
+	assert.Equal(t, *old.Deleted+20*time.Second, *old.Gone, "the old pod terminates for its shutdown time")
 	assert.Equal(t, *old.Deleted, repl.Created, "the replacement is created when the deletion starts")
 	assert.NotEqual(t, old.Name, repl.Name)
 	assert.NotEqual(t, old.UID, repl.UID)
 	assert.Equal(t, old.Name, repl.Replaced)
 	maxPods := 0
-	for _, s := range h.ReadyOverTime {
+	for _, s := range h.Samples {
 		maxPods = max(maxPods, s.Pods)
 	}
 	assert.Equal(t, 3, maxPods, "old and new pod objects coexist")
@@ -139,9 +140,9 @@ spec:
 	require.Empty(t, h.Findings)
 	for _, p := range h.Pods {
 		require.NotNil(t, p.Ready)
-		assert.Equal(t, 5.0, *p.Ready)
+		assert.Equal(t, 5*time.Second, *p.Ready)
 	}
-	var readyAt, availableAt float64 = -1, -1
+	var readyAt, availableAt time.Duration = -1, -1
 	for _, s := range h.Status {
 		if s.ReadyReplicas == 2 && readyAt < 0 {
 			readyAt = s.Time
@@ -149,11 +150,11 @@ spec:
 		if s.AvailableReplicas == 2 && availableAt < 0 {
 			availableAt = s.Time
 		}
-		if s.Time < 15 {
+		if s.Time < 15*time.Second {
 			assert.Zero(t, s.AvailableReplicas, "at %v", s.Time)
 		}
 	}
-	assert.Equal(t, 5.0, readyAt)
-	assert.Equal(t, 15.0, availableAt, "available once minReadySeconds have passed (plus a nanosecond)")
-	assert.Equal(t, 15.0, h.EndTime, "the rollout ends with availability")
+	assert.Equal(t, 5*time.Second, readyAt)
+	assert.Equal(t, 15*time.Second+time.Nanosecond, availableAt, "available once minReadySeconds have passed (plus a nanosecond)")
+	assert.Equal(t, 15*time.Second+time.Nanosecond, h.End, "the rollout ends with availability")
 }

@@ -46,7 +46,7 @@ func TestVolumeZoneAndLeastLoaded(t *testing.T) {
 		if err := ctx.Create(pv); err != nil {
 			return err
 		}
-		cl := &api.PersistentVolumeClaim{ObjectMeta: api.ObjectMeta{Name: "data"}, Spec: api.PersistentVolumeClaimSpec{VolumeName: "pv-a"},
+		cl := &api.PersistentVolumeClaim{ObjectMeta: api.ObjectMeta{Name: "data"}, Spec: api.PersistentVolumeClaimSpec{VolumeName: "pv-a", AccessModes: []string{"ReadWriteOnce"}},
 			Status: api.PersistentVolumeClaimStatus{Phase: api.ClaimBound}}
 		if err := ctx.Create(cl); err != nil {
 			return err
@@ -67,6 +67,8 @@ func TestVolumeZoneAndLeastLoaded(t *testing.T) {
 // tried again when a pod leaves a node.
 func TestNoFitIsUnschedulableAndRetried(t *testing.T) {
 	e := sim.New(1)
+	var events []api.Event
+	e.API().WatchEvents(func(ev api.Event) { events = append(events, ev) })
 	e.AddController(scheduler.New())
 	require.NoError(t, e.Do(func(ctx *sim.Context) error {
 		if err := ctx.Create(node("node-a", "", 1)); err != nil {
@@ -79,7 +81,7 @@ func TestNoFitIsUnschedulableAndRetried(t *testing.T) {
 	assert.Equal(t, "", p.Spec.NodeName)
 	assert.Equal(t, "Unschedulable", p.Status.Reason)
 	var reasons []string
-	for _, ev := range e.API().Events() {
+	for _, ev := range events {
 		if ev.Name == "waiting" {
 			reasons = append(reasons, ev.Reason)
 		}

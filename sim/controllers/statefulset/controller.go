@@ -84,7 +84,7 @@ func (*Controller) podsFor(tx *store.Txn, set *api.StatefulSet) []*api.Pod {
 	return out
 }
 
-func revisionOf(p *api.Pod) string { return p.Labels[RevisionLabel] }
+func revisionOf(p *api.Pod) string { return p.Labels[api.ControllerRevisionHashLabel] }
 
 func isCreated(p *api.Pod) bool { return p.Status.Phase != "" }
 
@@ -379,7 +379,7 @@ func (s *sync) newVersionedPod(ordinal int) *api.Pod {
 	p.OwnerReferences = []api.OwnerReference{{APIVersion: "apps/v1", Kind: api.KindStatefulSet, Name: s.set.Name, UID: s.set.UID, Controller: true}}
 	setIdentity(s.set, p)
 	setStorage(s.set, p)
-	p.Labels[RevisionLabel] = rev.Name
+	p.Labels[api.ControllerRevisionHashLabel] = rev.Name
 	return p
 }
 

@@ -7,14 +7,6 @@ import (
 	"stsim/sim/api"
 )
 
-// Labels the StatefulSet controller puts on its pods (apps/v1 constants).
-const (
-	PodNameLabel      = "statefulset.kubernetes.io/pod-name"
-	PodIndexLabel     = "apps.kubernetes.io/pod-index"
-	RevisionLabel     = "controller-revision-hash"
-	ControllerHashKey = "controller.kubernetes.io/hash"
-)
-
 // PodName is "<set>-<ordinal>" (getPodName).
 func PodName(setName string, ordinal int) string {
 	return setName + "-" + strconv.Itoa(ordinal)
@@ -77,8 +69,8 @@ func inRange(set *api.StatefulSet, ordinal int) bool {
 func identityMatches(set *api.StatefulSet, p *api.Pod) bool {
 	parent, ordinal := ParentAndOrdinal(p.Name)
 	return ordinal >= 0 && set.Name == parent && p.Spec.Hostname == p.Name &&
-		p.Spec.Subdomain == set.Spec.ServiceName && p.Labels[PodNameLabel] == p.Name &&
-		p.Labels[PodIndexLabel] == strconv.Itoa(ordinal)
+		p.Spec.Subdomain == set.Spec.ServiceName && p.Labels[api.StatefulSetPodNameLabel] == p.Name &&
+		p.Labels[api.PodIndexLabel] == strconv.Itoa(ordinal)
 }
 
 // setIdentity writes hostname, subdomain and the identity labels
@@ -89,9 +81,9 @@ func setIdentity(set *api.StatefulSet, p *api.Pod) {
 	if p.Labels == nil {
 		p.Labels = map[string]string{}
 	}
-	p.Labels[PodNameLabel] = p.Name
+	p.Labels[api.StatefulSetPodNameLabel] = p.Name
 	_, ordinal := ParentAndOrdinal(p.Name)
-	p.Labels[PodIndexLabel] = strconv.Itoa(ordinal)
+	p.Labels[api.PodIndexLabel] = strconv.Itoa(ordinal)
 }
 
 // setStorage points the pod's volumes at the ordinal's claims, replacing

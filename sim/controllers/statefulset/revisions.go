@@ -62,7 +62,7 @@ func (s *sync) revisions() ([]*api.ControllerRevision, *int32, error) {
 				ObjectMeta: api.ObjectMeta{
 					Name:            naming.ControllerRevisionName(set.Name, hash),
 					Namespace:       set.Namespace,
-					Labels:          map[string]string{ControllerHashKey: hash},
+					Labels:          map[string]string{api.ControllerHashLabel: hash},
 					OwnerReferences: []api.OwnerReference{s.setRef()},
 				},
 				Data: data, Revision: next, Template: set.Spec.Template.DeepCopy(),

@@ -1,0 +1,134 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/spf13/pflag"
+
+	"stsim/report"
+	"stsim/scenarios"
+	"stsim/sim/history"
+	"stsim/sim/replay"
+	"stsim/sim/workload"
+)
+
+// runCmd is `stsim run SCENARIO...` (and `stsim` alone, on the default
+// scenario): replay each scenario under its rule sets and write the report.
+type runCmd struct {
+	*env
+	fs     *pflag.FlagSet
+	rules  string
+	seed   int64
+	output string
+	out    string
+	events bool
+}
+
+func newRun(e *env) command {
+	c := &runCmd{env: e, fs: pflag.NewFlagSet("run", pflag.ContinueOnError)}
+	c.fs.StringVar(&c.rules, "rules", "", "rule sets to run, comma-separated: statefulset,deployment (default: the scenario's spec.rules)")
+	c.fs.Int64Var(&c.seed, "seed", 0, "seed of the run's random source (default: the scenario's spec.seed)")
+	c.fs.StringVarP(&c.output, "output", "o", "text", "report format: "+strings.Join(report.Formats(), " or "))
+	c.fs.StringVar(&c.out, "out", "", "write the report to this file instead of standard output")
+	c.fs.BoolVar(&c.events, "events", false, "include the full event log in the text report")
+	return c
+}
+
+func (c *runCmd) flags() *pflag.FlagSet { return c.fs }
+
+// Run replays the scenarios and writes their reports; expectations that
+// failed make it return expectationsFailed once the reports are written.
+func (c *runCmd) Run(_ context.Context, args []string) error {
+	if err := parse(c.fs, args); err != nil {
+		return err
+	}
+	if err := report.CheckFormat(c.output); err != nil {
+		return &usageError{err.Error()}
+	}
+	var rules []workload.Rules
+	if c.fs.Changed("rules") {
+		var err error
+		if rules, err = workload.ParseRulesList(c.rules); err != nil {
+			return usagef("--rules: %v", err)
+		}
+	}
+	if len(c.fs.Args()) == 0 {
+		return usagef("run needs at least one scenario file or bundled scenario name")
+	}
+	var reports []*report.Report
+	fail := &expectationsFailed{}
+	for _, n := range c.fs.Args() {
+		sc, err := load(n)
+		if err != nil {
+			return err
+		}
+		if c.fs.Changed("seed") {
+			sc.Seed = c.seed
+		}
+		if rules != nil {
+			sc.Rules = rules
+		}
+		r, err := c.replay(sc)
+		if err != nil {
+			return err
+		}
+		t := r.Failed()
+		fail.failed += t.Failed
+		fail.total += t.Total
+		for _, rules := range t.Rules {
+			fail.where = append(fail.where, fmt.Sprintf("%s (%s rules)", sc.Name, rules))
+		}
+		reports = append(reports, r)
+	}
+	w := io.Writer(c.stdout)
+	if c.out != "" {
+		f, err := os.Create(c.out)
+		if err != nil {
+			return &inputError{err}
+		}
+		defer f.Close()
+		w = f
+	}
+	if err := report.Render(w, c.output, reports, report.Options{Events: c.events}); err != nil {
+		return err
+	}
+	if fail.failed > 0 {
+		return fail
+	}
+	return nil
+}
+
+// replay runs a scenario under each of its rule sets and builds the report.
+func (c *runCmd) replay(sc *scenarios.Scenario) (*report.Report, error) {
+	var runs []*history.Run
+	for _, rules := range sc.Rules {
+		if err := sc.Variant(rules).Err; err != nil {
+			return nil, &inputError{fmt.Errorf("%s: under %s rules the converted workload is invalid: %w", sc.File, rules, err)}
+		}
+		run, err := replay.Run(sc, rules)
+		if err != nil {
+			return nil, fmt.Errorf("scenario %s, %s rules: %w", sc.Name, rules, err)
+		}
+		runs = append(runs, run)
+	}
+	return report.Build(report.Header{Name: sc.Name, Seed: sc.Seed, Description: sc.Description, File: sc.File, Notes: sc.Notes}, runs), nil
+}
+
+// load reads a scenario file, or a bundled scenario by name.
+func load(name string) (*scenarios.Scenario, error) {
+	var sc *scenarios.Scenario
+	var err error
+	if _, statErr := os.Stat(name); statErr != nil && !strings.ContainsAny(name, "/.") {
+		sc, err = scenarios.Builtin(name)
+	} else {
+		sc, err = scenarios.Load(name)
+	}
+	if err != nil {
+		return nil, &inputError{err}
+	}
+	return sc, nil
+}

@@ -1,0 +1,38 @@
+package cli
+
+import (
+	"context"
+
+	"github.com/spf13/pflag"
+
+	"stsim/scenarios"
+)
+
+// showCmd is `stsim show NAME`: a bundled scenario as YAML.
+type showCmd struct {
+	*env
+	fs *pflag.FlagSet
+}
+
+func newShow(e *env) command {
+	return &showCmd{env: e, fs: pflag.NewFlagSet("show", pflag.ContinueOnError)}
+}
+
+func (c *showCmd) flags() *pflag.FlagSet { return c.fs }
+
+// Run prints the bundled scenario, self-contained: its manifest files are
+// inlined, so the output runs from any directory.
+func (c *showCmd) Run(_ context.Context, args []string) error {
+	if err := parse(c.fs, args); err != nil {
+		return err
+	}
+	if len(c.fs.Args()) != 1 {
+		return usagef("show needs one bundled scenario name (see stsim list)")
+	}
+	data, err := scenarios.Source(c.fs.Arg(0))
+	if err != nil {
+		return &inputError{err}
+	}
+	_, err = c.stdout.Write(data)
+	return err
+}

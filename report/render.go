@@ -1,0 +1,57 @@
+package report
+
+import (
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+)
+
+// Renderer prints reports in one format.
+type Renderer interface {
+	// Render writes the reports (one per scenario run) to w.
+	Render(w io.Writer, reports []*Report, opt Options) error
+}
+
+// renderers holds every format by name; each renderer's file registers
+// itself.
+var renderers = map[string]Renderer{}
+
+// register adds a format.
+func register(format string, r Renderer) { renderers[format] = r }
+
+// productFormats are the formats of the product, in the order help lists
+// them; those with no renderer yet are "not available yet".
+var productFormats = []string{"text", "json", "markdown", "html"}
+
+// Formats lists the available formats.
+func Formats() []string {
+	return slices.DeleteFunc(slices.Clone(productFormats), func(f string) bool { return renderers[f] == nil })
+}
+
+// FormatError is an unknown or unavailable format.
+type FormatError struct{ Format string }
+
+func (e *FormatError) Error() string {
+	if slices.Contains(productFormats, e.Format) {
+		return fmt.Sprintf("-o %s: this report format is not available yet; use %s", e.Format, strings.Join(Formats(), " or "))
+	}
+	return fmt.Sprintf("-o %q: want %s", e.Format, strings.Join(Formats(), " or "))
+}
+
+// CheckFormat reports whether a format is available.
+func CheckFormat(format string) error {
+	if _, ok := renderers[format]; !ok {
+		return &FormatError{Format: format}
+	}
+	return nil
+}
+
+// Render writes the reports in a format.
+func Render(w io.Writer, format string, reports []*Report, opt Options) error {
+	r, ok := renderers[format]
+	if !ok {
+		return &FormatError{Format: format}
+	}
+	return r.Render(w, reports, opt)
+}

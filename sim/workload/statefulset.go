@@ -1,0 +1,102 @@
+package workload
+
+import (
+	"fmt"
+	"strconv"
+
+	"stsim/sim/api"
+	"stsim/sim/store"
+)
+
+// statefulSet is the workload under StatefulSet rules.
+type statefulSet struct{ meta }
+
+func (statefulSet) Rules() Rules { return StatefulSet }
+func (statefulSet) Kind() string { return api.KindStatefulSet }
+
+func (w statefulSet) Get(tx *store.Txn) api.Object {
+	if s := tx.StatefulSet(w.key()); s != nil {
+		return s
+	}
+	return nil
+}
+
+func (w statefulSet) Is(obj api.Object) bool {
+	return obj.GetKind() == api.KindStatefulSet && obj.Meta().Name == w.name && obj.Meta().Namespace == w.namespace
+}
+
+func (statefulSet) Replicas(obj api.Object) int32 { return *obj.(*api.StatefulSet).Spec.Replicas }
+
+func (statefulSet) Template(obj api.Object) *api.PodTemplateSpec {
+	return &obj.(*api.StatefulSet).Spec.Template
+}
+
+func (statefulSet) WithReplicas(obj api.Object, n int32) api.Object {
+	s := obj.(*api.StatefulSet).DeepCopy()
+	s.Spec.Replicas = &n
+	return s
+}
+
+func (statefulSet) WithSpecOf(cur, desired api.Object) api.Object {
+	s, d := cur.(*api.StatefulSet).DeepCopy(), desired.(*api.StatefulSet).DeepCopy()
+	s.Spec, s.Labels, s.Annotations = d.Spec, d.Labels, d.Annotations
+	return s
+}
+
+// RolledOut follows kubectl's statefulSetStatusViewer
+// (kubectl/pkg/polymorphichelpers/rollout_status.go): the status is
+// observed, readyReplicas reached spec.replicas and, for a partitioned
+// rolling update, enough pods are updated; otherwise the revisions agree.
+func (w statefulSet) RolledOut(tx *store.Txn) bool {
+	s := tx.StatefulSet(w.key())
+	if s == nil || s.Status.ObservedGeneration == 0 || s.Generation > s.Status.ObservedGeneration {
+		return false
+	}
+	if s.Status.ReadyReplicas < *s.Spec.Replicas {
+		return false
+	}
+	if ru := s.Spec.UpdateStrategy.RollingUpdate; s.Spec.UpdateStrategy.Type == api.RollingUpdateStrategy && ru != nil && ru.Partition != nil && *ru.Partition > 0 {
+		return s.Status.UpdatedReplicas >= *s.Spec.Replicas-*ru.Partition
+	}
+	return s.Status.UpdateRevision == s.Status.CurrentRevision
+}
+
+func (w statefulSet) StuckOn(tx *store.Txn) string {
+	s := tx.StatefulSet(w.key())
+	if s == nil {
+		return ""
+	}
+	st := s.Status
+	return fmt.Sprintf("StatefulSet %s wants %d replicas; status replicas=%d ready=%d current=%d updated=%d (revision %s -> %s)",
+		s.Name, *s.Spec.Replicas, st.Replicas, st.ReadyReplicas, st.CurrentReplicas, st.UpdatedReplicas, st.CurrentRevision, st.UpdateRevision)
+}
+
+// OwnsPod: the pod's controller is the StatefulSet (by name, so a set
+// deleted and created again owns the pods it adopts).
+func (w statefulSet) OwnsPod(_ *store.Txn, p *api.Pod) bool {
+	return w.ownedBy(&p.ObjectMeta, api.KindStatefulSet)
+}
+
+func (w statefulSet) OwnsRevision(obj api.Object) bool {
+	return obj.GetKind() == api.KindControllerRevision && w.ownedBy(obj.Meta(), api.KindStatefulSet)
+}
+
+func (statefulSet) RevisionNumber(obj api.Object) int64 {
+	return obj.(*api.ControllerRevision).Revision
+}
+
+func (statefulSet) RevisionOf(p *api.Pod) string { return p.Labels[api.ControllerRevisionHashLabel] }
+
+// Slot is the ordinal of the pod-index label.
+func (statefulSet) Slot(p *api.Pod) (int, bool) {
+	o, err := strconv.Atoi(p.Labels[api.PodIndexLabel])
+	return o, err == nil
+}
+
+func (statefulSet) Status(obj api.Object) Status {
+	st := obj.(*api.StatefulSet).Status
+	cur := st.CurrentReplicas
+	return Status{ObservedGeneration: st.ObservedGeneration, Replicas: st.Replicas, ReadyReplicas: st.ReadyReplicas,
+		CurrentReplicas: &cur, UpdatedReplicas: st.UpdatedReplicas, AvailableReplicas: st.AvailableReplicas,
+		CurrentRevision: st.CurrentRevision, UpdateRevision: st.UpdateRevision, Conditions: map[string]Condition{}}
+}
