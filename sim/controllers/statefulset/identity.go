@@ -103,3 +103,82 @@ func setStorage(set *api.StatefulSet, p *api.Pod) {
 	}
 	p.Spec.Volumes = vols
 }
+
+// storageMatches reports whether each claim template has its volume
+// (storageMatches).
+func storageMatches(set *api.StatefulSet, p *api.Pod) bool {
+	_, ordinal := ParentAndOrdinal(p.Name)
+	for _, t := range set.Spec.VolumeClaimTemplates {
+		found := false
+		for _, v := range p.Spec.Volumes {
+			if v.Name == t.Name && v.PersistentVolumeClaim != nil && v.PersistentVolumeClaim.ClaimName == ClaimName(t.Name, set.Name, ordinal) {
+				found = true
+			}
+		}
+		if !found {
+			return false
+		}
+	}
+	return true
+}
+
+// claimsFor builds the claims of a pod from the templates
+// (getPersistentVolumeClaims): labels are the template's plus the
+// selector's matchLabels.
+func claimsFor(set *api.StatefulSet, p *api.Pod) []*api.PersistentVolumeClaim {
+	_, ordinal := ParentAndOrdinal(p.Name)
+	var out []*api.PersistentVolumeClaim
+	for _, t := range set.Spec.VolumeClaimTemplates {
+		c := t.DeepCopy()
+		c.TypeMeta = api.TypeMeta{APIVersion: "v1", Kind: api.KindPersistentVolumeClaim}
+		c.Name = ClaimName(t.Name, set.Name, ordinal)
+		c.Namespace = set.Namespace
+		if c.Labels == nil {
+			c.Labels = map[string]string{}
+		}
+		for k, v := range set.Spec.Selector.MatchLabels {
+			c.Labels[k] = v
+		}
+		out = append(out, c)
+	}
+	return out
+}
+
+// claimKeys are the store keys of the pod's claims.
+func claimKeys(set *api.StatefulSet, p *api.Pod) []string {
+	_, ordinal := ParentAndOrdinal(p.Name)
+	keys := make([]string, len(set.Spec.VolumeClaimTemplates))
+	for i, t := range set.Spec.VolumeClaimTemplates {
+		keys[i] = set.Namespace + "/" + ClaimName(t.Name, set.Name, ordinal)
+	}
+	return keys
+}
+
+// newVersionedPod builds the pod for an ordinal at the revision
+// newVersionedStatefulSetPod picks: the current revision below the
+// partition, else the update revision.
+func newVersionedPod(set *api.StatefulSet, current, update *api.ControllerRevision, ordinal int) *api.Pod {
+	rev := update
+	if ru := set.Spec.UpdateStrategy.RollingUpdate; set.Spec.UpdateStrategy.Type == api.RollingUpdateStrategy {
+		start := startOrdinal(set)
+		if ru != nil && ru.Partition != nil && ordinal-start < int(*ru.Partition) {
+			rev = current
+		} else if ru == nil && ordinal-start < int(set.Status.CurrentReplicas) {
+			rev = current
+		}
+	}
+	t := rev.Template.DeepCopy()
+	p := &api.Pod{
+		TypeMeta:   api.TypeMeta{APIVersion: "v1", Kind: api.KindPod},
+		ObjectMeta: t.ObjectMeta,
+		Spec:       t.Spec,
+	}
+	p.Name = PodName(set.Name, ordinal)
+	p.GenerateName = ""
+	p.Namespace = set.Namespace
+	p.OwnerReferences = []api.OwnerReference{setRef(set)}
+	setIdentity(set, p)
+	setStorage(set, p)
+	p.Labels[api.ControllerRevisionHashLabel] = rev.Name
+	return p
+}

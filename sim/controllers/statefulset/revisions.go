@@ -25,9 +25,9 @@ func revisionData(set *api.StatefulSet) string {
 // revisions finds or creates the update revision and finds the current one
 // (getStatefulSetRevisions). It returns the set's revisions sorted by
 // revision number and the collision count to store in status.
-func (s *sync) revisions() ([]*api.ControllerRevision, *int32, error) {
-	set := s.set
-	revs := s.tx.ControllerRevisionsOwnedBy(set.UID)
+func (c *setControl) revisions() ([]*api.ControllerRevision, *int32, error) {
+	set := c.set
+	revs := c.objects.Revisions(set.UID)
 	slices.SortStableFunc(revs, func(a, b *api.ControllerRevision) int { return int(a.Revision - b.Revision) })
 	collision := set.Status.CollisionCount
 	next := int64(1)
@@ -43,17 +43,17 @@ func (s *sync) revisions() ([]*api.ControllerRevision, *int32, error) {
 	}
 	switch {
 	case len(equal) > 0 && equal[len(equal)-1] == revs[len(revs)-1]:
-		s.update = equal[len(equal)-1]
+		c.update = equal[len(equal)-1]
 	case len(equal) > 0:
 		// A rollback to an older template: the old revision object is reused
 		// and gets the next revision number (R-REV-3).
 		n := equal[len(equal)-1].DeepCopy()
 		n.Revision = next
-		if err := s.ctx.Update(n); err != nil {
+		if err := c.objects.UpdateRevision(n); err != nil {
 			return nil, collision, err
 		}
-		s.update = n
-		revs = s.tx.ControllerRevisionsOwnedBy(set.UID)
+		c.update = n
+		revs = c.objects.Revisions(set.UID)
 		slices.SortStableFunc(revs, func(a, b *api.ControllerRevision) int { return int(a.Revision - b.Revision) })
 	default:
 		for {
@@ -63,14 +63,14 @@ func (s *sync) revisions() ([]*api.ControllerRevision, *int32, error) {
 					Name:            naming.ControllerRevisionName(set.Name, hash),
 					Namespace:       set.Namespace,
 					Labels:          map[string]string{api.ControllerHashLabel: hash},
-					OwnerReferences: []api.OwnerReference{s.setRef()},
+					OwnerReferences: []api.OwnerReference{setRef(set)},
 				},
 				Data: data, Revision: next, Template: set.Spec.Template.DeepCopy(),
 			}
 			for k, v := range set.Spec.Template.Labels {
 				r.Labels[k] = v
 			}
-			err := s.ctx.Create(r)
+			err := c.objects.CreateRevision(r)
 			if errors.Is(err, apiserver.ErrAlreadyExists) {
 				// CreateControllerRevision: bump the collision count and retry.
 				c := int32(0)
@@ -84,25 +84,26 @@ func (s *sync) revisions() ([]*api.ControllerRevision, *int32, error) {
 			if err != nil {
 				return nil, collision, err
 			}
-			s.update = r
+			c.update = r
 			revs = append(revs, r)
 			break
 		}
 	}
-	s.current = s.update
+	c.current = c.update
 	for _, r := range revs {
 		if r.Name == set.Status.CurrentRevision {
-			s.current = r
+			c.current = r
 		}
 	}
 	return revs, collision, nil
 }
 
-// truncateHistory deletes the oldest revisions that no pod and neither the
-// current nor the update revision uses, keeping revisionHistoryLimit of them.
-func (s *sync) truncateHistory(revs []*api.ControllerRevision) {
-	live := map[string]bool{s.current.Name: true, s.update.Name: true}
-	for _, p := range s.tx.PodsOwnedBy(s.set.UID) {
+// truncateHistory deletes the oldest revisions that no pod of the sync and
+// neither the current nor the update revision uses, keeping
+// revisionHistoryLimit of them (truncateHistory).
+func (c *setControl) truncateHistory(pods []*api.Pod, revs []*api.ControllerRevision) {
+	live := map[string]bool{c.current.Name: true, c.update.Name: true}
+	for _, p := range pods {
 		live[revisionOf(p)] = true
 	}
 	var history []*api.ControllerRevision
@@ -111,8 +112,8 @@ func (s *sync) truncateHistory(revs []*api.ControllerRevision) {
 			history = append(history, r)
 		}
 	}
-	limit := int(*s.set.Spec.RevisionHistoryLimit)
+	limit := int(*c.set.Spec.RevisionHistoryLimit)
 	for i := 0; i < len(history)-limit; i++ {
-		_ = s.ctx.Delete(api.KindControllerRevision, history[i].Key(), apiserver.DeleteOptions{})
+		_ = c.objects.DeleteRevision(history[i])
 	}
 }

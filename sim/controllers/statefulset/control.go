@@ -1,0 +1,292 @@
+package statefulset
+
+import (
+	"errors"
+	"slices"
+	"time"
+
+	"stsim/sim/api"
+)
+
+// setControl makes the decisions of one sync of one set
+// (defaultStatefulSetControl in stateful_set_control.go).
+type setControl struct {
+	set     *api.StatefulSet
+	now     time.Duration
+	objects objectManager
+	pods    podControl
+	current *api.ControllerRevision
+	update  *api.ControllerRevision
+	status  api.StatefulSetStatus
+	// monotonic is OrderedReady: one pod at a time, in ordinal order.
+	monotonic bool
+}
+
+func newSetControl(set *api.StatefulSet, now time.Duration, objects objectManager) *setControl {
+	return &setControl{set: set, now: now, objects: objects, pods: podControl{objects},
+		monotonic: set.Spec.PodManagementPolicy != api.ParallelPodManagement}
+}
+
+// UpdateStatefulSet is UpdateStatefulSet: find or create the revisions,
+// bring the pods towards the spec, write the status and truncate the
+// history. It returns the status written (nil when the revisions could
+// not be read) and the first error.
+func (c *setControl) UpdateStatefulSet(pods []*api.Pod) (*api.StatefulSetStatus, error) {
+	revisions, collision, err := c.revisions()
+	if err != nil {
+		return nil, err
+	}
+	c.status = computeStatus(c.set, pods, c.current, c.update, c.now)
+	err = c.updateStatefulSet(pods)
+	c.status.CollisionCount = collision
+	completeRollingUpdate(c.set, &c.status)
+	if serr := c.writeStatus(); serr != nil {
+		return &c.status, serr
+	}
+	c.truncateHistory(pods, revisions)
+	return &c.status, err
+}
+
+// isAvailable is Running and Ready, and Ready for minReadySeconds.
+func (c *setControl) isAvailable(p *api.Pod) bool { return isAvailable(c.set, p, c.now) }
+
+// isUnavailable: not available for minReadySeconds, or terminating.
+func (c *setControl) isUnavailable(p *api.Pod) bool { return !c.isAvailable(p) || p.Terminating() }
+
+// updateStatefulSet partitions pods into replicas and condemned and works
+// through them as stateful_set_control.go's updateStatefulSet does.
+func (c *setControl) updateStatefulSet(pods []*api.Pod) error {
+	set := c.set
+	if set.Terminating() {
+		return nil // a set being deleted only gets status
+	}
+	start, n := startOrdinal(set), int(*set.Spec.Replicas)
+	replicas := make([]*api.Pod, n)
+	var condemned []*api.Pod
+	for _, p := range pods {
+		o := Ordinal(p)
+		switch {
+		case o < 0:
+		case inRange(set, o):
+			replicas[o-start] = p
+		default:
+			condemned = append(condemned, p)
+		}
+	}
+	// Condemned pods in descending ordinal order.
+	slices.SortFunc(condemned, func(a, b *api.Pod) int { return Ordinal(b) - Ordinal(a) })
+	for i := range replicas {
+		if replicas[i] == nil {
+			replicas[i] = newVersionedPod(set, c.current, c.update, start+i)
+		}
+	}
+	// firstUnavailablePod: the lowest unavailable replica, else the lowest
+	// unavailable condemned pod.
+	var firstUnavailable *api.Pod
+	for _, p := range replicas {
+		if isCreated(p) && c.isUnavailable(p) {
+			firstUnavailable = p
+			break
+		}
+	}
+	if firstUnavailable == nil {
+		for i := len(condemned) - 1; i >= 0; i-- {
+			if c.isUnavailable(condemned[i]) {
+				firstUnavailable = condemned[i]
+				break
+			}
+		}
+	}
+
+	var errs []error
+	for i := range replicas {
+		exit, err := c.processReplica(replicas, i)
+		if err != nil {
+			errs = append(errs, err)
+		}
+		if exit && (c.monotonic || err != nil) {
+			return errors.Join(errs...)
+		}
+	}
+	if len(errs) > 0 {
+		return errors.Join(errs...)
+	}
+	if err := c.fixCondemnedClaimOwners(condemned); err != nil {
+		return err
+	}
+	for _, p := range condemned {
+		exit, err := c.processCondemned(p, firstUnavailable)
+		if err != nil {
+			return err
+		}
+		if exit && c.monotonic {
+			return nil
+		}
+	}
+	if set.Spec.UpdateStrategy.Type == api.OnDeleteStrategy {
+		return nil
+	}
+	return c.rollingUpdate(replicas)
+}
+
+// processReplica handles slot i; exit means a monotonic sync must stop.
+func (c *setControl) processReplica(replicas []*api.Pod, i int) (bool, error) {
+	p := replicas[i]
+	// R-POD-1: a Failed or Succeeded pod is deleted; a new one with the same
+	// name is created once the old object is gone.
+	if isCreated(p) && p.IsTerminal() {
+		if !p.Terminating() {
+			if err := c.pods.deleteStatefulPod(c.set, p); err != nil {
+				return true, err
+			}
+		}
+		return true, nil
+	}
+	// R-POD-2: create a missing pod (and its claims first).
+	if !isCreated(p) {
+		if c.pods.claimIsStale(c.set, p) {
+			return true, nil
+		}
+		if err := c.pods.createStatefulPod(c.set, p); err != nil {
+			return true, err
+		}
+		return c.monotonic, nil
+	}
+	// R-POD-3: a Pending pod gets any claim that went missing.
+	if p.Status.Phase == api.PodPending {
+		if err := c.pods.createMissingClaims(c.set, p); err != nil {
+			return true, err
+		}
+	}
+	// R-POD-4..6: a monotonic set waits for this pod to be gone, or Running,
+	// Ready and available; a Parallel one goes on to repair it.
+	if c.monotonic && (p.Terminating() || !p.IsRunningAndReady() || !c.isAvailable(p)) {
+		return true, nil
+	}
+	// R-POD-7: repair identity and storage in place.
+	if !identityMatches(c.set, p) || !storageMatches(c.set, p) {
+		n, err := c.pods.updateStatefulPod(c.set, p)
+		if err != nil {
+			return true, err
+		}
+		replicas[i] = n
+	}
+	// The claims of a pod in range carry the retention policy's owner
+	// references (isClaimOwnerUpToDate, table row "in range").
+	var want []api.OwnerReference
+	if c.set.Spec.PersistentVolumeClaimRetentionPolicy.WhenDeleted == api.DeletePolicy {
+		want = []api.OwnerReference{setRef(c.set)}
+	}
+	return false, c.pods.setClaimOwners(c.set, p, want)
+}
+
+// processCondemned deletes an out-of-range pod; exit means a monotonic
+// sync must stop.
+func (c *setControl) processCondemned(p, firstUnavailable *api.Pod) (bool, error) {
+	if p.Terminating() {
+		// Wait for it to be gone: all successors completely shut down.
+		return true, nil
+	}
+	if c.monotonic && p != firstUnavailable && c.isUnavailable(p) {
+		return true, nil
+	}
+	if err := c.pods.deleteStatefulPod(c.set, p); err != nil {
+		return true, err
+	}
+	return true, nil
+}
+
+// fixCondemnedClaimOwners gives the claims of every condemned pod the
+// owner references of the retention policy before any is deleted: with
+// whenScaled=Delete a reference to the pod, so the garbage collector
+// removes the claim after the pod.
+func (c *setControl) fixCondemnedClaimOwners(condemned []*api.Pod) error {
+	policy := c.set.Spec.PersistentVolumeClaimRetentionPolicy
+	for _, p := range condemned {
+		var want []api.OwnerReference
+		switch {
+		case policy.WhenScaled == api.DeletePolicy:
+			want = []api.OwnerReference{{APIVersion: "v1", Kind: api.KindPod, Name: p.Name, UID: p.UID, Controller: true}}
+		case policy.WhenDeleted == api.DeletePolicy:
+			want = []api.OwnerReference{setRef(c.set)}
+		}
+		if err := c.pods.setClaimOwners(c.set, p, want); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// rollingUpdate is updateStatefulSetAfterInvariantEstablished with the
+// MaxUnavailableStatefulSet gate on (v1.37): delete up to maxUnavailable
+// minus the unavailable pods, highest ordinal first, among the pods at or
+// above the partition that run an old revision. For Parallel sets, old
+// revision pods that are unavailable are deleted first regardless of the
+// budget (PR #137666).
+func (c *setControl) rollingUpdate(replicas []*api.Pod) error {
+	ru := c.set.Spec.UpdateStrategy.RollingUpdate
+	partition, maxUnavailable := 0, 1
+	if ru != nil {
+		if ru.Partition != nil {
+			partition = int(*ru.Partition)
+		}
+		if ru.MaxUnavailable != nil {
+			v, err := ru.MaxUnavailable.ScaledValue(len(replicas), false)
+			if err != nil {
+				return err
+			}
+			maxUnavailable = max(v, 1)
+		}
+	}
+	unavailable := 0
+	for _, p := range replicas {
+		if c.isUnavailable(p) {
+			unavailable++
+		}
+	}
+	old := func(p *api.Pod) bool { return revisionOf(p) != c.update.Name && !p.Terminating() }
+	if !c.monotonic {
+		for i := len(replicas) - 1; i >= partition; i-- {
+			if p := replicas[i]; old(p) && c.isUnavailable(p) {
+				if err := c.deleteForUpdate(p); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	// unavailable already counts the pods deleted above.
+	budget := maxUnavailable - unavailable
+	for i := len(replicas) - 1; i >= partition && budget > 0; i-- {
+		if p := replicas[i]; old(p) && !c.isUnavailable(p) {
+			if err := c.deleteForUpdate(p); err != nil {
+				return err
+			}
+			budget--
+		}
+	}
+	return nil
+}
+
+// deleteForUpdate deletes a pod of an old revision; the status stops
+// counting it as current.
+func (c *setControl) deleteForUpdate(p *api.Pod) error {
+	if err := c.pods.deleteStatefulPod(c.set, p); err != nil {
+		return err
+	}
+	if revisionOf(p) == c.current.Name {
+		c.status.CurrentReplicas--
+	}
+	return nil
+}
+
+// writeStatus stores the status if it changed (updateStatefulSetStatus
+// with inconsistentStatus).
+func (c *setControl) writeStatus() error {
+	cur := c.objects.StatefulSet(c.set.Key())
+	if cur == nil || equalStatus(cur.Status, c.status) {
+		return nil
+	}
+	n := cur.DeepCopy()
+	n.Status = c.status
+	return c.objects.UpdateStatus(n)
+}
