@@ -24,7 +24,7 @@ func TestCleanupUnhealthyReplicas(t *testing.T) {
 			Status: api.ReplicaSetStatus{Replicas: max(spec, available), ReadyReplicas: available, AvailableReplicas: available}}
 	}
 	require.NoError(t, e.Do(func(ctx *sim.Context) error {
-		for _, o := range []api.Object{newDeployment(4, api.DeploymentStrategy{}).d, mk("web-a", 3, 1), mk("web-b", 2, 4), mk("web-c", 2, 0), mk("web-d", 2, 0)} {
+		for _, o := range []api.Object{newDeployment(4, api.DeploymentStrategy{}), mk("web-a", 3, 1), mk("web-b", 2, 4), mk("web-c", 2, 0), mk("web-d", 2, 0)} {
 			if err := ctx.Create(o); err != nil {
 				return err
 			}
@@ -36,7 +36,7 @@ func TestCleanupUnhealthyReplicas(t *testing.T) {
 		var cerr error
 		require.NoError(t, e.Do(func(ctx *sim.Context) error {
 			tx := ctx.Txn()
-			x := &deploy{ctx: ctx, tx: tx, d: tx.Deployment("default/web")}
+			x := &deploy{objects: storeObjects{ctx}, now: ctx.Now(), d: tx.Deployment("default/web")}
 			var old []*api.ReplicaSet
 			for _, n := range names {
 				old = append(old, tx.ReplicaSet("default/"+n))

@@ -8,13 +8,13 @@ import (
 	"stsim/sim/api"
 )
 
-func newDeployment(replicas int32, strategy api.DeploymentStrategy) *deploy {
+func newDeployment(replicas int32, strategy api.DeploymentStrategy) *api.Deployment {
 	labels := map[string]string{"app": "web"}
 	d := &api.Deployment{ObjectMeta: api.ObjectMeta{Name: "web"}, Spec: api.DeploymentSpec{Replicas: &replicas, Strategy: strategy,
 		Selector: &api.LabelSelector{MatchLabels: labels},
 		Template: api.PodTemplateSpec{ObjectMeta: api.ObjectMeta{Labels: labels}, Spec: api.PodSpec{Containers: []api.Container{{Name: "c", Image: "app:1"}}}}}}
 	api.SetDefaultsDeployment(d)
-	return &deploy{d: d}
+	return d
 }
 
 func rolling(surge, unavailable *api.IntOrString) api.DeploymentStrategy {
@@ -32,15 +32,15 @@ func TestResolveFenceposts(t *testing.T) {
 		11: {3, 2}, 12: {3, 3}, 13: {4, 3}, 14: {4, 3}, 15: {4, 3}, 16: {4, 4}, 17: {5, 4}, 18: {5, 4}, 19: {5, 4}, 20: {5, 5},
 	}
 	for n := int32(1); n <= 20; n++ {
-		surge, unavailable := newDeployment(n, api.DeploymentStrategy{}).resolveFenceposts()
+		surge, unavailable := resolveFenceposts(newDeployment(n, api.DeploymentStrategy{}))
 		assert.Equal(t, want[n], [2]int{surge, unavailable}, "replicas %d", n)
 	}
 
 	// maxSurge 0, maxUnavailable 10% of 5 rounds down to 0: forced to 1.
-	surge, unavailable := newDeployment(5, rolling(api.FromInt(0), api.FromString("10%"))).resolveFenceposts()
+	surge, unavailable := resolveFenceposts(newDeployment(5, rolling(api.FromInt(0), api.FromString("10%"))))
 	assert.Equal(t, [2]int{0, 1}, [2]int{surge, unavailable})
 	// Integers are used as given.
-	surge, unavailable = newDeployment(5, rolling(api.FromInt(3), api.FromInt(2))).resolveFenceposts()
+	surge, unavailable = resolveFenceposts(newDeployment(5, rolling(api.FromInt(3), api.FromInt(2))))
 	assert.Equal(t, [2]int{3, 2}, [2]int{surge, unavailable})
 }
 
@@ -48,11 +48,11 @@ func TestResolveFenceposts(t *testing.T) {
 // pkg/controller/deployment/util/deployment_util.go (rule book A9): 0 for
 // Recreate and for 0 replicas, capped at replicas.
 func TestMaxUnavailable(t *testing.T) {
-	assert.Equal(t, 1, newDeployment(5, api.DeploymentStrategy{}).maxUnavailable())
-	assert.Equal(t, 0, newDeployment(5, api.DeploymentStrategy{Type: api.RecreateStrategy}).maxUnavailable())
-	assert.Equal(t, 0, newDeployment(0, rolling(api.FromInt(1), api.FromInt(1))).maxUnavailable())
-	assert.Equal(t, 3, newDeployment(3, rolling(api.FromInt(0), api.FromInt(10))).maxUnavailable())
-	assert.Equal(t, 0, newDeployment(5, api.DeploymentStrategy{Type: api.RecreateStrategy}).maxSurge())
+	assert.Equal(t, 1, maxUnavailable(newDeployment(5, api.DeploymentStrategy{})))
+	assert.Equal(t, 0, maxUnavailable(newDeployment(5, api.DeploymentStrategy{Type: api.RecreateStrategy})))
+	assert.Equal(t, 0, maxUnavailable(newDeployment(0, rolling(api.FromInt(1), api.FromInt(1)))))
+	assert.Equal(t, 3, maxUnavailable(newDeployment(3, rolling(api.FromInt(0), api.FromInt(10)))))
+	assert.Equal(t, 0, maxSurge(newDeployment(5, api.DeploymentStrategy{Type: api.RecreateStrategy})))
 }
 
 func rs(replicas int32) *api.ReplicaSet {
@@ -64,7 +64,7 @@ func rs(replicas int32) *api.ReplicaSet {
 // ReplicaSet grows by min(replicas + surge - Σspec, replicas - new), and not
 // at all once Σspec reaches replicas + surge; Recreate goes straight to replicas.
 func TestNewRSNewReplicas(t *testing.T) {
-	x := newDeployment(10, rolling(api.FromInt(3), api.FromInt(2)))
+	d := newDeployment(10, rolling(api.FromInt(3), api.FromInt(2)))
 	for _, tc := range []struct {
 		old, new int32
 		want     int
@@ -77,9 +77,9 @@ func TestNewRSNewReplicas(t *testing.T) {
 		{old: 2, new: 10, want: 10}, // already full
 	} {
 		newRS := rs(tc.new)
-		assert.Equal(t, tc.want, x.newRSNewReplicas([]*api.ReplicaSet{rs(tc.old), newRS}, newRS), "old %d new %d", tc.old, tc.new)
+		assert.Equal(t, tc.want, newRSNewReplicas(d, []*api.ReplicaSet{rs(tc.old), newRS}, newRS), "old %d new %d", tc.old, tc.new)
 	}
 	recreate := newDeployment(4, api.DeploymentStrategy{Type: api.RecreateStrategy})
 	newRS := rs(0)
-	assert.Equal(t, 4, recreate.newRSNewReplicas([]*api.ReplicaSet{rs(4), newRS}, newRS))
+	assert.Equal(t, 4, newRSNewReplicas(recreate, []*api.ReplicaSet{rs(4), newRS}, newRS))
 }

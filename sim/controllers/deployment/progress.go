@@ -1,0 +1,56 @@
+package deployment
+
+import (
+	"fmt"
+	"reflect"
+	"slices"
+	"time"
+
+	"stsim/sim/api"
+)
+
+// syncRolloutStatus is syncRolloutStatus (progress.go): status plus the
+// Progressing condition and its deadline.
+func (x *deploy) syncRolloutStatus(all []*api.ReplicaSet, newRS *api.ReplicaSet) error {
+	x.d = x.objects.Deployment(x.d.Key())
+	d := x.d
+	all = x.refresh(all)
+	if newRS != nil {
+		newRS = x.objects.ReplicaSet(newRS.Key())
+	}
+	st := calculateStatus(d, all, newRS, x.now)
+	now := x.now
+	cur := condition(d.Status.Conditions, ConditionProgressing)
+	isComplete := st.Replicas == st.UpdatedReplicas && cur != nil && cur.Reason == ReasonNewRSAvailable
+	if d.Spec.ProgressDeadlineSeconds != nil && !isComplete && newRS != nil {
+		oldSt := d.Status
+		switch {
+		case complete(d, &st):
+			setCondition(&st, api.DeploymentCondition{Type: ConditionProgressing, Status: "True", Reason: ReasonNewRSAvailable, Message: fmt.Sprintf("ReplicaSet %q has successfully progressed.", newRS.Name)}, now)
+		case st.UpdatedReplicas > oldSt.UpdatedReplicas || st.Replicas-st.UpdatedReplicas < oldSt.Replicas-oldSt.UpdatedReplicas ||
+			st.ReadyReplicas > oldSt.ReadyReplicas || st.AvailableReplicas > oldSt.AvailableReplicas:
+			c := api.DeploymentCondition{Type: ConditionProgressing, Status: "True", Reason: ReasonRSUpdated, Message: fmt.Sprintf("ReplicaSet %q is progressing.", newRS.Name), LastUpdateTime: now, LastTransitionTime: now}
+			if cur != nil && cur.Status == "True" {
+				c.LastTransitionTime = cur.LastTransitionTime
+			}
+			st.Conditions = slices.DeleteFunc(st.Conditions, func(x api.DeploymentCondition) bool { return x.Type == ConditionProgressing })
+			st.Conditions = append(st.Conditions, c)
+		case cur != nil && cur.Reason != ReasonNewRSAvailable && cur.Reason != ReasonTimedOut &&
+			cur.LastUpdateTime+time.Duration(*d.Spec.ProgressDeadlineSeconds)*time.Second < now:
+			setCondition(&st, api.DeploymentCondition{Type: ConditionProgressing, Status: "False", Reason: ReasonTimedOut, Message: fmt.Sprintf("ReplicaSet %q has timed out progressing.", newRS.Name)}, now)
+		}
+	}
+	if c := condition(st.Conditions, ConditionProgressing); c != nil && d.Spec.ProgressDeadlineSeconds != nil &&
+		c.Status == "True" && c.Reason != ReasonNewRSAvailable {
+		// requeueStuckDeployment: look again when the deadline passes.
+		left := c.LastUpdateTime + time.Duration(*d.Spec.ProgressDeadlineSeconds)*time.Second - now
+		after := max(left, 0) + time.Second
+		x.requeue = &after
+	}
+	if reflect.DeepEqual(d.Status, st) {
+		return nil
+	}
+	n := d.DeepCopy()
+	n.Status = st
+	return x.objects.UpdateDeployment(n)
+}
