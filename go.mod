@@ -3,6 +3,7 @@ module stsim
 go 1.26.8
 
 require (
+	github.com/cockroachdb/datadriven v1.0.3
 	github.com/google/go-cmp v0.7.0
 	github.com/hashicorp/go-memdb v1.3.5
 	github.com/rogpeppe/go-internal v1.14.1
