@@ -44,7 +44,7 @@ func (o storeObjects) UpdatePod(p *api.Pod) error { return o.ctx.Update(p) }
 func (o storeObjects) DeletePod(p *api.Pod) error {
 	return o.ctx.Delete(api.KindPod, p.Key(), apiserver.DeleteOptions{})
 }
-func (o storeObjects) Claim(key string) *api.PersistentVolumeClaim { return o.ctx.Txn().Claim(key) }
+func (o storeObjects) Claim(key string) *api.PersistentVolumeClaim    { return o.ctx.Txn().Claim(key) }
 func (o storeObjects) CreateClaim(c *api.PersistentVolumeClaim) error { return o.ctx.Create(c) }
 func (o storeObjects) UpdateClaim(c *api.PersistentVolumeClaim) error { return o.ctx.Update(c) }
 func (o storeObjects) Revisions(setUID string) []*api.ControllerRevision {
