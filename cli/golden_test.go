@@ -2,6 +2,7 @@ package cli_test
 
 import (
 	"bytes"
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"testing"
@@ -66,4 +67,46 @@ func golden(t *testing.T, file string, args ...string) {
 	if diff := cmp.Diff(string(want), stdout.String()); diff != "" {
 		t.Errorf("stsim %q differs from %s (-want +got); if the change is intended, run go test ./cli -run TestGolden -update and review the diff:\n%s", args, path, diff)
 	}
+}
+
+// TestShownScenariosRunAnywhere saves each bundled scenario as `stsim show`
+// prints it into an empty directory and runs it from there: the report is
+// the bundled one's but for the file it names and where its manifests came
+// from.
+func TestShownScenariosRunAnywhere(t *testing.T) {
+	for _, info := range scenarios.List() {
+		t.Run(info.Name, func(t *testing.T) {
+			var shown, stderr bytes.Buffer
+			if status := cli.Main([]string{"show", info.Name}, &shown, &stderr); status != cli.ExitOK {
+				t.Fatalf("show: status %d\n%s", status, stderr.String())
+			}
+			path := filepath.Join(t.TempDir(), info.Name+".yaml")
+			if err := os.WriteFile(path, shown.Bytes(), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			bundled, copied := reportOf(t, "run", info.Name, "-o", "json"), reportOf(t, "run", path, "-o", "json")
+			for _, r := range []map[string]any{bundled, copied} {
+				sc := r["scenario"].(map[string]any)
+				delete(sc, "file")
+				delete(sc, "notes")
+			}
+			if diff := cmp.Diff(bundled, copied); diff != "" {
+				t.Errorf("the shown scenario runs differently (-bundled +shown):\n%s", diff)
+			}
+		})
+	}
+}
+
+// reportOf runs stsim with args and decodes its JSON report.
+func reportOf(t *testing.T, args ...string) map[string]any {
+	t.Helper()
+	var stdout, stderr bytes.Buffer
+	if status := cli.Main(args, &stdout, &stderr); status != cli.ExitOK {
+		t.Fatalf("stsim %q: status %d\n%s", args, status, stderr.String())
+	}
+	var r map[string]any
+	if err := json.Unmarshal(stdout.Bytes(), &r); err != nil {
+		t.Fatal(err)
+	}
+	return r
 }
