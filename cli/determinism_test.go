@@ -22,7 +22,7 @@ func runReport(t *testing.T, args ...string) []byte {
 	return stdout.Bytes()
 }
 
-// TestDeterminism checks DESIGN.md's engine rule: the same scenario and seed
+// TestDeterminism checks the engine's determinism rule (docs/architecture.md): the same scenario and seed
 // give byte-identical reports, run after run in one process, in text and in
 // JSON, and whatever the number of OS threads.
 func TestDeterminism(t *testing.T) {

@@ -15,7 +15,7 @@ import (
 func scenario(name string) string { return filepath.Join("testdata", "scenarios", name) }
 
 // TestExitCodes calls cli.Main directly and checks the exact exit status
-// DESIGN.md gives each outcome (0 success, 1 an expectation failed, 2 bad
+// README.md gives each outcome (0 success, 1 an expectation failed, 2 bad
 // input or usage), with what goes to stdout and stderr.
 func TestExitCodes(t *testing.T) {
 	out := filepath.Join(t.TempDir(), "report.txt")

@@ -1,5 +1,5 @@
 // Package scenarios reads stsim/v1 scenarios: the YAML language of
-// DESIGN.md that names a workload's Kubernetes manifests, the cluster it runs
+// docs/scenarios.md that names a workload's Kubernetes manifests, the cluster it runs
 // on and the steps (apply, waitFor, deletePod, scale, write, read, resolve,
 // expect) replayed on the simulator's virtual clock.
 //

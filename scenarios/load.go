@@ -16,7 +16,7 @@ import (
 	"stsim/sim/workload"
 )
 
-// The scenario language's fixed words and defaults (DESIGN.md).
+// The scenario language's fixed words and defaults (docs/scenarios.md).
 const (
 	APIVersion = "stsim/v1"
 	KindName   = "Scenario"

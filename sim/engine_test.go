@@ -61,7 +61,7 @@ func started(t *testing.T, plan ...wakeUp) (*sim.Engine, *clock) {
 }
 
 // TestTimersRunInTimeThenSequenceOrder checks the engine's total event order
-// (DESIGN.md "Events are ordered by (time, sequence number)"): wake-ups fire
+// (docs/architecture.md, "Determinism rules"): wake-ups fire
 // by virtual time, and those due at the same instant in the order they were
 // set; each sees the clock at its own time.
 func TestTimersRunInTimeThenSequenceOrder(t *testing.T) {
@@ -74,7 +74,7 @@ func TestTimersRunInTimeThenSequenceOrder(t *testing.T) {
 	assert.False(t, pending)
 }
 
-// TestSchedulingIntoThePastPanics checks the engine's guard (DESIGN.md,
+// TestSchedulingIntoThePastPanics checks the engine's guard (docs/architecture.md,
 // after the CockroachDB allocator simulator): a timer before now is a bug.
 func TestSchedulingIntoThePastPanics(t *testing.T) {
 	assert.Panics(t, func() { started(t, wakeUp{-time.Second, "late"}) })
@@ -189,7 +189,7 @@ spec:
   - waitFor: {rolledOut: true}
 `
 
-// TestSameSeedSameHistory checks DESIGN.md's determinism rule: the same
+// TestSameSeedSameHistory checks the determinism rule of docs/architecture.md: the same
 // scenario and seed give an identical history (random pod-name suffixes,
 // UIDs and random targets all come from the one seeded source), and another
 // seed gives other names.

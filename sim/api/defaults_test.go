@@ -30,7 +30,7 @@ func defaultedTemplate() api.PodTemplateSpec {
 }
 
 // TestSetDefaultsDeployment follows SetDefaults_Deployment in
-// pkg/apis/apps/v1/defaults.go (rule book A8): one replica, RollingUpdate
+// pkg/apis/apps/v1/defaults.go (docs/rules.md A8): one replica, RollingUpdate
 // with maxSurge and maxUnavailable 25%, revisionHistoryLimit 10,
 // progressDeadlineSeconds 600, minReadySeconds 0, not paused, and the pod
 // defaults (restartPolicy Always, terminationGracePeriodSeconds 30).
@@ -69,7 +69,7 @@ func TestSetDefaultsDeployment(t *testing.T) {
 }
 
 // TestSetDefaultsStatefulSet follows SetDefaults_StatefulSet in
-// pkg/apis/apps/v1/defaults.go (rule book R-UPD-1, with the
+// pkg/apis/apps/v1/defaults.go (docs/rules.md R-UPD-1, with the
 // MaxUnavailableStatefulSet gate on as in v1.37): OrderedReady,
 // RollingUpdate with partition 0 and maxUnavailable 1 when the type was
 // empty, one replica, a history of 10 and the Retain/Retain claim policy.
@@ -122,7 +122,7 @@ func TestSetDefaultsStatefulSet(t *testing.T) {
 }
 
 // TestSetDefaultsService follows SetDefaults_Service in
-// pkg/apis/core/v1/defaults.go (rule book N1): type ClusterIP, protocol TCP,
+// pkg/apis/core/v1/defaults.go (docs/rules.md N1): type ClusterIP, protocol TCP,
 // targetPort = port when unset.
 func TestSetDefaultsService(t *testing.T) {
 	s := &api.Service{Spec: api.ServiceSpec{Ports: []api.ServicePort{{Name: "http", Port: 80}, {Name: "m", Port: 90, TargetPort: api.IntOrString{IntVal: 9090}}}}}

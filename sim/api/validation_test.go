@@ -74,7 +74,7 @@ func TestValidateDeploymentSpec(t *testing.T) {
 }
 
 // TestValidateRollingUpdateDeployment follows ValidateRollingUpdateDeployment
-// in pkg/apis/apps/validation/validation.go (rule book A9): maxSurge and
+// in pkg/apis/apps/validation/validation.go (docs/rules.md A9): maxSurge and
 // maxUnavailable may not both be 0 (as 0 or "0%"), maxUnavailable may not
 // exceed 100%, and maxSurge 0 with maxUnavailable 10% is accepted.
 func TestValidateRollingUpdateDeployment(t *testing.T) {
@@ -114,7 +114,7 @@ func TestValidateRollingUpdateDeployment(t *testing.T) {
 }
 
 // TestValidateStatefulSetUpdate follows ValidateStatefulSetUpdate in
-// pkg/apis/apps/validation/validation.go (rule book R-UPD-3): replicas,
+// pkg/apis/apps/validation/validation.go (docs/rules.md R-UPD-3): replicas,
 // ordinals, template, updateStrategy, persistentVolumeClaimRetentionPolicy
 // and minReadySeconds may change; serviceName, selector, podManagementPolicy
 // and volumeClaimTemplates may not.
@@ -154,7 +154,7 @@ func TestValidateStatefulSetUpdate(t *testing.T) {
 }
 
 // TestValidateDeploymentUpdate follows the apps/v1 deployment strategy's
-// ValidateUpdate (pkg/registry/apps/deployment/strategy.go, rule book A8):
+// ValidateUpdate (pkg/registry/apps/deployment/strategy.go, docs/rules.md A8):
 // the selector is immutable; the template and replicas are not.
 func TestValidateDeploymentUpdate(t *testing.T) {
 	old := deployment(nil)

@@ -30,7 +30,7 @@ func newPod(name, generateName, node string) *api.Pod {
 }
 
 // TestCreateWithGenerateName follows the apiserver's create path
-// (BeforeCreate with names.SimpleNameGenerator; rule book A6): a
+// (BeforeCreate with names.SimpleNameGenerator; docs/rules.md A6): a
 // generateName gets 5 random characters, the object gets the default
 // namespace, a UID, its creation time, generation 1 and phase Pending.
 func TestCreateWithGenerateName(t *testing.T) {
@@ -55,7 +55,7 @@ func TestCreateWithGenerateName(t *testing.T) {
 }
 
 // TestGracefulPodDeletion follows the pod strategy's CheckGracefulDelete
-// (pkg/registry/core/pod/strategy.go; rule book K4, H8): a scheduled pod
+// (pkg/registry/core/pod/strategy.go; docs/rules.md K4, H8): a scheduled pod
 // gets a deletionTimestamp and its grace period (terminationGracePeriodSeconds,
 // default 30) and stays; an unscheduled pod, or a deletion with grace
 // period 0 (force), removes the object at once; a second delete with a
@@ -100,7 +100,7 @@ func TestGracefulPodDeletion(t *testing.T) {
 // TestGenerationAndFinalizers follows the apps strategies' PrepareForUpdate
 // (metadata.generation is bumped on spec changes only) and the
 // StorageObjectInUseProtection admission plugin with finalizer-aware
-// deletion (rule book S5): a claim is created with the pvc-protection
+// deletion (docs/rules.md S5): a claim is created with the pvc-protection
 // finalizer, a delete only marks it, and dropping the finalizer removes it.
 func TestGenerationAndFinalizers(t *testing.T) {
 	s, srv := store.New(), apiserver.New(rand.New(rand.NewPCG(1, 1)))

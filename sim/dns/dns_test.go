@@ -61,7 +61,7 @@ func resolve(e *sim.Engine, name, qtype string) dns.Answer {
 
 // TestHeadlessServiceRecords follows findServices and
 // EndpointSliceToEndpoints/endpointsliceReady in coredns plugin/kubernetes
-// (rule book N3, N4): a headless Service name answers one A record per ready
+// (docs/rules.md N3, N4): a headless Service name answers one A record per ready
 // endpoint, not-Ready and terminating pods vanish at once, and with no ready
 // endpoint the answer is NXDOMAIN.
 func TestHeadlessServiceRecords(t *testing.T) {
@@ -88,7 +88,7 @@ func TestHeadlessServiceRecords(t *testing.T) {
 }
 
 // TestClusterIPServiceRecords follows the ClusterIP rules of the DNS spec
-// (kubernetes/dns docs/specification.md 2.3.1; rule book N4): the Service
+// (kubernetes/dns docs/specification.md 2.3.1; docs/rules.md N4): the Service
 // name answers its ClusterIP whatever the endpoints, even none.
 func TestClusterIPServiceRecords(t *testing.T) {
 	e := cluster(t, service("api", "", api.ServicePort{Name: "http", Port: 80, TargetPort: api.IntOrString{IntVal: 8080}}))
@@ -106,7 +106,7 @@ func TestClusterIPServiceRecords(t *testing.T) {
 }
 
 // TestSRVRecords follows the SRV rules of the DNS spec (specification.md
-// 2.3.2 and 2.4.2; rule book N4): a headless Service's named port gives one
+// 2.3.2 and 2.4.2; docs/rules.md N4): a headless Service's named port gives one
 // SRV record per ready endpoint, with the endpoint's target port and
 // hostname; an unnamed port gives none.
 func TestSRVRecords(t *testing.T) {
@@ -130,7 +130,7 @@ func TestSRVRecords(t *testing.T) {
 
 // TestShouldSetHostname follows ShouldSetHostname in
 // staging/src/k8s.io/endpointslice/utils.go and endpointHostname in coredns
-// plugin/kubernetes (rule book N4, N5): "<hostname>.<service>" resolves only
+// plugin/kubernetes (docs/rules.md N4, N5): "<hostname>.<service>" resolves only
 // for a pod whose hostname is set and whose subdomain is that Service;
 // other pods are reachable under their dashed IP.
 func TestShouldSetHostname(t *testing.T) {

@@ -30,7 +30,7 @@ spec:
 
 // TestGracefulTermination follows the pod termination sequence of the
 // kubelet (killPod with the pod's grace period; docs "Termination of Pods",
-// rule book K4): a deleted pod is gone after the time its image takes to
+// docs/rules.md K4): a deleted pod is gone after the time its image takes to
 // stop, capped by terminationGracePeriodSeconds (default 30).
 func TestGracefulTermination(t *testing.T) {
 	for _, tc := range []struct {
@@ -74,7 +74,7 @@ func TestGracefulTermination(t *testing.T) {
 }
 
 // TestEmptyDirIsNewForEachPod follows the emptyDir lifecycle (volumes docs,
-// "emptyDir"; rule book S9, E1): an emptyDir is created empty when a pod
+// "emptyDir"; docs/rules.md S9, E1): an emptyDir is created empty when a pod
 // starts on a node and deleted with the pod, so the replacement of a
 // deleted pod starts with an empty directory, while the other pod keeps its own.
 func TestEmptyDirIsNewForEachPod(t *testing.T) {

@@ -37,7 +37,7 @@ func boundPod(name string, volumes ...api.Volume) *api.Pod {
 }
 
 // TestPodLifecycle follows the pod phases of the kubelet (pod-lifecycle
-// docs; rule book K1, K5): a bound pod gets its IP with the sandbox, is
+// docs; docs/rules.md K1, K5): a bound pod gets its IP with the sandbox, is
 // Pending until its containers start, Running at start, Ready after the
 // ready time; the IP stays for the pod's life.
 func TestPodLifecycle(t *testing.T) {
@@ -61,7 +61,7 @@ func TestPodLifecycle(t *testing.T) {
 }
 
 // TestVolumesBlockStart follows the kubelet's volume manager
-// (WaitForAttachAndMount; rule book K1): a pod whose claim is missing or
+// (WaitForAttachAndMount; docs/rules.md K1): a pod whose claim is missing or
 // not bound stays Pending in ContainerCreating with a FailedMount event.
 func TestVolumesBlockStart(t *testing.T) {
 	e, _, _ := nodeEngine(t)
@@ -91,7 +91,7 @@ func TestVolumesBlockStart(t *testing.T) {
 }
 
 // TestEmptyDirDeletedWithPod follows the emptyDir volume plugin's TearDown
-// (volumes docs "emptyDir"; rule book S9): the directory survives while the
+// (volumes docs "emptyDir"; docs/rules.md S9): the directory survives while the
 // pod exists, even terminating, and is deleted when the pod leaves the node.
 func TestEmptyDirDeletedWithPod(t *testing.T) {
 	e, k, d := nodeEngine(t)

@@ -15,7 +15,7 @@ import (
 )
 
 // TestSafeEncodeString follows SafeEncodeString and alphanums in
-// staging/src/k8s.io/apimachinery/pkg/util/rand/rand.go (rule book A3): each
+// staging/src/k8s.io/apimachinery/pkg/util/rand/rand.go (docs/rules.md A3): each
 // character c maps to alphanums[c % 27], so the ten digits become 4 5 6 7 8 9
 // b c d f.
 func TestSafeEncodeString(t *testing.T) {
@@ -23,7 +23,7 @@ func TestSafeEncodeString(t *testing.T) {
 	for d, want := range digits {
 		assert.Equal(t, string(want), naming.SafeEncodeString(string(d)), "digit %c", d)
 	}
-	// The rule book's example: 3314112556 encodes as 775855699b.
+	// The example of docs/rules.md: 3314112556 encodes as 775855699b.
 	assert.Equal(t, "775855699b", naming.SafeEncodeString("3314112556"))
 	// Every character goes through the modulus, not only digits.
 	assert.Equal(t, string(naming.Alphanums['a'%27]), naming.SafeEncodeString("a"))
@@ -33,7 +33,7 @@ func TestSafeEncodeString(t *testing.T) {
 var generated = regexp.MustCompile(`^[bcdfghjklmnpqrstvwxz2456789]{5}$`)
 
 // TestGenerateName follows SimpleNameGenerator.GenerateName in
-// staging/src/k8s.io/apiserver/pkg/storage/names/generate.go (rule book A6):
+// staging/src/k8s.io/apiserver/pkg/storage/names/generate.go (docs/rules.md A6):
 // the base is cut to 58 characters (MaxGeneratedNameLength = 63 - 5) and 5
 // characters of utilrand.String are appended.
 func TestGenerateName(t *testing.T) {
@@ -77,7 +77,7 @@ func TestRandString(t *testing.T) {
 var hashChars = regexp.MustCompile(`^[456789bcdf]{1,10}$`)
 
 // TestPodTemplateHash follows ComputeHash in pkg/controller/controller_utils.go
-// (rule book A2, A3, A4): an FNV-1a hash of the template, extended by the
+// (docs/rules.md A2, A3, A4): an FNV-1a hash of the template, extended by the
 // collision count, printed in decimal and safe-encoded; a different template
 // or a different collisionCount gives a different hash.
 func TestPodTemplateHash(t *testing.T) {

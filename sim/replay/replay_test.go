@@ -65,7 +65,7 @@ func TestRolledOutIsKubectlRolloutStatus(t *testing.T) {
 	assert.Greater(t, run.Expectations[1].Time, 15*time.Second)
 }
 
-// TestDeploymentSlotIsTheLowestFreeSlot follows DESIGN.md's slots: under
+// TestDeploymentSlotIsTheLowestFreeSlot follows the slots of docs/scenarios.md: under
 // Deployment rules a new pod takes the lowest slot no live pod holds, so a
 // replacement takes the slot of the pod it replaces and {ordinal: N}
 // targets it.
@@ -85,7 +85,7 @@ func TestDeploymentSlotIsTheLowestFreeSlot(t *testing.T) {
 	assert.Equal(t, *deleted.Deleted, repl.Created, "the ReplicaSet replaces a terminating pod at once")
 }
 
-// TestWaitForTimeoutIsAFinding follows DESIGN.md: a waitFor that times out
+// TestWaitForTimeoutIsAFinding follows docs/scenarios.md: a waitFor that times out
 // does not stop the run; it is a finding that says what the rollout is
 // stuck on.
 func TestWaitForTimeoutIsAFinding(t *testing.T) {

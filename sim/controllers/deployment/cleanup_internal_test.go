@@ -11,7 +11,7 @@ import (
 )
 
 // TestCleanupUnhealthyReplicas follows cleanupUnhealthyReplicas in
-// pkg/controller/deployment/rolling.go (rule book A13 step 1): old
+// pkg/controller/deployment/rolling.go (docs/rules.md A13 step 1): old
 // ReplicaSets, oldest first, lose up to spec - available replicas, at most
 // maxCleanup in all; a ReplicaSet whose status reports more available pods
 // than its spec (a status not yet caught up with a scale-down) is never

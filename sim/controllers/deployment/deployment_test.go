@@ -76,7 +76,7 @@ var (
 )
 
 // TestGetNewReplicaSet follows getNewReplicaSet in
-// pkg/controller/deployment/sync.go (rule book A1, A7): the ReplicaSet is
+// pkg/controller/deployment/sync.go (docs/rules.md A1, A7): the ReplicaSet is
 // "<deployment>-<pod-template-hash>", the hash label is on the ReplicaSet,
 // its selector and every pod; a template change makes a second ReplicaSet,
 // a scale does not.
@@ -110,7 +110,7 @@ func TestGetNewReplicaSet(t *testing.T) {
 	assert.Equal(t, "2", d.Annotations[api.DeploymentRevisionAnnotation], "the Deployment mirrors the new ReplicaSet's revision")
 }
 
-// rollingInvariants checks after every change what rule book A14 says a
+// rollingInvariants checks after every change what docs/rules.md A14 says a
 // rolling update never does: the ReplicaSets' spec replicas never sum above
 // replicas + maxSurge, and once the Deployment was fully available, the
 // ready, non-terminating pods never drop below replicas - maxUnavailable
@@ -147,7 +147,7 @@ func rollingInvariants(t *testing.T, replicas, surge, unavailable int, maxSum, m
 }
 
 // TestRolloutRolling follows rolloutRolling, reconcileNewReplicaSet and
-// reconcileOldReplicaSets in pkg/controller/deployment/rolling.go (rule book
+// reconcileOldReplicaSets in pkg/controller/deployment/rolling.go (docs/rules.md
 // A11-A14): a template change scales a new ReplicaSet up and the old one
 // down within the surge and unavailability bounds, using both bounds fully,
 // until every pod runs the new template. With maxSurge 0 and
@@ -190,7 +190,7 @@ func TestRolloutRolling(t *testing.T) {
 }
 
 // TestRolloutRecreate follows rolloutRecreate and oldPodsRunning in
-// pkg/controller/deployment/recreate.go (rule book A17): the old ReplicaSet
+// pkg/controller/deployment/recreate.go (docs/rules.md A17): the old ReplicaSet
 // goes to 0, and the new one is created only once every old pod is gone,
 // terminating ones included.
 func TestRolloutRecreate(t *testing.T) {
@@ -235,7 +235,7 @@ func messages(h *history.Run) []string {
 }
 
 // TestRollback follows getNewReplicaSet in pkg/controller/deployment/sync.go
-// and SetNewReplicaSetAnnotations in deployment_util.go (rule book A5, A20):
+// and SetNewReplicaSetAnnotations in deployment_util.go (docs/rules.md A5, A20):
 // going back to an old template finds the old ReplicaSet (EqualIgnoreHash)
 // and reuses its name and hash, raising its revision to max + 1.
 func TestRollback(t *testing.T) {
@@ -265,7 +265,7 @@ func TestRollback(t *testing.T) {
 }
 
 // TestScaleActiveOrLatest follows scale and FindActiveOrLatest in
-// pkg/controller/deployment/sync.go and deployment_util.go (rule book A16):
+// pkg/controller/deployment/sync.go and deployment_util.go (docs/rules.md A16):
 // with one active ReplicaSet, a scale sets that ReplicaSet to the new size
 // in one step, and no new ReplicaSet appears.
 func TestScaleActiveOrLatest(t *testing.T) {
@@ -293,7 +293,7 @@ func TestScaleActiveOrLatest(t *testing.T) {
 
 // TestProportionalScaling follows scale, GetProportion and
 // getReplicaSetFraction in pkg/controller/deployment/sync.go and
-// deployment_util.go (rule book A16, upstream worked example): 10 replicas,
+// deployment_util.go (docs/rules.md A16, upstream worked example): 10 replicas,
 // maxSurge 3, maxUnavailable 2, a rollout stuck at old 8 / new 5, scaled
 // to 15, gives old 11 and new 7.
 func TestProportionalScaling(t *testing.T) {
@@ -320,7 +320,7 @@ func TestProportionalScaling(t *testing.T) {
 
 // TestSyncRolloutStatus follows syncRolloutStatus in
 // pkg/controller/deployment/progress.go and getNewReplicaSet in sync.go
-// (rule book A18): Progressing is NewReplicaSetCreated when the ReplicaSet
+// (docs/rules.md A18): Progressing is NewReplicaSetCreated when the ReplicaSet
 // is created, ReplicaSetUpdated while the rollout progresses, and
 // NewReplicaSetAvailable once complete, for the first rollout and again for
 // a template change; Available stays True within maxUnavailable.

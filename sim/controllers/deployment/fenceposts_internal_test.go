@@ -22,7 +22,7 @@ func rolling(surge, unavailable *api.IntOrString) api.DeploymentStrategy {
 }
 
 // TestResolveFenceposts follows ResolveFenceposts in
-// pkg/controller/deployment/util/deployment_util.go (rule book A9): with the
+// pkg/controller/deployment/util/deployment_util.go (docs/rules.md A9): with the
 // default 25%/25%, surge rounds up and unavailable rounds down, for replicas
 // 1 to 20; when both resolve to 0, unavailable becomes 1.
 func TestResolveFenceposts(t *testing.T) {
@@ -45,7 +45,7 @@ func TestResolveFenceposts(t *testing.T) {
 }
 
 // TestMaxUnavailable follows MaxUnavailable in
-// pkg/controller/deployment/util/deployment_util.go (rule book A9): 0 for
+// pkg/controller/deployment/util/deployment_util.go (docs/rules.md A9): 0 for
 // Recreate and for 0 replicas, capped at replicas.
 func TestMaxUnavailable(t *testing.T) {
 	assert.Equal(t, 1, maxUnavailable(newDeployment(5, api.DeploymentStrategy{})))
@@ -60,7 +60,7 @@ func rs(replicas int32) *api.ReplicaSet {
 }
 
 // TestNewRSNewReplicas follows NewRSNewReplicas in
-// pkg/controller/deployment/util/deployment_util.go (rule book A12): the new
+// pkg/controller/deployment/util/deployment_util.go (docs/rules.md A12): the new
 // ReplicaSet grows by min(replicas + surge - Σspec, replicas - new), and not
 // at all once Σspec reaches replicas + surge; Recreate goes straight to replicas.
 func TestNewRSNewReplicas(t *testing.T) {

@@ -38,7 +38,7 @@ func progressing(h *history.Run) []struct {
 
 // TestDeploymentTimedOut follows DeploymentTimedOut and
 // requeueStuckDeployment in pkg/controller/deployment/progress.go and
-// deployment_util.go (rule book A18): a rollout that makes no progress for
+// deployment_util.go (docs/rules.md A18): a rollout that makes no progress for
 // progressDeadlineSeconds gets Progressing=False ProgressDeadlineExceeded
 // (seen at the requeue one second after the deadline), and nothing else
 // happens: no rollback, the ReplicaSets keep their sizes.
@@ -73,7 +73,7 @@ func TestDeploymentTimedOut(t *testing.T) {
 }
 
 // TestCleanupDeployment follows cleanupDeployment in
-// pkg/controller/deployment/sync.go (rule book A19): once a rollout is
+// pkg/controller/deployment/sync.go (docs/rules.md A19): once a rollout is
 // complete, old ReplicaSets beyond revisionHistoryLimit are deleted, lowest
 // revision first; the current one is never counted.
 func TestCleanupDeployment(t *testing.T) {
@@ -108,7 +108,7 @@ func TestCleanupDeployment(t *testing.T) {
 }
 
 // TestRollover follows rolloutRolling in pkg/controller/deployment/rolling.go
-// (rule book A23): a template change in mid-rollout starts a new ReplicaSet
+// (docs/rules.md A23): a template change in mid-rollout starts a new ReplicaSet
 // at once; the one that was new becomes old and is scaled down too.
 func TestRollover(t *testing.T) {
 	d := func(image string) string {

@@ -9,7 +9,7 @@ import (
 	"stsim/sim/api"
 )
 
-// TestRollingUpdateBounds sweeps rule book A14 over replicas 1-8 and
+// TestRollingUpdateBounds sweeps docs/rules.md A14 over replicas 1-8 and
 // several maxSurge/maxUnavailable pairs (rolloutRolling in
 // pkg/controller/deployment/rolling.go, ResolveFenceposts in
 // deployment_util.go): every rollout finishes, the ReplicaSets never sum

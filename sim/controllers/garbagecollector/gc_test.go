@@ -86,7 +86,7 @@ func TestDeleteReplicaSetDeletesItsPods(t *testing.T) {
 
 // TestClaimOfGonePodIsDeleted follows the garbage collector's
 // attemptToDeleteItem with a Pod owner (as a StatefulSet's
-// persistentVolumeClaimRetentionPolicy makes; rule book R-PVC-R3) and the
+// persistentVolumeClaimRetentionPolicy makes; docs/rules.md R-PVC-R3) and the
 // pvc-protection controller: when the owning pod leaves the store the claim
 // is deleted, and once no scheduled pod uses it, removed.
 func TestClaimOfGonePodIsDeleted(t *testing.T) {

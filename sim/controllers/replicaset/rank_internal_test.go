@@ -16,7 +16,7 @@ func base(uid string) *api.Pod {
 }
 
 // TestActivePodsWithRanksLess follows ActivePodsWithRanks.Less in
-// pkg/controller/controller_utils.go (rule book E2): each case differs from
+// pkg/controller/controller_utils.go (docs/rules.md E2): each case differs from
 // the base pod in one rule, and the first pod of the pair goes first while
 // the reverse comparison is false.
 func TestActivePodsWithRanksLess(t *testing.T) {
@@ -81,7 +81,7 @@ func TestActivePodsWithRanksLess(t *testing.T) {
 }
 
 // TestLogarithmicRankDiff follows logarithmicRankDiff in
-// pkg/controller/controller_utils.go (rule book E2 bucket edges): 40 and 60
+// pkg/controller/controller_utils.go (docs/rules.md E2 bucket edges): 40 and 60
 // minutes share bucket 41, 30 and 40 minutes do not.
 func TestLogarithmicRankDiff(t *testing.T) {
 	now := 5 * time.Hour

@@ -38,7 +38,7 @@ func byName(h *history.Run, name string) *history.Pod {
 
 // TestFilterActivePods follows FilterActivePods / IsPodActive in
 // pkg/controller/controller_utils.go and manageReplicas in
-// pkg/controller/replicaset/replica_set.go (rule book E1): a deleted pod
+// pkg/controller/replicaset/replica_set.go (docs/rules.md E1): a deleted pod
 // stops counting at once, so its replacement, with a new name and UID, is
 // created in the same instant while the old pod is still terminating.
 func TestFilterActivePods(t *testing.T) {
@@ -70,7 +70,7 @@ var podName = regexp.MustCompile(`^web-[456789bcdf]+-[bcdfghjklmnpqrstvwxz245678
 
 // TestGetPodFromTemplate follows GetPodFromTemplate and getPodsPrefix in
 // pkg/controller/controller_utils.go with the apiserver's GenerateName
-// (rule book A6): pods are "<rs>-" plus 5 random characters of the
+// (docs/rules.md A6): pods are "<rs>-" plus 5 random characters of the
 // alphanums alphabet, and every replacement gets a fresh suffix.
 func TestGetPodFromTemplate(t *testing.T) {
 	h := simtest.Run(t, scenario(4, 2, "", `  - apply: {}
@@ -93,7 +93,7 @@ func TestGetPodFromTemplate(t *testing.T) {
 
 // TestGetPodsRankedByRelatedPodsOnSameNode follows getPodsToDelete and
 // getPodsRankedByRelatedPodsOnSameNode in pkg/controller/replicaset/replica_set.go
-// (rule book E2, rule 5): on scale-down the pod sharing its node with
+// (docs/rules.md E2, rule 5): on scale-down the pod sharing its node with
 // another pod of the Deployment goes first.
 func TestGetPodsRankedByRelatedPodsOnSameNode(t *testing.T) {
 	h := simtest.Run(t, scenario(3, 2, "", `  - apply: {}
@@ -119,7 +119,7 @@ func TestGetPodsRankedByRelatedPodsOnSameNode(t *testing.T) {
 }
 
 // TestIsPodAvailable follows IsPodAvailable in pkg/api/v1/pod/util.go and
-// the ReplicaSet status it feeds (rule book A15): with minReadySeconds 10, a
+// the ReplicaSet status it feeds (docs/rules.md A15): with minReadySeconds 10, a
 // pod Ready at 5s is available only strictly after 15s, and the Deployment
 // copies minReadySeconds into its ReplicaSet.
 func TestIsPodAvailable(t *testing.T) {

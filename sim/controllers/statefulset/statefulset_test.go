@@ -411,7 +411,8 @@ func statusTuples(run *history.Run) [][4]int32 {
 
 // TestRollingUpdateStatusSequenceMatchesUpstream pins the status rows of a
 // 4-replica OrderedReady rolling update to those the v1.37.2 StatefulSet
-// controller wrote for the same scenario (../shared/oracle): the status is
+// controller wrote for the same scenario (run through the upstream
+// controller with an emulated API server and kubelet): the status is
 // computed from the pods listed at the start of each sync (updateStatus,
 // computeReplicaStatus), and currentReplicas drops in the sync that deletes
 // a pod for the update.
@@ -427,7 +428,7 @@ func TestRollingUpdateStatusSequenceMatchesUpstream(t *testing.T) {
 
 // TestScaleStatusSequenceMatchesUpstream pins the status rows of a pod
 // deletion, a scale-up from 3 to 5 and a scale-down to 2 to those of the
-// v1.37.2 controller (../shared/oracle/examples/sts-scale.yaml).
+// v1.37.2 controller for the same scenario.
 func TestScaleStatusSequenceMatchesUpstream(t *testing.T) {
 	steps := `  - apply: {}
   - waitFor: {rolledOut: true, timeout: 5m}

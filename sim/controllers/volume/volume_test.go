@@ -67,7 +67,7 @@ func podUsing(name, claimName string) *api.Pod {
 
 // TestWaitForFirstConsumer follows the volume binding modes (StorageClass
 // volumeBindingMode; the PV controller's shouldDelayBinding and the
-// scheduler's VolumeBinding plugin; rule book S2): with WaitForFirstConsumer
+// scheduler's VolumeBinding plugin; docs/rules.md S2): with WaitForFirstConsumer
 // a claim stays Pending with no volume until a pod using it is scheduled,
 // and the volume is then provisioned in the chosen node's zone; with
 // Immediate it is provisioned at once.
@@ -139,7 +139,7 @@ func removePod(t *testing.T, e *sim.Engine, name string) {
 
 // TestPVCProtection follows the pvc-protection controller
 // (pkg/controller/volume/pvcprotection/pvc_protection_controller.go
-// podUsesPVC; rule book S5): a deleted claim keeps its
+// podUsesPVC; docs/rules.md S5): a deleted claim keeps its
 // kubernetes.io/pvc-protection finalizer and stays Terminating while a
 // scheduled pod names it, and goes once that pod is gone.
 func TestPVCProtection(t *testing.T) {
@@ -181,7 +181,7 @@ func TestPVCProtectionIgnoresUnscheduledPods(t *testing.T) {
 }
 
 // TestReclaimPolicy follows the PV controller's reclaimVolume
-// (pkg/controller/volume/persistentvolume/pv_controller.go; rule book S4):
+// (pkg/controller/volume/persistentvolume/pv_controller.go; docs/rules.md S4):
 // once its claim is gone, a Delete volume is removed with its data, and a
 // Retain volume is Released with its data kept.
 func TestReclaimPolicy(t *testing.T) {
