@@ -115,11 +115,16 @@ func (f *flaky) Reconcile(ctx *sim.Context, key string) error {
 // (DefaultControllerRateLimiter in staging/src/k8s.io/client-go/util/workqueue/default_rate_limiters.go:
 // per-item exponential backoff from 5ms, doubling): a failed reconcile is
 // retried 5ms, 10ms, 20ms later. The writes it made before failing are
-// kept, as a real controller's API calls are.
+// kept, as a real controller's API calls are, and every failure is shown to
+// the error observers (the history records them) rather than dropped.
 func TestReconcileErrorRequeuesWithBackoff(t *testing.T) {
 	e := sim.New(1)
 	f := &flaky{failures: 3}
 	e.AddController(f)
+	var seen []string
+	e.ObserveErrors(func(now time.Duration, controller, key string, err error) {
+		seen = append(seen, fmt.Sprintf("%v %s %s: %v", now, controller, key, err))
+	})
 	require.NoError(t, e.Do(func(ctx *sim.Context) error {
 		return ctx.Create(&api.Node{ObjectMeta: api.ObjectMeta{Name: "node-1"}})
 	}))
@@ -129,6 +134,7 @@ func TestReconcileErrorRequeuesWithBackoff(t *testing.T) {
 	ms := time.Millisecond
 	assert.Equal(t, []time.Duration{0, 5 * ms, 15 * ms, 35 * ms}, f.attempts)
 	assert.Equal(t, "4", e.View().Node("node-1").Labels["attempt"], "the successful attempt is kept")
+	assert.Equal(t, []string{"0s flaky node-1: transient", "5ms flaky node-1: transient", "15ms flaky node-1: transient"}, seen)
 }
 
 // TestRunUntilCondStopsWhenConditionHolds checks RunUntilCond (the engine
