@@ -15,6 +15,19 @@ type command interface {
 	Run(ctx context.Context, args []string) error
 }
 
+// base is what every command has: the streams it writes to and its own
+// flag set.
+type base struct {
+	*env
+	fs *pflag.FlagSet
+}
+
+func newBase(e *env, name string) base {
+	return base{env: e, fs: pflag.NewFlagSet(name, pflag.ContinueOnError)}
+}
+
+func (b base) flags() *pflag.FlagSet { return b.fs }
+
 // commandSpec describes a command for dispatch and for help.
 type commandSpec struct {
 	name string

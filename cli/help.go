@@ -3,21 +3,14 @@ package cli
 import (
 	"context"
 	"fmt"
-
-	"github.com/spf13/pflag"
 )
 
 // helpCmd is `stsim help`: the same text as --help.
-type helpCmd struct {
-	*env
-	fs *pflag.FlagSet
-}
+type helpCmd struct{ base }
 
 func newHelp(e *env) command {
-	return &helpCmd{env: e, fs: pflag.NewFlagSet("help", pflag.ContinueOnError)}
+	return &helpCmd{newBase(e, "help")}
 }
-
-func (c *helpCmd) flags() *pflag.FlagSet { return c.fs }
 
 // Run prints the usage.
 func (c *helpCmd) Run(_ context.Context, args []string) error {

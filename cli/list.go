@@ -5,22 +5,15 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/spf13/pflag"
-
 	"stsim/scenarios"
 )
 
 // listCmd is `stsim list`: the bundled scenarios, a line each.
-type listCmd struct {
-	*env
-	fs *pflag.FlagSet
-}
+type listCmd struct{ base }
 
 func newList(e *env) command {
-	return &listCmd{env: e, fs: pflag.NewFlagSet("list", pflag.ContinueOnError)}
+	return &listCmd{newBase(e, "list")}
 }
-
-func (c *listCmd) flags() *pflag.FlagSet { return c.fs }
 
 // Run lists the bundled scenarios with the first sentence of each
 // description.

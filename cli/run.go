@@ -7,8 +7,6 @@ import (
 	"os"
 	"strings"
 
-	"github.com/spf13/pflag"
-
 	"stsim/report"
 	"stsim/scenarios"
 	"stsim/sim/history"
@@ -19,8 +17,7 @@ import (
 // runCmd is `stsim run SCENARIO...` (and `stsim` alone, on the default
 // scenario): replay each scenario under its rule sets and write the report.
 type runCmd struct {
-	*env
-	fs     *pflag.FlagSet
+	base
 	rules  string
 	seed   int64
 	output string
@@ -29,7 +26,7 @@ type runCmd struct {
 }
 
 func newRun(e *env) command {
-	c := &runCmd{env: e, fs: pflag.NewFlagSet("run", pflag.ContinueOnError)}
+	c := &runCmd{base: newBase(e, "run")}
 	c.fs.StringVar(&c.rules, "rules", "", "rule sets to run, comma-separated: statefulset,deployment (default: the scenario's spec.rules)")
 	c.fs.Int64Var(&c.seed, "seed", 0, "seed of the run's random source (default: the scenario's spec.seed)")
 	c.fs.StringVarP(&c.output, "output", "o", "text", "report format: "+strings.Join(report.Formats(), " or "))
@@ -37,8 +34,6 @@ func newRun(e *env) command {
 	c.fs.BoolVar(&c.events, "events", false, "include the full event log in the text report")
 	return c
 }
-
-func (c *runCmd) flags() *pflag.FlagSet { return c.fs }
 
 // Run replays the scenarios and writes their reports; expectations that
 // failed make it return expectationsFailed once the reports are written.

@@ -3,22 +3,15 @@ package cli
 import (
 	"context"
 
-	"github.com/spf13/pflag"
-
 	"stsim/scenarios"
 )
 
 // showCmd is `stsim show NAME`: a bundled scenario as YAML.
-type showCmd struct {
-	*env
-	fs *pflag.FlagSet
-}
+type showCmd struct{ base }
 
 func newShow(e *env) command {
-	return &showCmd{env: e, fs: pflag.NewFlagSet("show", pflag.ContinueOnError)}
+	return &showCmd{newBase(e, "show")}
 }
-
-func (c *showCmd) flags() *pflag.FlagSet { return c.fs }
 
 // Run prints the bundled scenario, self-contained: its manifest files are
 // inlined, so the output runs from any directory.

@@ -4,22 +4,15 @@ import (
 	"context"
 	"errors"
 	"fmt"
-
-	"github.com/spf13/pflag"
 )
 
 // validateCmd is `stsim validate FILE...`: load scenarios without running
 // them.
-type validateCmd struct {
-	*env
-	fs *pflag.FlagSet
-}
+type validateCmd struct{ base }
 
 func newValidate(e *env) command {
-	return &validateCmd{env: e, fs: pflag.NewFlagSet("validate", pflag.ContinueOnError)}
+	return &validateCmd{newBase(e, "validate")}
 }
-
-func (c *validateCmd) flags() *pflag.FlagSet { return c.fs }
 
 // Run loads every file, says "ok" for each good one and reports every bad
 // one.

@@ -3,21 +3,14 @@ package cli
 import (
 	"context"
 	"fmt"
-
-	"github.com/spf13/pflag"
 )
 
 // versionCmd is `stsim version`.
-type versionCmd struct {
-	*env
-	fs *pflag.FlagSet
-}
+type versionCmd struct{ base }
 
 func newVersion(e *env) command {
-	return &versionCmd{env: e, fs: pflag.NewFlagSet("version", pflag.ContinueOnError)}
+	return &versionCmd{newBase(e, "version")}
 }
-
-func (c *versionCmd) flags() *pflag.FlagSet { return c.fs }
 
 // Run prints the version and the scenario language it reads.
 func (c *versionCmd) Run(_ context.Context, args []string) error {
