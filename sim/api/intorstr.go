@@ -47,6 +47,14 @@ func (v IntOrString) MarshalJSON() ([]byte, error) {
 	return []byte(strconv.Itoa(int(v.IntVal))), nil
 }
 
+// MarshalYAML writes the int or the string.
+func (v IntOrString) MarshalYAML() (any, error) {
+	if v.IsString {
+		return v.StrVal, nil
+	}
+	return v.IntVal, nil
+}
+
 // String prints the value as written.
 func (v IntOrString) String() string {
 	if v.IsString {

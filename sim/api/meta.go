@@ -36,6 +36,16 @@ type OwnerReference struct {
 	Name       string `yaml:"name" json:"name"`
 	UID        string `yaml:"uid" json:"uid"`
 	Controller bool   `yaml:"controller,omitempty" json:"controller,omitempty"`
+	// BlockOwnerDeletion keeps a foreground deletion of the owner waiting
+	// until this dependent is gone.
+	BlockOwnerDeletion bool `yaml:"blockOwnerDeletion,omitempty" json:"blockOwnerDeletion,omitempty"`
+}
+
+// NewControllerRef is a controller reference to owner that blocks its
+// foreground deletion (metav1.NewControllerRef).
+func NewControllerRef(owner Object, apiVersion string) OwnerReference {
+	m := owner.Meta()
+	return OwnerReference{APIVersion: apiVersion, Kind: owner.GetKind(), Name: m.Name, UID: m.UID, Controller: true, BlockOwnerDeletion: true}
 }
 
 // DefaultNamespace is where objects without a namespace live.

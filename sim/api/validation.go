@@ -2,6 +2,8 @@ package api
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 	"reflect"
 	"regexp"
 	"strings"
@@ -210,15 +212,17 @@ func ValidateStatefulSet(s *StatefulSet) error {
 }
 
 // ValidateStatefulSetUpdate follows ValidateStatefulSetUpdate: only replicas,
-// ordinals, template, updateStrategy, persistentVolumeClaimRetentionPolicy and
-// minReadySeconds may change.
+// ordinals, template, updateStrategy, revisionHistoryLimit,
+// persistentVolumeClaimRetentionPolicy and minReadySeconds may change.
 func ValidateStatefulSetUpdate(s, old *StatefulSet) error {
 	if err := ValidateStatefulSet(s); err != nil {
 		return err
 	}
 	a, b := s.Spec, old.Spec
-	a.Replicas, a.Ordinals, a.Template, a.UpdateStrategy, a.PersistentVolumeClaimRetentionPolicy, a.MinReadySeconds = nil, nil, PodTemplateSpec{}, StatefulSetUpdateStrategy{}, nil, 0
-	b.Replicas, b.Ordinals, b.Template, b.UpdateStrategy, b.PersistentVolumeClaimRetentionPolicy, b.MinReadySeconds = nil, nil, PodTemplateSpec{}, StatefulSetUpdateStrategy{}, nil, 0
+	for _, sp := range []*StatefulSetSpec{&a, &b} {
+		sp.Replicas, sp.Ordinals, sp.Template, sp.UpdateStrategy, sp.RevisionHistoryLimit = nil, nil, PodTemplateSpec{}, StatefulSetUpdateStrategy{}, nil
+		sp.PersistentVolumeClaimRetentionPolicy, sp.MinReadySeconds = nil, 0
+	}
 	if !reflect.DeepEqual(a, b) {
 		return invalid("StatefulSet.apps", s.Name, []FieldError{{Path: "spec", Type: "Forbidden", Detail: "updates to statefulset spec for fields other than 'replicas', 'ordinals', 'template', 'updateStrategy', 'revisionHistoryLimit', 'persistentVolumeClaimRetentionPolicy' and 'minReadySeconds' are forbidden"}})
 	}
@@ -315,4 +319,34 @@ func ValidateStorageClass(s *StorageClass) error {
 		return invalid("StorageClass.storage.k8s.io", s.Name, []FieldError{{Path: "provisioner", Type: "Required value"}})
 	}
 	return nil
+}
+
+// validateLabels is ValidateLabels: each key a qualified name, each value
+// at most 63 characters of [-A-Za-z0-9_.], starting and ending with an
+// alphanumeric character.
+func validateLabels(path string, labels map[string]string) []FieldError {
+	var errs []FieldError
+	for _, k := range slices.Sorted(maps.Keys(labels)) {
+		v := labels[k]
+		switch {
+		case len(v) > 63:
+			errs = append(errs, FieldError{path, "Invalid value", v, "must be no more than 63 characters"})
+		case v != "" && !labelValue.MatchString(v):
+			errs = append(errs, FieldError{path, "Invalid value", v, "a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyValue',  or 'my_value',  or '12345', regex used for validation is '(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?')"})
+		}
+	}
+	return errs
+}
+
+var labelValue = regexp.MustCompile(`^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$`)
+
+// ValidatePod checks what the simulator reads of a new pod: its name (a
+// DNS subdomain), its labels and its containers (ValidatePodCreate).
+func ValidatePod(p *Pod) error {
+	errs := validateSubdomainName("metadata.name", p.Name)
+	errs = append(errs, validateLabels("metadata.labels", p.Labels)...)
+	if len(p.Spec.Containers) == 0 {
+		errs = append(errs, FieldError{Path: "spec.containers", Type: "Required value", Detail: ""})
+	}
+	return invalid("Pod", p.Name, errs)
 }

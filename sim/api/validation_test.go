@@ -115,9 +115,10 @@ func TestValidateRollingUpdateDeployment(t *testing.T) {
 
 // TestValidateStatefulSetUpdate follows ValidateStatefulSetUpdate in
 // pkg/apis/apps/validation/validation.go (docs/rules.md R-UPD-3): replicas,
-// ordinals, template, updateStrategy, persistentVolumeClaimRetentionPolicy
-// and minReadySeconds may change; serviceName, selector, podManagementPolicy
-// and volumeClaimTemplates may not.
+// ordinals, template, updateStrategy, revisionHistoryLimit,
+// persistentVolumeClaimRetentionPolicy and minReadySeconds may change (the
+// apiserver's message lists them); serviceName, selector,
+// podManagementPolicy and volumeClaimTemplates may not.
 func TestValidateStatefulSetUpdate(t *testing.T) {
 	old := statefulSet(nil)
 	const forbidden = `StatefulSet.apps "web" is invalid: spec: Forbidden: updates to statefulset spec for fields other than`
@@ -136,11 +137,12 @@ func TestValidateStatefulSetUpdate(t *testing.T) {
 		}
 	}
 	for name, mutate := range map[string]func(*api.StatefulSet){
-		"replicas":        func(s *api.StatefulSet) { s.Spec.Replicas = ptr(int32(5)) },
-		"template":        func(s *api.StatefulSet) { s.Spec.Template.Spec.Containers[0].Image = "nginx:2" },
-		"updateStrategy":  func(s *api.StatefulSet) { s.Spec.UpdateStrategy.RollingUpdate.Partition = ptr(int32(2)) },
-		"minReadySeconds": func(s *api.StatefulSet) { s.Spec.MinReadySeconds = 5 },
-		"ordinals":        func(s *api.StatefulSet) { s.Spec.Ordinals = &api.StatefulSetOrdinals{Start: 3} },
+		"replicas":             func(s *api.StatefulSet) { s.Spec.Replicas = ptr(int32(5)) },
+		"template":             func(s *api.StatefulSet) { s.Spec.Template.Spec.Containers[0].Image = "nginx:2" },
+		"updateStrategy":       func(s *api.StatefulSet) { s.Spec.UpdateStrategy.RollingUpdate.Partition = ptr(int32(2)) },
+		"minReadySeconds":      func(s *api.StatefulSet) { s.Spec.MinReadySeconds = 5 },
+		"ordinals":             func(s *api.StatefulSet) { s.Spec.Ordinals = &api.StatefulSetOrdinals{Start: 3} },
+		"revisionHistoryLimit": func(s *api.StatefulSet) { s.Spec.RevisionHistoryLimit = ptr(int32(2)) },
 		"persistentVolumeClaimRetentionPolicy": func(s *api.StatefulSet) {
 			s.Spec.PersistentVolumeClaimRetentionPolicy.WhenScaled = api.DeletePolicy
 		},

@@ -46,6 +46,7 @@ func Admit(obj api.Object) error {
 		return api.ValidateStorageClass(o)
 	case *api.Pod:
 		api.SetDefaultsPodSpec(&o.Spec)
+		return api.ValidatePod(o)
 	}
 	return nil
 }

@@ -129,7 +129,7 @@ func TestSRVRecords(t *testing.T) {
 }
 
 // TestShouldSetHostname follows ShouldSetHostname in
-// staging/src/k8s.io/endpointslice/utils.go and endpointHostname in coredns
+// staging/src/k8s.io/endpointslice/util/controller_utils.go and endpointHostname in coredns
 // plugin/kubernetes (docs/rules.md N4, N5): "<hostname>.<service>" resolves only
 // for a pod whose hostname is set and whose subdomain is that Service;
 // other pods are reachable under their dashed IP.

@@ -77,7 +77,7 @@ func TestRandString(t *testing.T) {
 var hashChars = regexp.MustCompile(`^[456789bcdf]{1,10}$`)
 
 // TestPodTemplateHash follows ComputeHash in pkg/controller/controller_utils.go
-// (docs/rules.md A2, A3, A4): an FNV-1a hash of the template, extended by the
+// (docs/rules.md A2, A3): an FNV-1a hash of the template, extended by the
 // collision count, printed in decimal and safe-encoded; a different template
 // or a different collisionCount gives a different hash.
 func TestPodTemplateHash(t *testing.T) {

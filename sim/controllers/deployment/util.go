@@ -134,7 +134,7 @@ func newReplicaSet(d *api.Deployment, hash string, revision int64, size int32) *
 		TypeMeta: api.TypeMeta{APIVersion: "apps/v1", Kind: api.KindReplicaSet},
 		ObjectMeta: api.ObjectMeta{
 			Name: d.Name + "-" + hash, Namespace: d.Namespace, Labels: labels,
-			OwnerReferences: []api.OwnerReference{{APIVersion: "apps/v1", Kind: api.KindDeployment, Name: d.Name, UID: d.UID, Controller: true}},
+			OwnerReferences: []api.OwnerReference{api.NewControllerRef(d, "apps/v1")},
 			Annotations:     map[string]string{api.DeploymentRevisionAnnotation: strconv.FormatInt(revision, 10)},
 		},
 		Spec: api.ReplicaSetSpec{Selector: sel, Template: t, MinReadySeconds: d.Spec.MinReadySeconds, Replicas: &size},

@@ -58,7 +58,7 @@ func (*Controller) Reconcile(ctx *sim.Context, key string) error {
 		return nil
 	}
 	want := &api.EndpointSlice{ObjectMeta: api.ObjectMeta{Name: svc.Name, Namespace: svc.Namespace,
-		OwnerReferences: []api.OwnerReference{{APIVersion: "v1", Kind: api.KindService, Name: svc.Name, UID: svc.UID, Controller: true}}},
+		OwnerReferences: []api.OwnerReference{api.NewControllerRef(svc, "v1")}},
 		Service: svc.Name}
 	var pods []*api.Pod
 	for _, p := range tx.PodsWithLabel(api.ServiceIndexPair(svc.Spec.Selector)) {

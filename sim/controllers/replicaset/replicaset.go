@@ -135,7 +135,7 @@ func podFromTemplate(rs *api.ReplicaSet) *api.Pod {
 	p.Name = ""
 	p.GenerateName = rs.Name + "-"
 	p.Namespace = rs.Namespace
-	p.OwnerReferences = []api.OwnerReference{{APIVersion: "apps/v1", Kind: api.KindReplicaSet, Name: rs.Name, UID: rs.UID, Controller: true}}
+	p.OwnerReferences = []api.OwnerReference{api.NewControllerRef(rs, "apps/v1")}
 	return p
 }
 

@@ -206,7 +206,7 @@ func (c *setControl) fixCondemnedClaimOwners(condemned []*api.Pod) error {
 		var want []api.OwnerReference
 		switch {
 		case policy.WhenScaled == api.DeletePolicy:
-			want = []api.OwnerReference{{APIVersion: "v1", Kind: api.KindPod, Name: p.Name, UID: p.UID, Controller: true}}
+			want = []api.OwnerReference{api.NewControllerRef(p, "v1")}
 		case policy.WhenDeleted == api.DeletePolicy:
 			want = []api.OwnerReference{setRef(c.set)}
 		}

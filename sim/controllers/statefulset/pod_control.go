@@ -175,5 +175,5 @@ func (pc podControl) setClaimOwners(set *api.StatefulSet, p *api.Pod, want []api
 
 // setRef is the controller reference to the set.
 func setRef(set *api.StatefulSet) api.OwnerReference {
-	return api.OwnerReference{APIVersion: "apps/v1", Kind: api.KindStatefulSet, Name: set.Name, UID: set.UID, Controller: true}
+	return api.NewControllerRef(set, "apps/v1")
 }

@@ -161,8 +161,8 @@ func TestPVCProtection(t *testing.T) {
 }
 
 // TestPVCProtectionIgnoresUnscheduledPods follows podUsesPVC in
-// pkg/controller/volume/pvcprotection/pvc_protection_controller.go (rule
-// book S5): a pod that is not bound to a node does not keep a claim.
+// pkg/controller/volume/pvcprotection/pvc_protection_controller.go (docs/rules.md
+// S5): a pod that is not bound to a node does not keep a claim.
 func TestPVCProtectionIgnoresUnscheduledPods(t *testing.T) {
 	e, _ := cluster(t, volume.BindingImmediate, api.DeletePolicy)
 	do(t, e, func(ctx *sim.Context) error {
