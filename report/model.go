@@ -124,6 +124,7 @@ type Status struct {
 	UnavailableReplicas *int32               `json:"unavailableReplicas,omitempty"`
 	CurrentRevision     string               `json:"currentRevision,omitempty"`
 	UpdateRevision      string               `json:"updateRevision,omitempty"`
+	CollisionCount      *int32               `json:"collisionCount,omitempty"`
 	Conditions          map[string]Condition `json:"conditions"`
 }
 
@@ -275,7 +276,8 @@ func run(h *history.Run) *Run {
 		st := Status{Time: seconds(s.Time), ObservedGeneration: s.ObservedGeneration, Replicas: s.Replicas,
 			ReadyReplicas: s.ReadyReplicas, CurrentReplicas: s.CurrentReplicas, UpdatedReplicas: s.UpdatedReplicas,
 			AvailableReplicas: s.AvailableReplicas, UnavailableReplicas: s.UnavailableReplicas,
-			CurrentRevision: s.CurrentRevision, UpdateRevision: s.UpdateRevision, Conditions: map[string]Condition{}}
+			CurrentRevision: s.CurrentRevision, UpdateRevision: s.UpdateRevision, CollisionCount: s.CollisionCount,
+			Conditions: map[string]Condition{}}
 		for k, c := range s.Conditions {
 			st.Conditions[k] = Condition{Status: c.Status, Reason: c.Reason}
 		}

@@ -3,9 +3,9 @@ package api
 import (
 	"fmt"
 	"maps"
-	"slices"
 	"reflect"
 	"regexp"
+	"slices"
 	"strings"
 )
 

@@ -1,6 +1,10 @@
 package apiserver
 
-import "stsim/sim/api"
+import (
+	"maps"
+
+	"stsim/sim/api"
+)
 
 // Namespaced reports whether objects of a kind live in a namespace.
 func Namespaced(kind string) bool {
@@ -62,6 +66,12 @@ func admitUpdate(obj, old api.Object) error {
 	case *api.Deployment:
 		api.SetDefaultsDeployment(o)
 		return api.ValidateDeploymentUpdate(o, old.(*api.Deployment))
+	case *api.Pod:
+		// A pod's labels are checked again when they change (the kubelet's
+		// status writes leave them alone).
+		if !maps.Equal(o.Labels, old.Meta().Labels) {
+			return api.ValidatePod(o)
+		}
 	}
 	return nil
 }

@@ -169,15 +169,30 @@ type DeleteOptions struct {
 	// GracePeriodSeconds overrides the pod's terminationGracePeriodSeconds;
 	// 0 with a pod is a force deletion.
 	GracePeriodSeconds *int64
+	// PropagationPolicy says what happens to the object's dependents:
+	// Background (the default), Foreground or Orphan.
+	PropagationPolicy string
 }
+
+// Propagation policies and the finalizers that carry them to the garbage
+// collector (metav1.DeletePropagation*, metav1.FinalizerOrphanDependents,
+// metav1.FinalizerDeleteDependents).
+const (
+	PropagationBackground = "Background"
+	PropagationForeground = "Foreground"
+	PropagationOrphan     = "Orphan"
+	FinalizerOrphan       = "orphan"
+	FinalizerForeground   = "foregroundDeletion"
+)
 
 // Delete requests deletion of the object of kind with key namespace/name
 // (or "/name" for cluster-scoped kinds). A scheduled pod gets a
 // deletionTimestamp and stays until its kubelet confirms (graceful
 // deletion); an unscheduled pod, or one deleted with grace period 0, goes at
-// once. An object with finalizers gets a deletionTimestamp and stays until
-// they are removed. Everything else is removed; the garbage collector then
-// deletes its dependents.
+// once. Another object deleted with the Orphan or Foreground policy gets
+// that policy's finalizer; an object with finalizers gets a
+// deletionTimestamp and stays until they are removed. Everything else is
+// removed; the garbage collector then deletes its dependents.
 func (c *Client) Delete(kind, key string, opt DeleteOptions) error {
 	obj := c.tx.Get(kind, key)
 	if obj == nil {
@@ -202,17 +217,23 @@ func (c *Client) Delete(kind, key string, opt DeleteOptions) error {
 		c.tx.Put(n)
 		return nil
 	}
-	if len(m.Finalizers) > 0 {
-		if m.DeletionTimestamp != nil {
-			return nil
-		}
-		n := obj.DeepCopyObject()
-		now := c.now
-		n.Meta().DeletionTimestamp = &now
-		c.tx.Put(n)
+	if m.DeletionTimestamp != nil {
+		return nil // being deleted already
+	}
+	finalizer := map[string]string{PropagationOrphan: FinalizerOrphan, PropagationForeground: FinalizerForeground}[opt.PropagationPolicy]
+	if len(m.Finalizers) == 0 && finalizer == "" {
+		c.tx.Remove(obj)
 		return nil
 	}
-	c.tx.Remove(obj)
+	// The garbage collector orphans or deletes the dependents first and
+	// then removes its finalizer (BeforeDelete's deletion finalizers).
+	n := obj.DeepCopyObject()
+	now := c.now
+	n.Meta().DeletionTimestamp = &now
+	if finalizer != "" && !slices.Contains(n.Meta().Finalizers, finalizer) {
+		n.Meta().Finalizers = append(n.Meta().Finalizers, finalizer)
+	}
+	c.tx.Put(n)
 	return nil
 }
 

@@ -10,6 +10,7 @@ import (
 
 	"stsim/scenarios"
 	"stsim/sim/history"
+	"stsim/sim/workload"
 )
 
 func init() {
@@ -20,12 +21,16 @@ func init() {
 	registerCheck(checkPVCs)
 	registerCheck(checkRead)
 	registerCheck(checkResolve)
+	registerCheck(checkTerminating)
+	registerCheck(checkStatus)
+	registerCheck(checkRejected)
 }
 
 // runExpect runs each check of an expect step against the cluster now,
 // under the rule sets it names. Each check becomes one Expectation with
 // what was wanted and what was seen.
 func runExpect(r *replay, st scenarios.Step, e *scenarios.Expect) error {
+	defer func() { r.rejectionsSeen = len(r.rec.Run().Rejections) }()
 	if !e.AppliesTo(r.rules) {
 		return nil
 	}
@@ -164,4 +169,121 @@ func globsMatch(patterns, names []string) bool {
 		}
 	}
 	return true
+}
+
+func checkTerminating(r *replay, st scenarios.Step, c scenarios.TerminatingCheck) error {
+	var names []string
+	for _, p := range r.targets(scenarios.Target{All: true}, true) {
+		if p.Terminating() {
+			names = append(names, p.Name)
+		}
+	}
+	slices.Sort(names)
+	want := slices.Sorted(slices.Values(c.Want))
+	r.expectation(st, c.CheckName(), globsMatch(want, names), list(want), list(names))
+	return nil
+}
+
+// checkStatus compares the named fields and conditions of the workload's
+// status; a revision given as a number is compared with the number of the
+// revision the status names.
+func checkStatus(r *replay, st scenarios.Step, c scenarios.StatusCheck) error {
+	tx := r.eng.View()
+	obj := r.w.Get(tx)
+	if obj == nil {
+		r.expectation(st, "status", false, "a status", "no "+r.w.Kind()+" "+r.w.Name())
+		return nil
+	}
+	s := r.w.Status(obj)
+	revisions := map[string]int64{}
+	for _, o := range r.w.Revisions(tx, obj) {
+		revisions[o.Meta().Name] = r.w.RevisionNumber(o)
+	}
+	for _, f := range c.Fields {
+		got, want, ok := statusField(s, f, revisions)
+		r.expectation(st, "status."+f.Name, ok, want, got)
+	}
+	for _, w := range c.Conditions {
+		got := "none"
+		cond, has := s.Conditions[w.Type]
+		if has {
+			got = cond.Status + " (" + cond.Reason + ")"
+		}
+		want := w.Status
+		if w.Reason != "" {
+			want += " (" + w.Reason + ")"
+		}
+		ok := has && cond.Status == w.Status && (w.Reason == "" || cond.Reason == w.Reason)
+		r.expectation(st, "status.conditions."+w.Type, ok, want, got)
+	}
+	return nil
+}
+
+// statusField reads one status field and says whether it has the wanted
+// value.
+func statusField(s workload.Status, f scenarios.StatusField, revisions map[string]int64) (got, want string, ok bool) {
+	number := func(n int64) (string, string, bool) {
+		return strconv.FormatInt(n, 10), strconv.FormatInt(*f.Number, 10), n == *f.Number
+	}
+	optional := func(p *int32) (string, string, bool) {
+		if p == nil {
+			return "none", strconv.FormatInt(*f.Number, 10), false
+		}
+		return number(int64(*p))
+	}
+	switch f.Name {
+	case "observedGeneration":
+		return number(s.ObservedGeneration)
+	case "replicas":
+		return number(int64(s.Replicas))
+	case "readyReplicas":
+		return number(int64(s.ReadyReplicas))
+	case "currentReplicas":
+		return optional(s.CurrentReplicas)
+	case "updatedReplicas":
+		return number(int64(s.UpdatedReplicas))
+	case "availableReplicas":
+		return number(int64(s.AvailableReplicas))
+	case "unavailableReplicas":
+		return optional(s.UnavailableReplicas)
+	case "collisionCount":
+		return optional(s.CollisionCount)
+	}
+	name := s.CurrentRevision
+	if f.Name == "updateRevision" {
+		name = s.UpdateRevision
+	}
+	if f.Text != nil {
+		return name, *f.Text, name == *f.Text
+	}
+	n, found := revisions[name]
+	got = fmt.Sprintf("%d (%s)", n, name)
+	if !found {
+		got = "none"
+	}
+	return got, strconv.FormatInt(*f.Number, 10), found && n == *f.Number
+}
+
+// checkRejected looks at the rejections recorded since the previous expect
+// step.
+func checkRejected(r *replay, st scenarios.Step, c scenarios.RejectedCheck) error {
+	since := r.rec.Run().Rejections[r.rejectionsSeen:]
+	got := "none"
+	var messages []string
+	for _, rj := range since {
+		messages = append(messages, rj.Message)
+	}
+	if len(messages) > 0 {
+		got = strings.Join(messages, "; ")
+	}
+	want, ok := "none", len(since) == 0
+	switch {
+	case c.Message != "":
+		want = "a rejection saying " + strconv.Quote(c.Message)
+		ok = slices.ContainsFunc(messages, func(m string) bool { return strings.Contains(m, c.Message) })
+	case c.Want:
+		want, ok = "a rejection", len(since) > 0
+	}
+	r.expectation(st, c.CheckName(), ok, want, got)
+	return nil
 }

@@ -51,6 +51,9 @@ type replay struct {
 	// lastChange is when the store last changed: the run's end once the
 	// steps are done, however long idle timers run on.
 	lastChange time.Duration
+	// rejectionsSeen counts the rejections recorded up to the last expect
+	// step; a rejected check looks at the ones after.
+	rejectionsSeen int
 }
 
 // Run replays sc under rules.

@@ -1,8 +1,10 @@
 // Package simtest helps tests run scenarios written inline and check
-// invariants after every committed change: objects in the store are never
-// changed in place, OrderedReady StatefulSets create a pod only when every
-// lower ordinal is Running and Ready, and StatefulSet pods mount the claims
-// of their own ordinal.
+// invariants after every change: objects in the store are never changed in
+// place; OrderedReady StatefulSets create a pod only when every lower
+// ordinal is Running and Ready; StatefulSet pods mount the claims of their
+// own ordinal, and no two pods of one set hold one ordinal; a workload's
+// status never counts more ready pods than pods, nor more available pods
+// than ready ones.
 package simtest
 
 import (
@@ -71,8 +73,26 @@ func Check(t testing.TB, e *sim.Engine) {
 			if p, ok := c.New.(*api.Pod); ok && c.Old == nil {
 				checkStatefulPod(t, e, now, p)
 			}
+			checkStatus(t, now, c.New)
 		}
 	})
+}
+
+// checkStatus checks a workload's status counts: available ≤ ready ≤
+// replicas (ValidateStatefulSetStatus, ValidateDeploymentStatus).
+func checkStatus(t testing.TB, now time.Duration, o api.Object) {
+	var replicas, ready, available int32
+	switch w := o.(type) {
+	case *api.StatefulSet:
+		replicas, ready, available = w.Status.Replicas, w.Status.ReadyReplicas, w.Status.AvailableReplicas
+	case *api.Deployment:
+		replicas, ready, available = w.Status.Replicas, w.Status.ReadyReplicas, w.Status.AvailableReplicas
+	default:
+		return
+	}
+	if ready > replicas || available > ready {
+		t.Errorf("at %v: %s %s status replicas=%d ready=%d available=%d", now, o.GetKind(), o.Meta().Name, replicas, ready, available)
+	}
 }
 
 // fingerprint is everything an object holds, including the fields the API
@@ -121,6 +141,11 @@ func checkStatefulPod(t testing.TB, e *sim.Engine, now time.Duration, p *api.Pod
 		return
 	}
 	_, ordinal := statefulset.ParentAndOrdinal(p.Name)
+	for _, o := range tx.PodsWithLabel(api.PodIndexLabel + "=" + strconv.Itoa(ordinal)) {
+		if o.UID != p.UID && o.ControllerUID() == set.UID {
+			t.Errorf("at %v: pod %s created while %s holds ordinal %d of %s", now, p.Name, o.Name, ordinal, set.Name)
+		}
+	}
 	for _, tmpl := range set.Spec.VolumeClaimTemplates {
 		want := statefulset.ClaimName(tmpl.Name, set.Name, ordinal)
 		found := false

@@ -117,6 +117,12 @@ func (t *Txn) ControllerRevision(key string) *api.ControllerRevision {
 	return first[*api.ControllerRevision](t, TableControllerRevisions, IndexID, key)
 }
 
+// ControllerRevisions lists every ControllerRevision (they are few: a
+// controller's history).
+func (t *Txn) ControllerRevisions() []*api.ControllerRevision {
+	return list[*api.ControllerRevision](t, TableControllerRevisions, IndexID)
+}
+
 // ControllerRevisionsOwnedBy lists the revisions owned by uid.
 func (t *Txn) ControllerRevisionsOwnedBy(uid string) []*api.ControllerRevision {
 	return list[*api.ControllerRevision](t, TableControllerRevisions, IndexOwner, uid)

@@ -1,7 +1,10 @@
 package workload
 
 import (
+	"cmp"
+	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 
 	"stsim/sim/api"
@@ -102,9 +105,45 @@ func (deployment) Status(obj api.Object) Status {
 	un := st.UnavailableReplicas
 	s := Status{ObservedGeneration: st.ObservedGeneration, Replicas: st.Replicas, ReadyReplicas: st.ReadyReplicas,
 		UpdatedReplicas: st.UpdatedReplicas, AvailableReplicas: st.AvailableReplicas, UnavailableReplicas: &un,
-		Conditions: map[string]Condition{}}
+		CollisionCount: copyInt(st.CollisionCount), Conditions: map[string]Condition{}}
 	for _, c := range st.Conditions {
 		s.Conditions[c.Type] = Condition{Status: c.Status, Reason: c.Reason}
 	}
 	return s
+}
+
+// RevisionTemplate follows kubectl's DeploymentRollbacker: the template of
+// the ReplicaSet with revision n (for 0, the second newest revision),
+// without its pod-template-hash label.
+func (w deployment) RevisionTemplate(tx *store.Txn, obj api.Object, n int64) (api.PodTemplateSpec, int64, error) {
+	rss := w.Revisions(tx, obj)
+	if len(rss) == 0 {
+		return api.PodTemplateSpec{}, 0, errors.New("no rollout history found")
+	}
+	if n == 0 {
+		if len(rss) <= 1 {
+			return api.PodTemplateSpec{}, 0, errors.New("no last revision to roll back to")
+		}
+		n = w.RevisionNumber(rss[len(rss)-2])
+	}
+	for _, rs := range rss {
+		if w.RevisionNumber(rs) == n {
+			t := rs.(*api.ReplicaSet).Spec.Template.DeepCopy()
+			delete(t.Labels, api.PodTemplateHashLabel)
+			return t, n, nil
+		}
+	}
+	return api.PodTemplateSpec{}, 0, fmt.Errorf("unable to find specified revision %d in history", n)
+}
+
+// Revisions lists the ReplicaSets the Deployment controls, by revision.
+func (w deployment) Revisions(tx *store.Txn, obj api.Object) []api.Object {
+	var out []api.Object
+	for _, rs := range tx.ReplicaSetsOwnedBy(obj.Meta().UID) {
+		if rs.ControllerUID() == obj.Meta().UID {
+			out = append(out, rs)
+		}
+	}
+	slices.SortFunc(out, func(a, b api.Object) int { return cmp.Compare(w.RevisionNumber(a), w.RevisionNumber(b)) })
+	return out
 }

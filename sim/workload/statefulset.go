@@ -1,7 +1,10 @@
 package workload
 
 import (
+	"cmp"
+	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 
 	"stsim/sim/api"
@@ -98,5 +101,36 @@ func (statefulSet) Status(obj api.Object) Status {
 	cur := st.CurrentReplicas
 	return Status{ObservedGeneration: st.ObservedGeneration, Replicas: st.Replicas, ReadyReplicas: st.ReadyReplicas,
 		CurrentReplicas: &cur, UpdatedReplicas: st.UpdatedReplicas, AvailableReplicas: st.AvailableReplicas,
-		CurrentRevision: st.CurrentRevision, UpdateRevision: st.UpdateRevision, Conditions: map[string]Condition{}}
+		CurrentRevision: st.CurrentRevision, UpdateRevision: st.UpdateRevision, CollisionCount: copyInt(st.CollisionCount),
+		Conditions: map[string]Condition{}}
+}
+
+// Revisions lists the set's ControllerRevisions, by number.
+func (statefulSet) Revisions(tx *store.Txn, obj api.Object) []api.Object {
+	revs := tx.ControllerRevisionsOwnedBy(obj.Meta().UID)
+	slices.SortFunc(revs, func(a, b *api.ControllerRevision) int { return cmp.Compare(a.Revision, b.Revision) })
+	out := make([]api.Object, len(revs))
+	for i, r := range revs {
+		out[i] = r
+	}
+	return out
+}
+
+// RevisionTemplate follows kubectl's StatefulSetRollbacker: the set's
+// ControllerRevisions by number; 0 is the one before the newest.
+func (statefulSet) RevisionTemplate(tx *store.Txn, obj api.Object, n int64) (api.PodTemplateSpec, int64, error) {
+	revs := tx.ControllerRevisionsOwnedBy(obj.Meta().UID)
+	slices.SortFunc(revs, func(a, b *api.ControllerRevision) int { return cmp.Compare(a.Revision, b.Revision) })
+	if n == 0 {
+		if len(revs) <= 1 {
+			return api.PodTemplateSpec{}, 0, errors.New("no last revision to roll back to")
+		}
+		n = revs[len(revs)-2].Revision
+	}
+	for _, r := range revs {
+		if r.Revision == n {
+			return r.Template.DeepCopy(), r.Revision, nil
+		}
+	}
+	return api.PodTemplateSpec{}, 0, fmt.Errorf("unable to find specified revision %d in history", n)
 }

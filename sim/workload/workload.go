@@ -45,6 +45,9 @@ type Workload interface {
 	OwnsRevision(obj api.Object) bool
 	// RevisionNumber is a revision object's number.
 	RevisionNumber(obj api.Object) int64
+	// Revisions lists the workload's revisions: its ControllerRevisions or
+	// ReplicaSets.
+	Revisions(tx *store.Txn, obj api.Object) []api.Object
 	// RevisionOf names the revision a pod runs: its ControllerRevision or
 	// ReplicaSet.
 	RevisionOf(p *api.Pod) string
@@ -54,6 +57,10 @@ type Workload interface {
 	Slot(p *api.Pod) (int, bool)
 	// Status is the workload's status.
 	Status(obj api.Object) Status
+	// RevisionTemplate finds the pod template of a revision of the
+	// workload, as `kubectl rollout undo` does: revision number n, or for 0
+	// the one before the newest. It returns the template and its number.
+	RevisionTemplate(tx *store.Txn, obj api.Object, n int64) (api.PodTemplateSpec, int64, error)
 }
 
 // New returns the workload namespace/name run under rules.
@@ -81,6 +88,7 @@ type Status struct {
 	UnavailableReplicas *int32
 	CurrentRevision     string
 	UpdateRevision      string
+	CollisionCount      *int32
 	Conditions          map[string]Condition
 }
 
@@ -96,6 +104,7 @@ func (s Status) Equal(o Status) bool {
 	return s.ObservedGeneration == o.ObservedGeneration && s.Replicas == o.Replicas && s.ReadyReplicas == o.ReadyReplicas &&
 		eq(s.CurrentReplicas, o.CurrentReplicas) && s.UpdatedReplicas == o.UpdatedReplicas && s.AvailableReplicas == o.AvailableReplicas &&
 		eq(s.UnavailableReplicas, o.UnavailableReplicas) && s.CurrentRevision == o.CurrentRevision && s.UpdateRevision == o.UpdateRevision &&
+		eq(s.CollisionCount, o.CollisionCount) &&
 		maps.Equal(s.Conditions, o.Conditions)
 }
 
@@ -110,4 +119,12 @@ func (m meta) key() string       { return m.namespace + "/" + m.name }
 func (m meta) ownedBy(o *api.ObjectMeta, kind string) bool {
 	ref := o.ControllerRef()
 	return ref != nil && ref.Kind == kind && ref.Name == m.name && o.Namespace == m.namespace
+}
+
+func copyInt(p *int32) *int32 {
+	if p == nil {
+		return nil
+	}
+	v := *p
+	return &v
 }

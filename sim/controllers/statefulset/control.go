@@ -98,30 +98,14 @@ func (c *setControl) updateStatefulSet(pods []*api.Pod) error {
 		}
 	}
 
-	var errs []error
-	for i := range replicas {
-		exit, err := c.processReplica(replicas, i)
-		if err != nil {
-			errs = append(errs, err)
-		}
-		if exit && (c.monotonic || err != nil) {
-			return errors.Join(errs...)
-		}
-	}
-	if len(errs) > 0 {
-		return errors.Join(errs...)
-	}
-	if err := c.fixCondemnedClaimOwners(condemned); err != nil {
+	if exit, err := runForAll(len(replicas), func(i int) (bool, error) { return c.processReplica(replicas, i) }, c.monotonic); exit || err != nil {
 		return err
 	}
-	for _, p := range condemned {
-		exit, err := c.processCondemned(p, firstUnavailable)
-		if err != nil {
-			return err
-		}
-		if exit && c.monotonic {
-			return nil
-		}
+	if exit, err := runForAll(len(condemned), func(i int) (bool, error) { return false, c.fixCondemnedClaimOwners(condemned[i]) }, c.monotonic); exit || err != nil {
+		return err
+	}
+	if exit, err := runForAll(len(condemned), func(i int) (bool, error) { return c.processCondemned(condemned[i], firstUnavailable) }, c.monotonic); exit || err != nil {
+		return err
 	}
 	if set.Spec.UpdateStrategy.Type == api.OnDeleteStrategy {
 		return nil
@@ -196,25 +180,21 @@ func (c *setControl) processCondemned(p, firstUnavailable *api.Pod) (bool, error
 	return true, nil
 }
 
-// fixCondemnedClaimOwners gives the claims of every condemned pod the
-// owner references of the retention policy before any is deleted: with
-// whenScaled=Delete a reference to the pod, so the garbage collector
-// removes the claim after the pod.
-func (c *setControl) fixCondemnedClaimOwners(condemned []*api.Pod) error {
+// fixCondemnedClaimOwners gives the claims of a condemned pod the owner
+// references of the retention policy; every condemned pod's claims are
+// fixed before any condemned pod is deleted. With whenScaled=Delete the
+// reference is to the pod, so the garbage collector removes the claim
+// after the pod.
+func (c *setControl) fixCondemnedClaimOwners(p *api.Pod) error {
 	policy := c.set.Spec.PersistentVolumeClaimRetentionPolicy
-	for _, p := range condemned {
-		var want []api.OwnerReference
-		switch {
-		case policy.WhenScaled == api.DeletePolicy:
-			want = []api.OwnerReference{api.NewControllerRef(p, "v1")}
-		case policy.WhenDeleted == api.DeletePolicy:
-			want = []api.OwnerReference{setRef(c.set)}
-		}
-		if err := c.pods.setClaimOwners(c.set, p, want); err != nil {
-			return err
-		}
+	var want []api.OwnerReference
+	switch {
+	case policy.WhenScaled == api.DeletePolicy:
+		want = []api.OwnerReference{api.NewControllerRef(p, "v1")}
+	case policy.WhenDeleted == api.DeletePolicy:
+		want = []api.OwnerReference{setRef(c.set)}
 	}
-	return nil
+	return c.pods.setClaimOwners(c.set, p, want)
 }
 
 // rollingUpdate is updateStatefulSetAfterInvariantEstablished with the
@@ -289,4 +269,40 @@ func (c *setControl) writeStatus() error {
 	n := cur.DeepCopy()
 	n.Status = c.status
 	return c.objects.UpdateStatus(n)
+}
+
+// runForAll runs fn over n pods (runForAll): under OrderedReady one at a
+// time until one says to stop or fails; under Parallel all of them in slow
+// start batches.
+func runForAll(n int, fn func(i int) (bool, error), monotonic bool) (bool, error) {
+	if !monotonic {
+		return false, slowStartBatch(1, n, fn)
+	}
+	for i := range n {
+		if exit, err := fn(i); exit || err != nil {
+			return true, err
+		}
+	}
+	return false, nil
+}
+
+// slowStartBatch runs fn over n items in batches of 1, 2, 4, … and stops
+// after the first batch in which a call failed, returning its errors
+// (slowStartBatch). Upstream runs a batch's calls concurrently; here they
+// run in order, which is one of the orders upstream may take.
+func slowStartBatch(initial, n int, fn func(i int) (bool, error)) error {
+	next := 0
+	for size := min(n, initial); size > 0; size = min(2*size, n-next) {
+		var errs []error
+		for range size {
+			if _, err := fn(next); err != nil {
+				errs = append(errs, err)
+			}
+			next++
+		}
+		if len(errs) > 0 {
+			return errors.Join(errs...)
+		}
+	}
+	return nil
 }

@@ -75,7 +75,7 @@ func (f *fakeObjects) UpdateClaim(c *api.PersistentVolumeClaim) error {
 	f.claims[c.Key()] = c
 	return nil
 }
-func (f *fakeObjects) Revisions(string) []*api.ControllerRevision {
+func (f *fakeObjects) Revisions(*api.StatefulSet) []*api.ControllerRevision {
 	return slices.Collect(maps.Values(f.revisions))
 }
 func (f *fakeObjects) CreateRevision(r *api.ControllerRevision) error {

@@ -1,10 +1,13 @@
 package statefulset
 
 import (
+	"slices"
+	"strings"
 	"time"
 
 	"stsim/sim"
 	"stsim/sim/api"
+	"stsim/sim/controllers/refmanager"
 	"stsim/sim/store"
 )
 
@@ -22,14 +25,24 @@ func New() *Controller {
 // Name implements sim.Controller.
 func (*Controller) Name() string { return "statefulset-controller" }
 
-// Keys wakes a set on its own changes and on changes of the pods it controls
-// (addPod/updatePod/deletePod resolve the controllerRef).
-func (*Controller) Keys(_ *store.Txn, c store.Change) []string {
+// Keys wakes a set on its own changes, on changes of the pods it controls
+// (addPod/updatePod/deletePod resolve the controllerRef), and every set
+// whose selector matches an orphaned pod, to see whether it adopts it
+// (getStatefulSetsForPod).
+func (*Controller) Keys(tx *store.Txn, c store.Change) []string {
 	switch c.Kind {
 	case api.KindStatefulSet:
 		return []string{c.Object().Meta().Key()}
 	case api.KindPod:
-		return c.ControllerKeys(api.KindStatefulSet)
+		keys := c.ControllerKeys(api.KindStatefulSet)
+		if p, ok := c.New.(*api.Pod); ok && p.ControllerRef() == nil && !p.Terminating() {
+			for _, set := range tx.StatefulSets() { // sets are few; pods are many
+				if set.Namespace == p.Namespace && set.Spec.Selector.Matches(p.Labels) {
+					keys = append(keys, set.Key())
+				}
+			}
+		}
+		return keys
 	}
 	return nil
 }
@@ -43,22 +56,30 @@ func (c *Controller) Reconcile(ctx *sim.Context, key string) error {
 	if set == nil {
 		return nil
 	}
-	sc := newSetControl(set, ctx.Now(), c.objects(ctx))
-	status, err := sc.UpdateStatefulSet(podsFor(tx, set))
+	objects := c.objects(ctx)
+	pods, err := refmanager.Claim(set, "apps/v1", set.Spec.Selector, podCandidates(tx, set),
+		func(p *api.Pod) bool { return isMemberOf(set, p) }, objects.UpdatePod)
+	if err != nil {
+		return err
+	}
+	sc := newSetControl(set, ctx.Now(), objects)
+	status, err := sc.UpdateStatefulSet(pods)
 	if status != nil && set.Spec.MinReadySeconds > 0 && status.AvailableReplicas != *set.Spec.Replicas {
 		ctx.After(time.Duration(set.Spec.MinReadySeconds)*time.Second, key)
 	}
 	return err
 }
 
-// podsFor lists the pods the set controls and that are members by name
-// (getPodsForStatefulSet with isMemberOf).
-func podsFor(tx *store.Txn, set *api.StatefulSet) []*api.Pod {
-	var out []*api.Pod
-	for _, p := range tx.PodsOwnedBy(set.UID) {
-		if p.ControllerUID() == set.UID && isMemberOf(set, p) {
-			out = append(out, p)
-		}
+// podCandidates lists, by name, the pods the set may claim: the ones it
+// controls and the ones that carry its selector's first label
+// (getPodsForStatefulSet lists the namespace; the label index narrows it).
+func podCandidates(tx *store.Txn, set *api.StatefulSet) []*api.Pod {
+	pods := tx.PodsOwnedBy(set.UID)
+	if pairs := api.LabelPairs(set.Spec.Selector.MatchLabels); len(pairs) > 0 {
+		pods = append(pods, tx.PodsWithLabel(pairs[0])...)
+	} else {
+		pods = append(pods, tx.Pods()...)
 	}
-	return out
+	slices.SortFunc(pods, func(a, b *api.Pod) int { return strings.Compare(a.Key(), b.Key()) })
+	return slices.CompactFunc(pods, func(a, b *api.Pod) bool { return a.UID == b.UID })
 }

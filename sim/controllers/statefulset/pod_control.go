@@ -23,8 +23,10 @@ type objectManager interface {
 	Claim(key string) *api.PersistentVolumeClaim
 	CreateClaim(c *api.PersistentVolumeClaim) error
 	UpdateClaim(c *api.PersistentVolumeClaim) error
-	// Revisions lists the ControllerRevisions owned by a set.
-	Revisions(setUID string) []*api.ControllerRevision
+	// Revisions lists the ControllerRevisions a set controls or may adopt:
+	// those matching its selector that no other controller controls
+	// (ListControllerRevisions).
+	Revisions(set *api.StatefulSet) []*api.ControllerRevision
 	CreateRevision(r *api.ControllerRevision) error
 	UpdateRevision(r *api.ControllerRevision) error
 	DeleteRevision(r *api.ControllerRevision) error
@@ -47,8 +49,14 @@ func (o storeObjects) DeletePod(p *api.Pod) error {
 func (o storeObjects) Claim(key string) *api.PersistentVolumeClaim    { return o.ctx.Txn().Claim(key) }
 func (o storeObjects) CreateClaim(c *api.PersistentVolumeClaim) error { return o.ctx.Create(c) }
 func (o storeObjects) UpdateClaim(c *api.PersistentVolumeClaim) error { return o.ctx.Update(c) }
-func (o storeObjects) Revisions(setUID string) []*api.ControllerRevision {
-	return o.ctx.Txn().ControllerRevisionsOwnedBy(setUID)
+func (o storeObjects) Revisions(set *api.StatefulSet) []*api.ControllerRevision {
+	var out []*api.ControllerRevision
+	for _, r := range o.ctx.Txn().ControllerRevisions() {
+		if ref := r.ControllerRef(); r.Namespace == set.Namespace && set.Spec.Selector.Matches(r.Labels) && (ref == nil || ref.UID == set.UID) {
+			out = append(out, r)
+		}
+	}
+	return out
 }
 func (o storeObjects) CreateRevision(r *api.ControllerRevision) error { return o.ctx.Create(r) }
 func (o storeObjects) UpdateRevision(r *api.ControllerRevision) error { return o.ctx.Update(r) }

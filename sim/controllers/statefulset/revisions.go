@@ -27,7 +27,10 @@ func revisionData(set *api.StatefulSet) string {
 // revision number and the collision count to store in status.
 func (c *setControl) revisions() ([]*api.ControllerRevision, *int32, error) {
 	set := c.set
-	revs := c.objects.Revisions(set.UID)
+	revs, err := c.adoptRevisions()
+	if err != nil {
+		return nil, set.Status.CollisionCount, err
+	}
 	slices.SortStableFunc(revs, func(a, b *api.ControllerRevision) int { return int(a.Revision - b.Revision) })
 	collision := set.Status.CollisionCount
 	next := int64(1)
@@ -53,7 +56,7 @@ func (c *setControl) revisions() ([]*api.ControllerRevision, *int32, error) {
 			return nil, collision, err
 		}
 		c.update = n
-		revs = c.objects.Revisions(set.UID)
+		revs = c.objects.Revisions(set)
 		slices.SortStableFunc(revs, func(a, b *api.ControllerRevision) int { return int(a.Revision - b.Revision) })
 	default:
 		for {
@@ -116,4 +119,22 @@ func (c *setControl) truncateHistory(pods []*api.Pod, revs []*api.ControllerRevi
 	for i := 0; i < len(history)-limit; i++ {
 		_ = c.objects.DeleteRevision(history[i])
 	}
+}
+
+// adoptRevisions lists the set's revisions after adopting the orphans
+// among them (adoptOrphanRevisions, AdoptControllerRevision).
+func (c *setControl) adoptRevisions() ([]*api.ControllerRevision, error) {
+	var out []*api.ControllerRevision
+	for _, r := range c.objects.Revisions(c.set) {
+		if r.ControllerRef() == nil {
+			n := r.DeepCopy()
+			n.OwnerReferences = append(n.OwnerReferences, setRef(c.set))
+			if err := c.objects.UpdateRevision(n); err != nil {
+				return nil, err
+			}
+			r = n
+		}
+		out = append(out, r)
+	}
+	return out, nil
 }
