@@ -18,6 +18,10 @@ var mergeKeys = map[string]string{
 	"imagePullSecrets": "name",
 	"volumeMounts":     "mountPath",
 	"ownerReferences":  "uid",
+	// Container ports; the workload is the only object patched, so no
+	// Service port list is met.
+	"ports":                     "containerPort",
+	"topologySpreadConstraints": "topologyKey",
 }
 
 // strategicMerge applies a strategic merge patch

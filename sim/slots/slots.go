@@ -26,6 +26,9 @@ type Pod struct {
 	Replaced string
 	// Created is when the pod was created.
 	Created time.Duration
+	// live is false while the pod is not the workload's (released or
+	// orphaned) or after it is gone.
+	live bool
 }
 
 // Tracker assigns and frees slots as workload pods come and go. Register
@@ -61,29 +64,75 @@ func (t *Tracker) Pod(uid string) (*Pod, bool) {
 func (t *Tracker) Live() []*Pod { return t.live }
 
 // Observe follows pod changes: a new workload pod takes its slot, a pod
-// being deleted or gone frees it.
+// being deleted or gone frees it. A pod that stops being the workload's
+// (released, or orphaned with its owner) leaves the live pods until it is
+// adopted again. Under Deployment rules ownership goes through a
+// ReplicaSet, so a ReplicaSet whose controller changes moves its pods.
 func (t *Tracker) Observe(tx *store.Txn, now time.Duration, changes []store.Change) {
 	for _, c := range changes {
-		if c.Kind != api.KindPod {
-			continue
-		}
-		p := c.Object().(*api.Pod)
-		row := t.byUID[p.UID]
-		if row == nil {
-			if c.New == nil || !t.w.OwnsPod(tx, p) {
+		switch c.Kind {
+		case api.KindPod:
+			t.follow(tx, now, c.Object().(*api.Pod), c.New == nil)
+		case api.KindReplicaSet:
+			if c.Old == nil || c.New == nil || controllerUID(c.Old) == controllerUID(c.New) {
 				continue
 			}
-			row = t.add(p, now)
-		}
-		switch {
-		case c.New == nil:
-			t.release(row)
-			i := slices.Index(t.live, row)
-			t.live = slices.Delete(t.live, i, i+1)
-		case p.Terminating():
-			t.release(row)
+			for _, p := range tx.PodsOwnedBy(c.New.Meta().UID) {
+				t.follow(tx, now, p, false)
+			}
 		}
 	}
+}
+
+// controllerUID is the UID of obj's controller, or "".
+func controllerUID(obj api.Object) string {
+	if ref := obj.Meta().ControllerRef(); ref != nil {
+		return ref.UID
+	}
+	return ""
+}
+
+// follow updates the tracker for one pod's new state.
+func (t *Tracker) follow(tx *store.Txn, now time.Duration, p *api.Pod, gone bool) {
+	row := t.byUID[p.UID]
+	owned := !gone && t.w.OwnsPod(tx, p)
+	if row == nil {
+		if !owned {
+			return
+		}
+		row = t.add(p, now)
+	}
+	switch {
+	case gone:
+		t.leave(row)
+	case p.Terminating():
+		t.release(row)
+	case !owned:
+		// Released, orphaned, or its ReplicaSet is gone.
+		t.leave(row)
+	case !row.live:
+		t.rejoin(row)
+	}
+}
+
+// leave frees the pod's slot and removes it from the live pods.
+func (t *Tracker) leave(row *Pod) {
+	t.release(row)
+	if i := slices.Index(t.live, row); i >= 0 {
+		t.live = slices.Delete(t.live, i, i+1)
+	}
+	row.live = false
+}
+
+// rejoin puts an adopted pod back among the live pods, in its old slot if
+// no other pod took it.
+func (t *Tracker) rejoin(row *Pod) {
+	if t.holder[row.Slot] != "" {
+		row.Slot = t.lowestFree()
+	}
+	t.holder[row.Slot] = row.UID
+	t.live = append(t.live, row)
+	row.live = true
 }
 
 func (t *Tracker) add(p *api.Pod, now time.Duration) *Pod {
@@ -91,7 +140,7 @@ func (t *Tracker) add(p *api.Pod, now time.Duration) *Pod {
 	if !fixed {
 		slot = t.lowestFree()
 	}
-	row := &Pod{UID: p.UID, Name: p.Name, Slot: slot, Replaced: t.last[slot], Created: now}
+	row := &Pod{UID: p.UID, Name: p.Name, Slot: slot, Replaced: t.last[slot], Created: now, live: true}
 	t.byUID[p.UID] = row
 	t.live = append(t.live, row)
 	t.holder[slot] = p.UID

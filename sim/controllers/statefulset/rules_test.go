@@ -97,9 +97,7 @@ func TestOrphanedPodsAreAdoptedByANewSet(t *testing.T) {
   - expect: {podNames: [web-0, web-1], read: {target: {ordinal: 1}, volume: data, key: k, value: kept}}
 `
 	run := simtest.Run(t, scenario(set{replicas: 2}, steps), "statefulset")
-	for _, e := range run.Expectations[1:] {
-		assert.True(t, e.OK, "%s: want %s, got %s", e.Check, e.Want, e.Got)
-	}
+	expectationsOK(t, run)
 	require.Len(t, run.Pods, 2, "no pod was deleted or created again")
 	for _, p := range run.Pods {
 		assert.Nil(t, p.Deleted, p.Name)
