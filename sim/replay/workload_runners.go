@@ -83,14 +83,25 @@ func runPatch(r *replay, st scenarios.Step, p *scenarios.Patch) error {
 }
 
 // runRolloutRestart stamps the pod template with the restart time, as
-// kubectl rollout restart does.
+// kubectl rollout restart does (defaultObjectRestarter): it refuses a
+// paused Deployment, and a second restart within the same second changes
+// nothing.
 func runRolloutRestart(r *replay, st scenarios.Step, _ *scenarios.RolloutRestart) error {
 	return r.changeWorkload(st, func(ctx *sim.Context, obj api.Object) (api.Object, error) {
+		if d, ok := obj.(*api.Deployment); ok && d.Spec.Paused {
+			r.finding(st, "rolloutRestart: can't restart paused deployment (run rollout resume first)")
+			return nil, nil
+		}
 		t := r.w.Template(obj)
+		stamp := Epoch.Add(ctx.Now()).Format(time.RFC3339)
+		if t.Annotations[RestartedAtAnnotation] == stamp {
+			r.finding(st, "rolloutRestart: if restart has already been triggered within the past second, please wait before attempting to trigger another")
+			return nil, nil
+		}
 		if t.Annotations == nil {
 			t.Annotations = map[string]string{}
 		}
-		t.Annotations[RestartedAtAnnotation] = Epoch.Add(ctx.Now()).Format(time.RFC3339)
+		t.Annotations[RestartedAtAnnotation] = stamp
 		return obj, nil
 	})
 }

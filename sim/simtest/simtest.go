@@ -4,12 +4,16 @@
 // ordinal is Running and Ready; StatefulSet pods mount the claims of their
 // own ordinal, and no two pods of one set hold one ordinal; a workload's
 // status never counts more ready pods than pods, nor more available pods
-// than ready ones.
+// than ready ones; a pod has at most one controller; a Deployment's
+// ReplicaSets never sum above replicas + maxSurge, and its controller never
+// scales old ReplicaSets below replicas - maxUnavailable available pods.
 package simtest
 
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
+	"slices"
 	"strconv"
 	"testing"
 	"time"
@@ -17,6 +21,7 @@ import (
 	"stsim/scenarios"
 	"stsim/sim"
 	"stsim/sim/api"
+	"stsim/sim/controllers/deployment"
 	"stsim/sim/controllers/statefulset"
 	"stsim/sim/history"
 	"stsim/sim/replay"
@@ -70,12 +75,78 @@ func Check(t testing.TB, e *sim.Engine) {
 			if c.New != nil {
 				prints[c.New] = fingerprint(c.New)
 			}
-			if p, ok := c.New.(*api.Pod); ok && c.Old == nil {
-				checkStatefulPod(t, e, now, p)
+			if p, ok := c.New.(*api.Pod); ok {
+				checkControllers(t, now, p)
+				if c.Old == nil {
+					checkStatefulPod(t, e, now, p)
+				}
 			}
 			checkStatus(t, now, c.New)
 		}
+		checkReplicaSets(t, e, now, changes)
 	})
+}
+
+// checkControllers checks that an object has at most one controller
+// reference (ValidateOwnerReferences: "Only one reference can have
+// Controller set to true").
+func checkControllers(t testing.TB, now time.Duration, o api.Object) {
+	n := 0
+	for _, r := range o.Meta().OwnerReferences {
+		if r.Controller {
+			n++
+		}
+	}
+	if n > 1 {
+		t.Errorf("at %v: %s %s has %d controller references", now, o.GetKind(), o.Meta().Name, n)
+	}
+}
+
+// checkReplicaSets checks a write that resized a Deployment's ReplicaSets
+// (only the Deployment controller does): their spec replicas sum to at most
+// replicas + MaxSurge, and, outside a scaling event, the available pods
+// they keep (each one's min(spec, status.availableReplicas)) do not fall
+// below replicas - MaxUnavailable unless they already were (rolloutRolling
+// and reconcileOldReplicaSets in pkg/controller/deployment/rolling.go).
+func checkReplicaSets(t testing.TB, e *sim.Engine, now time.Duration, changes []store.Change) {
+	resized := map[string]bool{}
+	before := map[string]*api.ReplicaSet{}
+	scaling := false
+	for _, c := range changes {
+		old, okOld := c.Old.(*api.ReplicaSet)
+		n, okNew := c.New.(*api.ReplicaSet)
+		if !okOld || !okNew || *old.Spec.Replicas == *n.Spec.Replicas || n.ControllerRef() == nil {
+			continue
+		}
+		resized[n.Namespace+"/"+n.ControllerRef().Name] = true
+		before[n.UID] = old
+		scaling = scaling || old.Annotations[deployment.DesiredReplicasAnnotation] != n.Annotations[deployment.DesiredReplicasAnnotation]
+	}
+	tx := e.View()
+	for _, key := range slices.Sorted(maps.Keys(resized)) {
+		d := tx.Deployment(key)
+		if d == nil {
+			continue
+		}
+		replicas := int(*d.Spec.Replicas)
+		sum, kept, keptBefore := 0, 0, 0
+		for _, rs := range tx.ReplicaSetsOwnedBy(d.UID) {
+			sum += int(*rs.Spec.Replicas)
+			kept += int(min(*rs.Spec.Replicas, rs.Status.AvailableReplicas))
+			was := rs
+			if b, ok := before[rs.UID]; ok {
+				was = b
+			}
+			keptBefore += int(min(*was.Spec.Replicas, was.Status.AvailableReplicas))
+		}
+		if limit := replicas + deployment.MaxSurge(d); sum > limit {
+			t.Errorf("at %v: the ReplicaSets of Deployment %s sum to %d replicas, above replicas + maxSurge = %d", now, d.Name, sum, limit)
+		}
+		floor := replicas - deployment.MaxUnavailable(d)
+		if d.Spec.Strategy.Type == api.RollingUpdateStrategy && !scaling && !d.Spec.Paused && kept < min(floor, keptBefore) {
+			t.Errorf("at %v: Deployment %s scaled its ReplicaSets down to %d available pods, below replicas - maxUnavailable = %d", now, d.Name, kept, floor)
+		}
+	}
 }
 
 // checkStatus checks a workload's status counts: available ≤ ready ≤

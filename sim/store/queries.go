@@ -107,6 +107,12 @@ func (t *Txn) ReplicaSet(key string) *api.ReplicaSet {
 	return first[*api.ReplicaSet](t, TableReplicaSets, IndexID, key)
 }
 
+// ReplicaSets lists every ReplicaSet (they are few: one per Deployment
+// revision).
+func (t *Txn) ReplicaSets() []*api.ReplicaSet {
+	return list[*api.ReplicaSet](t, TableReplicaSets, IndexID)
+}
+
 // ReplicaSetsOwnedBy lists the ReplicaSets owned by uid.
 func (t *Txn) ReplicaSetsOwnedBy(uid string) []*api.ReplicaSet {
 	return list[*api.ReplicaSet](t, TableReplicaSets, IndexOwner, uid)

@@ -17,6 +17,7 @@ import (
 
 	"stsim/sim"
 	"stsim/sim/api"
+	"stsim/sim/controllers/refmanager"
 	"stsim/sim/store"
 )
 
@@ -32,6 +33,8 @@ const (
 	ReasonFoundNewRS            = "FoundNewReplicaSet"
 	ReasonRSUpdated             = "ReplicaSetUpdated"
 	ReasonTimedOut              = "ProgressDeadlineExceeded"
+	ReasonPaused                = "DeploymentPaused"
+	ReasonResumed               = "DeploymentResumed"
 	ReasonMinimumReplicasAvail  = "MinimumReplicasAvailable"
 	ReasonMinimumReplicasUnavil = "MinimumReplicasUnavailable"
 )
@@ -50,14 +53,23 @@ func New() *Controller {
 // Name implements sim.Controller.
 func (*Controller) Name() string { return "deployment-controller" }
 
-// Keys wakes a Deployment on its own changes, its ReplicaSets' changes and
-// the removal of pods of its ReplicaSets (Recreate waits for them).
+// Keys wakes a Deployment on its own changes, its ReplicaSets' changes,
+// an orphaned ReplicaSet its selector matches (getDeploymentsForReplicaSet)
+// and the removal of pods of its ReplicaSets (Recreate waits for them).
 func (*Controller) Keys(tx *store.Txn, c store.Change) []string {
 	switch c.Kind {
 	case api.KindDeployment:
 		return []string{c.Object().Meta().Key()}
 	case api.KindReplicaSet:
-		return c.ControllerKeys(api.KindDeployment)
+		keys := c.ControllerKeys(api.KindDeployment)
+		if rs, ok := c.New.(*api.ReplicaSet); ok && rs.ControllerRef() == nil && !rs.Terminating() {
+			for _, d := range tx.Deployments() {
+				if d.Namespace == rs.Namespace && d.Spec.Selector.Matches(rs.Labels) {
+					keys = append(keys, d.Key())
+				}
+			}
+		}
+		return keys
 	case api.KindPod:
 		if c.New != nil {
 			return nil
@@ -102,10 +114,17 @@ func (c *Controller) Reconcile(ctx *sim.Context, key string) error {
 }
 
 func (x *deploy) syncDeployment() error {
-	rsList := x.replicaSets()
-	switch {
-	case x.d.Terminating():
+	rsList, err := x.replicaSets()
+	if err != nil {
+		return err
+	}
+	if x.d.Terminating() {
 		return x.syncStatusOnly(rsList)
+	}
+	if err := x.checkPausedConditions(); err != nil {
+		return err
+	}
+	switch {
 	case x.d.Spec.Paused || isScalingEvent(x.d, rsList):
 		return x.sync(rsList)
 	case x.d.Spec.Strategy.Type == api.RecreateStrategy:
@@ -114,16 +133,44 @@ func (x *deploy) syncDeployment() error {
 	return x.rolloutRolling(rsList)
 }
 
-// replicaSets lists the ReplicaSets the Deployment controls, oldest first.
-func (x *deploy) replicaSets() []*api.ReplicaSet {
-	var out []*api.ReplicaSet
-	for _, rs := range x.objects.ReplicaSets(x.d.UID) {
-		if rs.ControllerUID() == x.d.UID {
-			out = append(out, rs)
-		}
+// checkPausedConditions is checkPausedConditions: pausing sets
+// Progressing to Unknown (DeploymentPaused) and resuming to Unknown
+// (DeploymentResumed), unless the progress deadline was already exceeded;
+// without a progress deadline nothing is set.
+func (x *deploy) checkPausedConditions() error {
+	if !hasProgressDeadline(x.d) {
+		return nil
 	}
+	cur := condition(x.d.Status.Conditions, ConditionProgressing)
+	if cur != nil && cur.Reason == ReasonTimedOut {
+		return nil
+	}
+	paused := cur != nil && cur.Reason == ReasonPaused
+	var c api.DeploymentCondition
+	switch {
+	case x.d.Spec.Paused && !paused:
+		c = api.DeploymentCondition{Type: ConditionProgressing, Status: "Unknown", Reason: ReasonPaused, Message: "Deployment is paused"}
+	case !x.d.Spec.Paused && paused:
+		c = api.DeploymentCondition{Type: ConditionProgressing, Status: "Unknown", Reason: ReasonResumed, Message: "Deployment is resumed"}
+	default:
+		return nil
+	}
+	n := x.d.DeepCopy()
+	setCondition(&n.Status, c, x.now)
+	if err := x.objects.UpdateDeployment(n); err != nil {
+		return err
+	}
+	x.d = n
+	return nil
+}
+
+// replicaSets claims the Deployment's ReplicaSets, oldest first
+// (getReplicaSetsForDeployment with ClaimReplicaSets): it adopts orphans
+// its selector matches and releases the ones that stopped matching.
+func (x *deploy) replicaSets() ([]*api.ReplicaSet, error) {
+	out, err := refmanager.Claim(x.d, "apps/v1", x.d.Spec.Selector, x.objects.ReplicaSetCandidates(x.d), nil, x.objects.UpdateReplicaSet)
 	sortByCreation(out)
-	return out
+	return out, err
 }
 
 // refresh re-reads ReplicaSets written earlier in this sync.

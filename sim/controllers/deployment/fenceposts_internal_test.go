@@ -48,11 +48,11 @@ func TestResolveFenceposts(t *testing.T) {
 // pkg/controller/deployment/util/deployment_util.go (docs/rules.md A9): 0 for
 // Recreate and for 0 replicas, capped at replicas.
 func TestMaxUnavailable(t *testing.T) {
-	assert.Equal(t, 1, maxUnavailable(newDeployment(5, api.DeploymentStrategy{})))
-	assert.Equal(t, 0, maxUnavailable(newDeployment(5, api.DeploymentStrategy{Type: api.RecreateStrategy})))
-	assert.Equal(t, 0, maxUnavailable(newDeployment(0, rolling(api.FromInt(1), api.FromInt(1)))))
-	assert.Equal(t, 3, maxUnavailable(newDeployment(3, rolling(api.FromInt(0), api.FromInt(10)))))
-	assert.Equal(t, 0, maxSurge(newDeployment(5, api.DeploymentStrategy{Type: api.RecreateStrategy})))
+	assert.Equal(t, 1, MaxUnavailable(newDeployment(5, api.DeploymentStrategy{})))
+	assert.Equal(t, 0, MaxUnavailable(newDeployment(5, api.DeploymentStrategy{Type: api.RecreateStrategy})))
+	assert.Equal(t, 0, MaxUnavailable(newDeployment(0, rolling(api.FromInt(1), api.FromInt(1)))))
+	assert.Equal(t, 3, MaxUnavailable(newDeployment(3, rolling(api.FromInt(0), api.FromInt(10)))))
+	assert.Equal(t, 0, MaxSurge(newDeployment(5, api.DeploymentStrategy{Type: api.RecreateStrategy})))
 }
 
 func rs(replicas int32) *api.ReplicaSet {

@@ -11,8 +11,9 @@ import (
 // controller's is the API server (storeObjects); tests may use another.
 type objectManager interface {
 	Deployment(key string) *api.Deployment
-	// ReplicaSets lists the ReplicaSets with an owner reference to uid.
-	ReplicaSets(ownerUID string) []*api.ReplicaSet
+	// ReplicaSetCandidates lists the ReplicaSets the Deployment may claim:
+	// every one in its namespace, by name.
+	ReplicaSetCandidates(d *api.Deployment) []*api.ReplicaSet
 	ReplicaSet(key string) *api.ReplicaSet
 	// PodsOwnedBy lists the pods of a ReplicaSet.
 	PodsOwnedBy(uid string) []*api.Pod
@@ -29,8 +30,14 @@ type objectManager interface {
 type storeObjects struct{ ctx *sim.Context }
 
 func (o storeObjects) Deployment(key string) *api.Deployment { return o.ctx.Txn().Deployment(key) }
-func (o storeObjects) ReplicaSets(uid string) []*api.ReplicaSet {
-	return o.ctx.Txn().ReplicaSetsOwnedBy(uid)
+func (o storeObjects) ReplicaSetCandidates(d *api.Deployment) []*api.ReplicaSet {
+	var out []*api.ReplicaSet
+	for _, rs := range o.ctx.Txn().ReplicaSets() {
+		if rs.Namespace == d.Namespace {
+			out = append(out, rs)
+		}
+	}
+	return out
 }
 func (o storeObjects) ReplicaSet(key string) *api.ReplicaSet     { return o.ctx.Txn().ReplicaSet(key) }
 func (o storeObjects) PodsOwnedBy(uid string) []*api.Pod         { return o.ctx.Txn().PodsOwnedBy(uid) }

@@ -22,7 +22,7 @@ func (x *deploy) syncRolloutStatus(all []*api.ReplicaSet, newRS *api.ReplicaSet)
 	now := x.now
 	cur := condition(d.Status.Conditions, ConditionProgressing)
 	isComplete := st.Replicas == st.UpdatedReplicas && cur != nil && cur.Reason == ReasonNewRSAvailable
-	if d.Spec.ProgressDeadlineSeconds != nil && !isComplete && newRS != nil {
+	if hasProgressDeadline(d) && !isComplete && newRS != nil {
 		oldSt := d.Status
 		switch {
 		case complete(d, &st):
@@ -40,9 +40,10 @@ func (x *deploy) syncRolloutStatus(all []*api.ReplicaSet, newRS *api.ReplicaSet)
 			setCondition(&st, api.DeploymentCondition{Type: ConditionProgressing, Status: "False", Reason: ReasonTimedOut, Message: fmt.Sprintf("ReplicaSet %q has timed out progressing.", newRS.Name)}, now)
 		}
 	}
-	if c := condition(st.Conditions, ConditionProgressing); c != nil && d.Spec.ProgressDeadlineSeconds != nil &&
-		c.Status == "True" && c.Reason != ReasonNewRSAvailable {
-		// requeueStuckDeployment: look again when the deadline passes.
+	// requeueStuckDeployment: look again when the deadline of the
+	// condition as it was before this sync passes.
+	if c := condition(d.Status.Conditions, ConditionProgressing); c != nil && hasProgressDeadline(d) &&
+		!complete(d, &st) && c.Reason != ReasonTimedOut {
 		left := c.LastUpdateTime + time.Duration(*d.Spec.ProgressDeadlineSeconds)*time.Second - now
 		after := max(left, 0) + time.Second
 		x.requeue = &after

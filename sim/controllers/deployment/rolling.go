@@ -62,7 +62,7 @@ func (x *deploy) reconcileOldReplicaSets(all, old []*api.ReplicaSet, newRS *api.
 	if sumSpec(old) == 0 {
 		return false, nil
 	}
-	minAvailable := int(*x.d.Spec.Replicas) - maxUnavailable(x.d)
+	minAvailable := int(*x.d.Spec.Replicas) - MaxUnavailable(x.d)
 	newUnavailable := replicas(newRS) - int(newRS.Status.AvailableReplicas)
 	maxScaledDown := sumSpec(all) - minAvailable - newUnavailable
 	if maxScaledDown <= 0 {
@@ -114,7 +114,7 @@ func (x *deploy) cleanupUnhealthyReplicas(old []*api.ReplicaSet, maxCleanup int)
 // scaleDownOldForRollingUpdate removes available old replicas above
 // replicas - maxUnavailable, oldest ReplicaSet first.
 func (x *deploy) scaleDownOldForRollingUpdate(all, old []*api.ReplicaSet) (int, error) {
-	minAvailable := int(*x.d.Spec.Replicas) - maxUnavailable(x.d)
+	minAvailable := int(*x.d.Spec.Replicas) - MaxUnavailable(x.d)
 	available := 0
 	for _, rs := range all {
 		available += int(rs.Status.AvailableReplicas)

@@ -165,9 +165,9 @@ func resolveFenceposts(d *api.Deployment) (surge, unavailable int) {
 	return surge, unavailable
 }
 
-// maxUnavailable is MaxUnavailable: 0 for Recreate or no replicas, capped
+// MaxUnavailable is MaxUnavailable (deployment_util.go): 0 for Recreate or no replicas, capped
 // at replicas.
-func maxUnavailable(d *api.Deployment) int {
+func MaxUnavailable(d *api.Deployment) int {
 	n := int(*d.Spec.Replicas)
 	if d.Spec.Strategy.Type != api.RollingUpdateStrategy || n == 0 {
 		return 0
@@ -176,8 +176,8 @@ func maxUnavailable(d *api.Deployment) int {
 	return min(u, n)
 }
 
-// maxSurge is MaxSurge: 0 for Recreate.
-func maxSurge(d *api.Deployment) int {
+// MaxSurge is MaxSurge (deployment_util.go): 0 for Recreate.
+func MaxSurge(d *api.Deployment) int {
 	if d.Spec.Strategy.Type != api.RollingUpdateStrategy {
 		return 0
 	}
@@ -197,7 +197,7 @@ func newRSNewReplicas(d *api.Deployment, all []*api.ReplicaSet, newRS *api.Repli
 	if newRS != nil {
 		cur = replicas(newRS)
 	}
-	maxTotal := want + maxSurge(d)
+	maxTotal := want + MaxSurge(d)
 	total := sumSpec(all)
 	if total >= maxTotal {
 		return cur
@@ -209,7 +209,7 @@ func newRSNewReplicas(d *api.Deployment, all []*api.ReplicaSet, newRS *api.Repli
 // annotations (SetReplicasAnnotations); it reports a change.
 func setReplicasAnnotations(d *api.Deployment, m *api.ObjectMeta) bool {
 	desired := strconv.Itoa(int(*d.Spec.Replicas))
-	maxR := strconv.Itoa(int(*d.Spec.Replicas) + maxSurge(d))
+	maxR := strconv.Itoa(int(*d.Spec.Replicas) + MaxSurge(d))
 	if m.Annotations[DesiredReplicasAnnotation] == desired && m.Annotations[MaxReplicasAnnotation] == maxR {
 		return false
 	}
@@ -240,7 +240,7 @@ func isScalingEvent(d *api.Deployment, rsList []*api.ReplicaSet) bool {
 // ReplicaSets in that order and their new sizes.
 func proportionalSizes(d *api.Deployment, active []*api.ReplicaSet) ([]*api.ReplicaSet, []int) {
 	want := int(*d.Spec.Replicas)
-	allowed := want + maxSurge(d)
+	allowed := want + MaxSurge(d)
 	if want == 0 {
 		allowed = 0
 	}
@@ -279,6 +279,11 @@ func proportionalSizes(d *api.Deployment, active []*api.ReplicaSet) ([]*api.Repl
 		sizes[0] = max(sizes[0]+left, 0)
 	}
 	return sorted, sizes
+}
+
+// hasProgressDeadline is HasProgressDeadline: set and not MaxInt32.
+func hasProgressDeadline(d *api.Deployment) bool {
+	return d.Spec.ProgressDeadlineSeconds != nil && *d.Spec.ProgressDeadlineSeconds != math.MaxInt32
 }
 
 func condition(conds []api.DeploymentCondition, typ string) *api.DeploymentCondition {
@@ -322,7 +327,7 @@ func calculateStatus(d *api.Deployment, all []*api.ReplicaSet, newRS *api.Replic
 		st.UpdatedReplicas = newRS.Status.Replicas
 	}
 	st.UnavailableReplicas = max(int32(total)-st.AvailableReplicas, 0)
-	if int(st.AvailableReplicas) >= int(*d.Spec.Replicas)-maxUnavailable(d) {
+	if int(st.AvailableReplicas) >= int(*d.Spec.Replicas)-MaxUnavailable(d) {
 		setCondition(&st, api.DeploymentCondition{Type: ConditionAvailable, Status: "True", Reason: ReasonMinimumReplicasAvail, Message: "Deployment has minimum availability."}, now)
 	} else {
 		setCondition(&st, api.DeploymentCondition{Type: ConditionAvailable, Status: "False", Reason: ReasonMinimumReplicasUnavil, Message: "Deployment does not have minimum availability."}, now)

@@ -1,8 +1,10 @@
 // Package replicaset is the ReplicaSet controller, following
-// pkg/controller/replicaset of Kubernetes v1.37: it counts active pods (not
-// terminal, not terminating), creates the missing ones with generated names
-// "<rs>-<5 chars>" at once, without waiting for a terminating pod, deletes
-// the surplus ranked by ActivePodsWithRanks, and reports status.
+// pkg/controller/replicaset of Kubernetes v1.37: it claims the pods its
+// selector matches (adopting orphans, releasing pods that stopped
+// matching), counts the active ones (not terminal, not terminating),
+// creates the missing ones with generated names "<rs>-<5 chars>" in
+// slow-start batches, without waiting for a terminating pod, deletes the
+// surplus ranked by ActivePodsWithRanks, and reports status.
 package replicaset
 
 import (
@@ -11,11 +13,13 @@ import (
 	"reflect"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"stsim/sim"
 	"stsim/sim/api"
 	"stsim/sim/apiserver"
+	"stsim/sim/controllers/refmanager"
 	"stsim/sim/store"
 )
 
@@ -34,13 +38,27 @@ func New() *Controller { return &Controller{} }
 // Name implements sim.Controller.
 func (*Controller) Name() string { return "replicaset-controller" }
 
-// Keys wakes a ReplicaSet on its own changes and its pods' changes.
-func (*Controller) Keys(_ *store.Txn, c store.Change) []string {
+// SlowStartInitialBatchSize is the first batch of pod creations
+// (controller.SlowStartInitialBatchSize).
+const SlowStartInitialBatchSize = 1
+
+// Keys wakes a ReplicaSet on its own changes, its pods' changes, and every
+// ReplicaSet whose selector matches an orphaned pod, to see whether it
+// adopts it (addPod/updatePod with getPodReplicaSets).
+func (*Controller) Keys(tx *store.Txn, c store.Change) []string {
 	switch c.Kind {
 	case api.KindReplicaSet:
 		return []string{c.Object().Meta().Key()}
 	case api.KindPod:
-		return c.ControllerKeys(api.KindReplicaSet)
+		keys := c.ControllerKeys(api.KindReplicaSet)
+		if p, ok := c.New.(*api.Pod); ok && p.ControllerRef() == nil && !p.Terminating() {
+			for _, rs := range tx.ReplicaSets() {
+				if rs.Namespace == p.Namespace && rs.Spec.Selector.Matches(p.Labels) {
+					keys = append(keys, rs.Key())
+				}
+			}
+		}
+		return keys
 	}
 	return nil
 }
@@ -56,13 +74,18 @@ func (c *Controller) Reconcile(ctx *sim.Context, key string) error {
 	if rs == nil {
 		return nil
 	}
+	// claimPods: only pods that are not terminal are claimed.
+	pods, err := refmanager.Claim(rs, "apps/v1", rs.Spec.Selector, podCandidates(tx, rs),
+		func(p *api.Pod) bool { return !p.IsTerminal() }, func(p *api.Pod) error { return ctx.Update(p) })
+	if err != nil {
+		return err
+	}
 	var active []*api.Pod
-	for _, p := range tx.PodsOwnedBy(rs.UID) {
-		if p.ControllerUID() == rs.UID && IsPodActive(p) {
+	for _, p := range pods {
+		if IsPodActive(p) {
 			active = append(active, p)
 		}
 	}
-	var err error
 	if !rs.Terminating() {
 		err = manageReplicas(ctx, rs, active)
 	}
@@ -102,15 +125,15 @@ func manageReplicas(ctx *sim.Context, rs *api.ReplicaSet, active []*api.Pod) err
 	diff := len(active) - int(*rs.Spec.Replicas)
 	switch {
 	case diff < 0:
-		n := min(-diff, BurstReplicas)
-		for i := 0; i < n; i++ {
+		return slowStartBatch(min(-diff, BurstReplicas), SlowStartInitialBatchSize, func() error {
 			p := podFromTemplate(rs)
 			if err := ctx.Create(p); err != nil {
 				ctx.Event(rs, "Warning", "FailedCreate", "Error creating: %v", err)
 				return err
 			}
 			ctx.Event(rs, "Normal", "SuccessfulCreate", "Created pod: %s", p.Name)
-		}
+			return nil
+		})
 	case diff > 0:
 		n := min(diff, BurstReplicas)
 		victims := podsToDelete(ctx, rs, active, n)
@@ -125,6 +148,41 @@ func manageReplicas(ctx *sim.Context, rs *api.ReplicaSet, active []*api.Pod) err
 		return errors.Join(errs...)
 	}
 	return nil
+}
+
+// slowStartBatch calls fn count times in batches of initial, 2×initial,
+// 4×initial, …, and stops after the first batch with a failure, returning
+// its errors (slowStartBatch). Upstream runs a batch's calls concurrently;
+// here they run in order, one of the orders upstream may take.
+func slowStartBatch(count, initial int, fn func() error) error {
+	remaining := count
+	for size := min(remaining, initial); size > 0; size = min(2*size, remaining) {
+		var errs []error
+		for range size {
+			if err := fn(); err != nil {
+				errs = append(errs, err)
+			}
+		}
+		remaining -= size
+		if len(errs) > 0 {
+			return errors.Join(errs...)
+		}
+	}
+	return nil
+}
+
+// podCandidates lists, by name, the pods the ReplicaSet may claim: the
+// ones it controls and the ones that carry its selector's first label
+// (getReplicaSetPods lists the namespace; the label index narrows it).
+func podCandidates(tx *store.Txn, rs *api.ReplicaSet) []*api.Pod {
+	pods := tx.PodsOwnedBy(rs.UID)
+	if pairs := api.LabelPairs(rs.Spec.Selector.MatchLabels); len(pairs) > 0 {
+		pods = append(pods, tx.PodsWithLabel(pairs[0])...)
+	} else {
+		pods = append(pods, tx.Pods()...)
+	}
+	slices.SortFunc(pods, func(a, b *api.Pod) int { return strings.Compare(a.Key(), b.Key()) })
+	return slices.CompactFunc(pods, func(a, b *api.Pod) bool { return a.UID == b.UID })
 }
 
 // podFromTemplate is GetPodFromTemplate: generateName "<rs>-", the
