@@ -9,9 +9,9 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"stsim/sim"
 	"stsim/sim/api"
 	"stsim/sim/history"
-	"stsim/sim"
 	"stsim/sim/replay"
 )
 
