@@ -241,3 +241,32 @@ func TestReplicaSetReleasesAndAdoptsPods(t *testing.T) {
 	assert.Equal(t, api.PodRunning, pod.Status.Phase)
 	assert.Len(t, tx.Pods(), 3)
 }
+
+// TestTerminatingPodsAreNotCounted follows FilterActivePods
+// (pkg/controller/controller_utils.go) and NewRSNewReplicas, which sums
+// ReplicaSet specs (docs/rules.md A12, A14, E1): pods that are shutting
+// down count nowhere, so while old pods take 30s to stop, the pod objects
+// of a rollout exceed replicas + maxSurge (4 + 1).
+func TestTerminatingPodsAreNotCounted(t *testing.T) {
+	h, _ := run(t, scenario(manifest(4, "nginx:1", ""), "  images: {\"nginx:1\": {shutdown: 30s}}\n", `  - apply: {}
+  - waitFor: {rolledOut: true}
+  - setImage: {image: "nginx:2"}
+    after: 10s
+  - waitFor: {rolledOut: true}
+`), nil)
+	require.Empty(t, h.Findings)
+	most := 0
+	for _, p := range h.Pods {
+		n := 0
+		for _, q := range h.Pods {
+			if q.Created <= p.Created && (q.Gone == nil || *q.Gone > p.Created) {
+				n++
+			}
+		}
+		most = max(most, n)
+	}
+	assert.Greater(t, most, 4+1, "pod objects at once")
+	for _, s := range h.Status {
+		assert.LessOrEqual(t, s.Replicas, int32(4+1), "status counts active pods only, at %v", s.Time)
+	}
+}
