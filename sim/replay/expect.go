@@ -150,21 +150,33 @@ func answerText(l history.Lookup) string {
 }
 
 // globsMatch reports whether names, one for one, match the patterns ("*"
-// globs allowed), each pattern taking the first unmatched name it fits.
+// globs allowed): whether some pairing gives every pattern its own name
+// (a bipartite matching, found by augmenting paths), so a literal name and
+// a glob that also matches it can be given in any order.
 func globsMatch(patterns, names []string) bool {
 	if len(patterns) != len(names) {
 		return false
 	}
-	used := make([]bool, len(names))
-	for _, pat := range patterns {
-		found := false
+	owner := make([]int, len(names)) // the pattern that holds each name, or -1
+	for i := range owner {
+		owner[i] = -1
+	}
+	var assign func(p int, seen []bool) bool
+	assign = func(p int, seen []bool) bool {
 		for i, n := range names {
-			if ok, _ := path.Match(pat, n); ok && !used[i] {
-				used[i], found = true, true
-				break
+			if ok, _ := path.Match(patterns[p], n); !ok || seen[i] {
+				continue
+			}
+			seen[i] = true
+			if owner[i] < 0 || assign(owner[i], seen) {
+				owner[i] = p
+				return true
 			}
 		}
-		if !found {
+		return false
+	}
+	for p := range patterns {
+		if !assign(p, make([]bool, len(names))) {
 			return false
 		}
 	}
