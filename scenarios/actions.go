@@ -20,8 +20,10 @@ type Apply struct {
 	// scenario's manifests.
 	Manifests []Manifest
 	// objects is what the step applies under each rule set, converted at
-	// load.
+	// load; notes what converting a changed workload did beyond the
+	// scenario's own conversion.
 	objects map[workload.Rules][]api.Object
+	notes   map[workload.Rules][]string
 }
 
 // ActionName implements Action.
@@ -32,6 +34,11 @@ func (*Apply) ActionName() string { return "apply" }
 // conversion adds. The objects are shared: copy one before changing it.
 func (a *Apply) Objects(rules workload.Rules) []api.Object { return a.objects[rules] }
 
+// Notes says what converting the step's changed workload to rules did
+// that the scenario's conversion of its workload does not already say,
+// such as a field dropped because the other kind has none.
+func (a *Apply) Notes(rules workload.Rules) []string { return a.notes[rules] }
+
 func buildApply(l *loader, r *rawManifest, path string) (Action, error) {
 	return l.apply(r, path)
 }
@@ -39,7 +46,7 @@ func buildApply(l *loader, r *rawManifest, path string) (Action, error) {
 // apply builds an Apply of the manifests of r (nil, or an entry naming
 // nothing: all of the scenario's).
 func (l *loader) apply(r *rawManifest, path string) (*Apply, error) {
-	a := &Apply{objects: map[workload.Rules][]api.Object{}}
+	a := &Apply{objects: map[workload.Rules][]api.Object{}, notes: map[workload.Rules][]string{}}
 	manifests := l.sc.Manifests
 	if r != nil && (r.File != "" || r.Inline != nil || r.Patch != nil) {
 		objs, err := l.entry(*r, path)
@@ -66,7 +73,13 @@ func (l *loader) apply(r *rawManifest, path string) (*Apply, error) {
 			if m.Object != l.sc.Workload.Object {
 				// A changed workload is converted here; an invalid one is
 				// the API server's to reject when the step runs.
+				initial := v.Notes
 				v = convert(l.sc, m.Object, rules)
+				for _, n := range v.Notes {
+					if !slices.Contains(initial, n) {
+						a.notes[rules] = append(a.notes[rules], n)
+					}
+				}
 			}
 			objs = append(objs, v.Workload)
 			objs = append(objs, v.Extra...)

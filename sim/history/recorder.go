@@ -46,6 +46,11 @@ func (r *Recorder) Conversions(conversions, ignored []string) {
 	r.run.Ignored = append(r.run.Ignored, ignored...)
 }
 
+// Converted records what converting a step's change to the rule set did.
+func (r *Recorder) Converted(note string) {
+	r.run.Conversions = append(r.run.Conversions, note)
+}
+
 // Event records one event of the API server's log.
 func (r *Recorder) Event(e api.Event) {
 	r.run.Events = append(r.run.Events, Event{Time: e.Time, Type: e.Type, Kind: e.Kind, Name: e.Name, Reason: e.Reason, Message: e.Message})

@@ -29,6 +29,9 @@ func init() {
 // kubectl apply does; other objects that exist already are left as they
 // are.
 func runApply(r *replay, st scenarios.Step, a *scenarios.Apply) error {
+	for _, n := range a.Notes(r.rules) {
+		r.rec.Converted(st.String() + ": " + n)
+	}
 	return r.write(st, func(ctx *sim.Context) error {
 		for _, o := range a.Objects(r.rules) {
 			if err := r.applyOne(ctx, o); err != nil {

@@ -178,3 +178,25 @@ func TestBundledScenariosKeepInvariants(t *testing.T) {
 		}
 	}
 }
+
+// TestChangesDroppedUnderTheOtherRulesAreConversions: a patch or an apply
+// that sets StatefulSet-only fields runs under Deployment rules with those
+// fields dropped, as the scenario's conversion drops them, and the run's
+// conversions name each one with its step; under StatefulSet rules nothing
+// is dropped.
+func TestChangesDroppedUnderTheOtherRulesAreConversions(t *testing.T) {
+	steps := `  - apply: {}
+  - waitFor: {rolledOut: true}
+  - patch: {spec: {updateStrategy: {rollingUpdate: {partition: 1}}}}
+  - apply:
+      inline: {apiVersion: apps/v1, kind: StatefulSet, metadata: {name: web}, spec: {serviceName: web, replicas: 3, podManagementPolicy: Parallel, selector: {matchLabels: {app: web}}, template: {metadata: {labels: {app: web}}, spec: {containers: [{name: nginx, image: "nginx:1.27"}]}}}}
+`
+	run := simtest.Run(t, scenario("deployment", steps), "deployment")
+	assert.Empty(t, run.Findings)
+	require.Len(t, run.Conversions, 4)
+	assert.Equal(t, "step 2 (patch, test.yaml:27:5): spec.updateStrategy dropped (a Deployment has no such field)", run.Conversions[2])
+	assert.Equal(t, "step 3 (apply, test.yaml:28:5): spec.podManagementPolicy dropped (Parallel)", run.Conversions[3])
+
+	run = simtest.Run(t, scenario("statefulset", steps), "statefulset")
+	assert.Empty(t, run.Conversions)
+}

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
-	"strings"
 	"time"
 
 	"stsim/scenarios"
@@ -66,17 +65,16 @@ func runSetImage(r *replay, st scenarios.Step, s *scenarios.SetImage) error {
 }
 
 // runPatch patches the workload, as kubectl patch does. Fields the
-// workload's kind under these rules does not have are dropped, and a
-// finding says so.
+// workload's kind under these rules does not have are dropped, as the
+// conversion drops them, and the run's conversions say so.
 func runPatch(r *replay, st scenarios.Step, p *scenarios.Patch) error {
 	return r.changeWorkload(st, func(_ *sim.Context, obj api.Object) (api.Object, error) {
 		patched, ignored, err := p.Apply(obj)
 		if err != nil {
 			return nil, err
 		}
-		if len(ignored) > 0 {
-			r.finding(st, "patch: a %s has no field %s; under %s rules that part of the patch is dropped", r.w.Kind(),
-				strings.Join(ignored, ", "), r.rules)
+		for _, f := range ignored {
+			r.rec.Converted(fmt.Sprintf("%s: %s dropped (a %s has no such field)", st, f, r.w.Kind()))
 		}
 		return r.w.WithSpecOf(obj, patched), nil
 	})
