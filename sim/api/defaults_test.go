@@ -69,7 +69,7 @@ func TestSetDefaultsDeployment(t *testing.T) {
 }
 
 // TestSetDefaultsStatefulSet follows SetDefaults_StatefulSet in
-// pkg/apis/apps/v1/defaults.go (docs/rules.md R-UPD-1, with the
+// pkg/apis/apps/v1/defaults.go (docs/rules.md R-UPD-1 and R-PVC-R1, with the
 // MaxUnavailableStatefulSet gate on as in v1.37): OrderedReady,
 // RollingUpdate with partition 0 and maxUnavailable 1 when the type was
 // empty, one replica, a history of 10 and the Retain/Retain claim policy.

@@ -73,6 +73,83 @@ func TestValidateDeploymentSpec(t *testing.T) {
 	require.NoError(t, api.ValidateDeployment(deployment(func(d *api.Deployment) { d.Spec.Replicas = ptr(int32(0)) })))
 }
 
+// TestValidateStatefulSetSpec follows R-UPD-2, R-POD-9, R-ID-2 and
+// R-SCALE-5 (ValidateStatefulSetSpec and validateRollingUpdateStatefulSet
+// in pkg/apis/apps/validation/validation.go): the partition must be ≥ 0
+// and may exceed replicas; maxUnavailable must be ≥ 1 or a percentage in
+// (0%, 100%]; a rollingUpdate block is refused with OnDelete; the pod
+// management policy, update type and retention values must be known; the
+// template's restartPolicy must be Always; ordinals.start and replicas must
+// be ≥ 0, and 0 replicas is valid. Messages are the API server's where
+// stsim prints them alike; for maxUnavailable, an unknown update type and
+// a rollingUpdate block under OnDelete only the field and the kind of
+// error are checked, as stsim words them differently (upstream: "cannot be
+// 0", "must not be greater than 100%", and the struct printed as the
+// value). activeDeadlineSeconds, also forbidden upstream, is not modelled.
+func TestValidateStatefulSetSpec(t *testing.T) {
+	const prefix = `StatefulSet.apps "web" is invalid: `
+	for _, tc := range []struct {
+		name   string
+		mutate func(*api.StatefulSet)
+		want   string
+	}{
+		{"negative partition", func(s *api.StatefulSet) { s.Spec.UpdateStrategy.RollingUpdate.Partition = ptr(int32(-1)) },
+			"spec.updateStrategy.rollingUpdate.partition: Invalid value: -1: must be greater than or equal to 0"},
+		{"unknown pod management policy", func(s *api.StatefulSet) { s.Spec.PodManagementPolicy = "Burst" },
+			`spec.podManagementPolicy: Invalid value: "Burst": must be 'OrderedReady' or 'Parallel'`},
+		{"unknown retention value", func(s *api.StatefulSet) { s.Spec.PersistentVolumeClaimRetentionPolicy.WhenScaled = "Keep" },
+			`spec.persistentVolumeClaimRetentionPolicy.whenScaled: Unsupported value: "Keep": supported values: "Retain", "Delete"`},
+		{"restartPolicy Never", func(s *api.StatefulSet) { s.Spec.Template.Spec.RestartPolicy = "Never" },
+			`spec.template.spec.restartPolicy: Unsupported value: "Never": supported values: "Always"`},
+		{"restartPolicy OnFailure", func(s *api.StatefulSet) { s.Spec.Template.Spec.RestartPolicy = "OnFailure" },
+			`spec.template.spec.restartPolicy: Unsupported value: "OnFailure": supported values: "Always"`},
+		{"negative start ordinal", func(s *api.StatefulSet) { s.Spec.Ordinals = &api.StatefulSetOrdinals{Start: -1} },
+			"spec.ordinals.start: Invalid value: -1: must be greater than or equal to 0"},
+		{"negative replicas", func(s *api.StatefulSet) { s.Spec.Replicas = ptr(int32(-1)) },
+			"spec.replicas: Invalid value: -1: must be greater than or equal to 0"},
+	} {
+		err := api.ValidateStatefulSet(statefulSet(tc.mutate))
+		if assert.Error(t, err, tc.name) {
+			assert.Equal(t, prefix+tc.want, err.Error(), tc.name)
+		}
+	}
+	for _, tc := range []struct {
+		name   string
+		mutate func(*api.StatefulSet)
+		path   string
+	}{
+		{"maxUnavailable 0", func(s *api.StatefulSet) { s.Spec.UpdateStrategy.RollingUpdate.MaxUnavailable = api.FromInt(0) }, "spec.updateStrategy.rollingUpdate.maxUnavailable"},
+		{"maxUnavailable 0%", func(s *api.StatefulSet) { s.Spec.UpdateStrategy.RollingUpdate.MaxUnavailable = api.FromString("0%") }, "spec.updateStrategy.rollingUpdate.maxUnavailable"},
+		{"maxUnavailable -1", func(s *api.StatefulSet) { s.Spec.UpdateStrategy.RollingUpdate.MaxUnavailable = api.FromInt(-1) }, "spec.updateStrategy.rollingUpdate.maxUnavailable"},
+		{"maxUnavailable 101%", func(s *api.StatefulSet) { s.Spec.UpdateStrategy.RollingUpdate.MaxUnavailable = api.FromString("101%") }, "spec.updateStrategy.rollingUpdate.maxUnavailable"},
+		{"rollingUpdate with OnDelete", func(s *api.StatefulSet) { s.Spec.UpdateStrategy.Type = api.OnDeleteStrategy }, "spec.updateStrategy.rollingUpdate"},
+		{"unknown update type", func(s *api.StatefulSet) { s.Spec.UpdateStrategy.Type = "Canary" }, "spec.updateStrategy"},
+	} {
+		err := api.ValidateStatefulSet(statefulSet(tc.mutate))
+		var inv *api.InvalidError
+		if assert.ErrorAs(t, err, &inv, tc.name) {
+			require.Len(t, inv.Errors, 1, tc.name)
+			assert.Equal(t, tc.path, inv.Errors[0].Path, tc.name)
+			assert.Equal(t, "Invalid value", inv.Errors[0].Type, tc.name)
+		}
+	}
+	for name, mutate := range map[string]func(*api.StatefulSet){
+		"partition above replicas": func(s *api.StatefulSet) { s.Spec.UpdateStrategy.RollingUpdate.Partition = ptr(int32(9)) },
+		"maxUnavailable 100%":      func(s *api.StatefulSet) { s.Spec.UpdateStrategy.RollingUpdate.MaxUnavailable = api.FromString("100%") },
+		"maxUnavailable 1":         func(s *api.StatefulSet) { s.Spec.UpdateStrategy.RollingUpdate.MaxUnavailable = api.FromInt(1) },
+		"OnDelete without a block": func(s *api.StatefulSet) {
+			s.Spec.UpdateStrategy = api.StatefulSetUpdateStrategy{Type: api.OnDeleteStrategy}
+		},
+		"0 replicas":           func(s *api.StatefulSet) { s.Spec.Replicas = ptr(int32(0)) },
+		"start ordinal 0":      func(s *api.StatefulSet) { s.Spec.Ordinals = &api.StatefulSetOrdinals{Start: 0} },
+		"restartPolicy Always": func(s *api.StatefulSet) { s.Spec.Template.Spec.RestartPolicy = "Always" },
+		"Parallel":             func(s *api.StatefulSet) { s.Spec.PodManagementPolicy = api.ParallelPodManagement },
+		"whenDeleted Delete":   func(s *api.StatefulSet) { s.Spec.PersistentVolumeClaimRetentionPolicy.WhenDeleted = api.DeletePolicy },
+	} {
+		assert.NoError(t, api.ValidateStatefulSet(statefulSet(mutate)), name)
+	}
+}
+
 // TestValidateRollingUpdateDeployment follows ValidateRollingUpdateDeployment
 // in pkg/apis/apps/validation/validation.go (docs/rules.md A9): maxSurge and
 // maxUnavailable may not both be 0 (as 0 or "0%"), maxUnavailable may not

@@ -61,7 +61,7 @@ func resolve(e *sim.Engine, name, qtype string) dns.Answer {
 
 // TestHeadlessServiceRecords follows findServices and
 // EndpointSliceToEndpoints/endpointsliceReady in coredns plugin/kubernetes
-// (docs/rules.md N3, N4): a headless Service name answers one A record per ready
+// (docs/rules.md N3, N4, R-DNS-3): a headless Service name answers one A record per ready
 // endpoint, not-Ready and terminating pods vanish at once, and with no ready
 // endpoint the answer is NXDOMAIN.
 func TestHeadlessServiceRecords(t *testing.T) {
@@ -130,7 +130,7 @@ func TestSRVRecords(t *testing.T) {
 
 // TestShouldSetHostname follows ShouldSetHostname in
 // staging/src/k8s.io/endpointslice/util/controller_utils.go and endpointHostname in coredns
-// plugin/kubernetes (docs/rules.md N4, N5): "<hostname>.<service>" resolves only
+// plugin/kubernetes (docs/rules.md N4, N5, R-DNS-3): "<hostname>.<service>" resolves only
 // for a pod whose hostname is set and whose subdomain is that Service;
 // other pods are reachable under their dashed IP.
 func TestShouldSetHostname(t *testing.T) {
@@ -152,7 +152,9 @@ func TestShouldSetHostname(t *testing.T) {
 
 // TestSearchPath follows the resolv.conf kubelet writes for a ClusterFirst
 // pod (pkg/kubelet/network/dns/dns.go: search <ns>.svc.<zone> svc.<zone>
-// <zone>, ndots 5): a short name is tried under each search domain in turn.
+// <zone>, ndots 5; docs/rules.md NET-1, R-DNS-2): a short name is tried
+// under each search domain in turn, and a StatefulSet pod's full name is
+// <pod>.<service>.<namespace>.svc.cluster.local.
 func TestSearchPath(t *testing.T) {
 	e := cluster(t, service("web", api.ClusterIPNone), pod("web-0", "10.244.1.2", true, "web-0", "web"))
 	for _, name := range []string{"web-0.web", "web-0.web.default", "web-0.web.default.svc", "web-0.web.default.svc.cluster.local", "web-0.web.default.svc.cluster.local."} {

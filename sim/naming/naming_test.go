@@ -105,8 +105,8 @@ func TestPodTemplateHash(t *testing.T) {
 	assert.Equal(t, want, naming.PodTemplateHash(tmplA, &seven))
 }
 
-// TestHashControllerRevision follows HashControllerRevision in
-// pkg/controller/history/controller_history.go: FNV-32 over the revision
+// TestHashControllerRevision follows R-REV-2 (HashControllerRevision in
+// pkg/controller/history/controller_history.go): FNV-32 over the revision
 // data, then the collision count in decimal, safe-encoded.
 func TestHashControllerRevision(t *testing.T) {
 	data := []byte(`{"spec":{"template":{"spec":{"containers":[{"image":"nginx:1"}]}}}}`)
@@ -127,8 +127,8 @@ func TestHashControllerRevision(t *testing.T) {
 	assert.Equal(t, naming.SafeEncodeString(strconv.FormatUint(uint64(f.Sum32()), 10)), naming.ControllerRevisionHash(data, &two))
 }
 
-// TestControllerRevisionName follows ControllerRevisionName in
-// pkg/controller/history/controller_history.go: prefix-hash, the prefix cut
+// TestControllerRevisionName follows R-REV-2 (ControllerRevisionName in
+// pkg/controller/history/controller_history.go): prefix-hash, the prefix cut
 // to 223 characters.
 func TestControllerRevisionName(t *testing.T) {
 	assert.Equal(t, "web-5d8f7c9b4", naming.ControllerRevisionName("web", "5d8f7c9b4"))

@@ -22,7 +22,7 @@ func pod(name, ip string, ready bool) *api.Pod {
 
 // TestPodToEndpoint follows podToEndpoint, ShouldPodBeInEndpoints and
 // ShouldSetHostname in staging/src/k8s.io/endpointslice/util/controller_utils.go (docs/rules.md
-// N2): pods without an IP or in a terminal phase are left out; ready =
+// N2, R-DNS-3): pods without an IP or in a terminal phase are left out; ready =
 // publishNotReadyAddresses or (Ready and not terminating); serving = Ready;
 // the hostname is set only when the pod's subdomain is the Service; a named
 // targetPort resolves to the container port.

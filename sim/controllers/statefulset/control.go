@@ -1,7 +1,6 @@
 package statefulset
 
 import (
-	"errors"
 	"slices"
 	"time"
 
@@ -29,8 +28,8 @@ func newSetControl(set *api.StatefulSet, now time.Duration, objects objectManage
 
 // UpdateStatefulSet is UpdateStatefulSet: find or create the revisions,
 // bring the pods towards the spec, write the status and truncate the
-// history. It returns the status written (nil when the revisions could
-// not be read) and the first error.
+// history, even after an error (performUpdate). It returns the status
+// written, or nil and the first error.
 func (c *setControl) UpdateStatefulSet(pods []*api.Pod) (*api.StatefulSetStatus, error) {
 	revisions, collision, err := c.revisions()
 	if err != nil {
@@ -40,11 +39,15 @@ func (c *setControl) UpdateStatefulSet(pods []*api.Pod) (*api.StatefulSetStatus,
 	err = c.updateStatefulSet(pods)
 	c.status.CollisionCount = collision
 	completeRollingUpdate(c.set, &c.status)
-	if serr := c.writeStatus(); serr != nil {
-		return &c.status, serr
-	}
+	serr := c.writeStatus()
 	c.truncateHistory(pods, revisions)
-	return &c.status, err
+	if err == nil {
+		err = serr
+	}
+	if err != nil {
+		return nil, err
+	}
+	return &c.status, nil
 }
 
 // isAvailable is Running and Ready, and Ready for minReadySeconds.
@@ -101,7 +104,12 @@ func (c *setControl) updateStatefulSet(pods []*api.Pod) error {
 	if exit, err := runForAll(len(replicas), func(i int) (bool, error) { return c.processReplica(replicas, i) }, c.monotonic); exit || err != nil {
 		return err
 	}
-	if exit, err := runForAll(len(condemned), func(i int) (bool, error) { return false, c.fixCondemnedClaimOwners(condemned[i]) }, c.monotonic); exit || err != nil {
+	if exit, err := runForAll(len(condemned), func(i int) (bool, error) {
+		if err := c.fixCondemnedClaimOwners(condemned[i]); err != nil {
+			return true, err
+		}
+		return false, nil
+	}, c.monotonic); exit || err != nil {
 		return err
 	}
 	if exit, err := runForAll(len(condemned), func(i int) (bool, error) { return c.processCondemned(condemned[i], firstUnavailable) }, c.monotonic); exit || err != nil {
@@ -117,7 +125,8 @@ func (c *setControl) updateStatefulSet(pods []*api.Pod) error {
 func (c *setControl) processReplica(replicas []*api.Pod, i int) (bool, error) {
 	p := replicas[i]
 	// R-POD-1: a Failed or Succeeded pod is deleted; a new one with the same
-	// name is created once the old object is gone.
+	// name is created once the old object is gone. This stops the sync even
+	// under Parallel, where the return value is ignored.
 	if isCreated(p) && p.IsTerminal() {
 		if !p.Terminating() {
 			if err := c.pods.deleteStatefulPod(c.set, p); err != nil {
@@ -126,7 +135,9 @@ func (c *setControl) processReplica(replicas []*api.Pod, i int) (bool, error) {
 		}
 		return true, nil
 	}
-	// R-POD-2: create a missing pod (and its claims first).
+	// R-POD-2: create a missing pod (and its claims first). Under Parallel
+	// upstream goes on with the pod object it built, which has no phase and
+	// needs no repair.
 	if !isCreated(p) {
 		if c.pods.claimIsStale(c.set, p) {
 			return true, nil
@@ -147,21 +158,17 @@ func (c *setControl) processReplica(replicas []*api.Pod, i int) (bool, error) {
 	if c.monotonic && (p.Terminating() || !p.IsRunningAndReady() || !c.isAvailable(p)) {
 		return true, nil
 	}
-	// R-POD-7: repair identity and storage in place.
-	if !identityMatches(c.set, p) || !storageMatches(c.set, p) {
-		n, err := c.pods.updateStatefulPod(c.set, p)
-		if err != nil {
-			return true, err
-		}
-		replicas[i] = n
+	// R-POD-7: repair identity, storage and the claims' owner references in
+	// place (R-PVC-R2, R-PVC-R7).
+	if identityMatches(c.set, p) && storageMatches(c.set, p) && c.pods.claimsMatchPolicy(c.set, p) {
+		return false, nil
 	}
-	// The claims of a pod in range carry the retention policy's owner
-	// references (isClaimOwnerUpToDate, table row "in range").
-	var want []api.OwnerReference
-	if c.set.Spec.PersistentVolumeClaimRetentionPolicy.WhenDeleted == api.DeletePolicy {
-		want = []api.OwnerReference{setRef(c.set)}
+	n, err := c.pods.updateStatefulPod(c.set, p)
+	if err != nil {
+		return true, err
 	}
-	return false, c.pods.setClaimOwners(c.set, p, want)
+	replicas[i] = n
+	return false, nil
 }
 
 // processCondemned deletes an out-of-range pod; exit means a monotonic
@@ -186,15 +193,10 @@ func (c *setControl) processCondemned(p, firstUnavailable *api.Pod) (bool, error
 // reference is to the pod, so the garbage collector removes the claim
 // after the pod.
 func (c *setControl) fixCondemnedClaimOwners(p *api.Pod) error {
-	policy := c.set.Spec.PersistentVolumeClaimRetentionPolicy
-	var want []api.OwnerReference
-	switch {
-	case policy.WhenScaled == api.DeletePolicy:
-		want = []api.OwnerReference{api.NewControllerRef(p, "v1")}
-	case policy.WhenDeleted == api.DeletePolicy:
-		want = []api.OwnerReference{setRef(c.set)}
+	if c.pods.claimsMatchPolicy(c.set, p) {
+		return nil
 	}
-	return c.pods.setClaimOwners(c.set, p, want)
+	return c.pods.updateClaimsForPolicy(c.set, p)
 }
 
 // rollingUpdate is updateStatefulSetAfterInvariantEstablished with the
@@ -263,7 +265,7 @@ func (c *setControl) deleteForUpdate(p *api.Pod) error {
 // with inconsistentStatus).
 func (c *setControl) writeStatus() error {
 	cur := c.objects.StatefulSet(c.set.Key())
-	if cur == nil || equalStatus(cur.Status, c.status) {
+	if cur == nil || !inconsistentStatus(cur.Status, c.status) {
 		return nil
 	}
 	n := cur.DeepCopy()
@@ -286,13 +288,18 @@ func runForAll(n int, fn func(i int) (bool, error), monotonic bool) (bool, error
 	return false, nil
 }
 
-// slowStartBatch runs fn over n items in batches of 1, 2, 4, … and stops
-// after the first batch in which a call failed, returning its errors
-// (slowStartBatch). Upstream runs a batch's calls concurrently; here they
-// run in order, which is one of the orders upstream may take.
+// maxBatchSize caps a slow-start batch (MaxBatchSize, "realistic value for
+// maximum in-flight requests when processing in parallel mode").
+const maxBatchSize = 500
+
+// slowStartBatch runs fn over n items in batches of 1, 2, 4, … (at most
+// maxBatchSize) and stops after the first batch in which a call failed,
+// returning its errors (slowStartBatch). Every call of a batch runs, failed
+// or not. Upstream runs a batch's calls concurrently; here they run in
+// order, which is one of the orders upstream may take.
 func slowStartBatch(initial, n int, fn func(i int) (bool, error)) error {
 	next := 0
-	for size := min(n, initial); size > 0; size = min(2*size, n-next) {
+	for size := min(n, initial); size > 0; size = min(2*size, n-next, maxBatchSize) {
 		var errs []error
 		for range size {
 			if _, err := fn(next); err != nil {
@@ -301,7 +308,7 @@ func slowStartBatch(initial, n int, fn func(i int) (bool, error)) error {
 			next++
 		}
 		if len(errs) > 0 {
-			return errors.Join(errs...)
+			return aggregate(errs)
 		}
 	}
 	return nil

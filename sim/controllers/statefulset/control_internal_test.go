@@ -17,18 +17,28 @@ import (
 
 // fakeObjects is an in-memory object manager, as upstream's
 // fakeObjectManager in stateful_set_control_test.go: it keeps pods, claims
-// and revisions by key and records events, and its pod and claim creates
-// fail from the Nth call on (0: never), as upstream's request trackers do.
+// and revisions by key, records events and, in order, every write it is
+// asked for (ops). Its pod and claim creates fail from the Nth call on (0:
+// never), or for the pods named in failPods, as upstream's request trackers
+// do; failStatus makes status writes fail.
 type fakeObjects struct {
 	set       *api.StatefulSet
 	pods      map[string]*api.Pod
 	claims    map[string]*api.PersistentVolumeClaim
 	revisions map[string]*api.ControllerRevision
 	events    []string
-	uids      int
+	// eventObjects names the object of each event, "Kind/name".
+	eventObjects []string
+	// ops lists the writes in order, such as "create pod web-0",
+	// "update claim data-web-0", "delete pod web-2", "update status",
+	// "delete revision web-1234".
+	ops  []string
+	uids int
 
 	podCreates, claimCreates       int
 	failPodCreatesAt, failClaimsAt int
+	failPods                       map[string]bool
+	failStatus                     bool
 }
 
 var errInjected = errors.New("injected failure")
@@ -42,14 +52,22 @@ func (f *fakeObjects) uid() string { f.uids++; return fmt.Sprintf("uid-%d", f.ui
 
 func (f *fakeObjects) CreatePod(p *api.Pod) error {
 	f.podCreates++
-	if f.failPodCreatesAt > 0 && f.podCreates >= f.failPodCreatesAt {
+	if (f.failPodCreatesAt > 0 && f.podCreates >= f.failPodCreatesAt) || f.failPods[p.Name] {
 		return errInjected
+	}
+	if _, ok := f.pods[p.Key()]; ok {
+		return apiserver.ErrAlreadyExists
 	}
 	p.UID, p.Status.Phase = f.uid(), api.PodPending
 	f.pods[p.Key()] = p
+	f.ops = append(f.ops, "create pod "+p.Name)
 	return nil
 }
-func (f *fakeObjects) UpdatePod(p *api.Pod) error { f.pods[p.Key()] = p; return nil }
+func (f *fakeObjects) UpdatePod(p *api.Pod) error {
+	f.pods[p.Key()] = p
+	f.ops = append(f.ops, "update pod "+p.Name)
+	return nil
+}
 func (f *fakeObjects) DeletePod(p *api.Pod) error {
 	cur, ok := f.pods[p.Key()]
 	if !ok {
@@ -59,6 +77,7 @@ func (f *fakeObjects) DeletePod(p *api.Pod) error {
 	now := time.Duration(0)
 	n.DeletionTimestamp = &now
 	f.pods[p.Key()] = n
+	f.ops = append(f.ops, "delete pod "+p.Name)
 	return nil
 }
 func (f *fakeObjects) Claim(key string) *api.PersistentVolumeClaim { return f.claims[key] }
@@ -69,35 +88,68 @@ func (f *fakeObjects) CreateClaim(c *api.PersistentVolumeClaim) error {
 	}
 	c.UID = f.uid()
 	f.claims[c.Key()] = c
+	f.ops = append(f.ops, "create claim "+c.Name)
 	return nil
 }
 func (f *fakeObjects) UpdateClaim(c *api.PersistentVolumeClaim) error {
 	f.claims[c.Key()] = c
+	f.ops = append(f.ops, "update claim "+c.Name)
 	return nil
 }
-func (f *fakeObjects) Revisions(*api.StatefulSet) []*api.ControllerRevision {
-	return slices.Collect(maps.Values(f.revisions))
+
+// Revisions lists, as ListControllerRevisions does, the revisions in the
+// set's namespace that match its selector and that it controls or that no
+// one controls.
+func (f *fakeObjects) Revisions(set *api.StatefulSet) []*api.ControllerRevision {
+	var out []*api.ControllerRevision
+	for _, k := range slices.Sorted(maps.Keys(f.revisions)) {
+		r := f.revisions[k]
+		if ref := r.ControllerRef(); r.Namespace == set.Namespace && set.Spec.Selector.Matches(r.Labels) && (ref == nil || ref.UID == set.UID) {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+func (f *fakeObjects) Revision(key string) *api.ControllerRevision {
+	for _, r := range f.revisions {
+		if r.Key() == key {
+			return r
+		}
+	}
+	return nil
 }
 func (f *fakeObjects) CreateRevision(r *api.ControllerRevision) error {
 	if _, ok := f.revisions[r.Name]; ok {
 		return apiserver.ErrAlreadyExists
 	}
 	r.Namespace = "default"
+	r.UID = f.uid()
 	f.revisions[r.Name] = r
+	f.ops = append(f.ops, "create revision "+r.Name)
 	return nil
 }
 func (f *fakeObjects) UpdateRevision(r *api.ControllerRevision) error {
 	f.revisions[r.Name] = r
+	f.ops = append(f.ops, "update revision "+r.Name)
 	return nil
 }
 func (f *fakeObjects) DeleteRevision(r *api.ControllerRevision) error {
 	delete(f.revisions, r.Name)
+	f.ops = append(f.ops, "delete revision "+r.Name)
 	return nil
 }
-func (f *fakeObjects) StatefulSet(string) *api.StatefulSet   { return f.set }
-func (f *fakeObjects) UpdateStatus(s *api.StatefulSet) error { f.set = s; return nil }
+func (f *fakeObjects) StatefulSet(string) *api.StatefulSet { return f.set }
+func (f *fakeObjects) UpdateStatus(s *api.StatefulSet) error {
+	f.ops = append(f.ops, "update status")
+	if f.failStatus {
+		return errInjected
+	}
+	f.set = s
+	return nil
+}
 func (f *fakeObjects) Event(obj api.Object, typ, reason, format string, args ...any) {
 	f.events = append(f.events, typ+" "+reason+" "+fmt.Sprintf(format, args...))
+	f.eventObjects = append(f.eventObjects, obj.GetKind()+"/"+obj.Meta().Name)
 }
 
 // podList lists the fake's pods sorted by name.
@@ -130,8 +182,9 @@ func sync(t *testing.T, f *fakeObjects) (*api.StatefulSetStatus, error) {
 	return newSetControl(f.set, 0, f).UpdateStatefulSet(f.podList())
 }
 
-// TestCreateFailureStopsTheSync follows CreateStatefulPod and
-// updateStatefulSet (runForAll): when the API server refuses a pod, the
+// TestCreateFailureStopsTheSync follows R-SYNC-6, R-POD-2 and R-PVC-2
+// (CreateStatefulPod in sts/stateful_pod_control.go; updateStatefulSet and
+// runForAll in sts/stateful_set_control.go): when the API server refuses a pod, the
 // controller records FailedCreate, returns the error (so the sync is
 // retried with backoff) and under OrderedReady creates nothing after it;
 // the next sync creates the pod.
@@ -150,9 +203,11 @@ func TestCreateFailureStopsTheSync(t *testing.T) {
 	assert.Equal(t, []string{"default/web-0"}, slices.Sorted(maps.Keys(f.pods)), "OrderedReady: one pod, then wait for it")
 }
 
-// TestClaimCreateFailureBlocksItsPod follows createPersistentVolumeClaims:
-// a claim the API server refuses is a FailedCreate event and its pod is not
-// created.
+// TestClaimCreateFailureBlocksItsPod follows R-PVC-2 and R-SYNC-6
+// (createPersistentVolumeClaims and CreateStatefulPod in
+// sts/stateful_pod_control.go): a claim the API server refuses is a
+// FailedCreate event for the claim and one for its pod, which is not
+// created, and the Parallel sync returns the error.
 func TestClaimCreateFailureBlocksItsPod(t *testing.T) {
 	f := newFakeObjects(testSet(2, api.ParallelPodManagement))
 	f.failClaimsAt = 2
@@ -160,10 +215,13 @@ func TestClaimCreateFailureBlocksItsPod(t *testing.T) {
 	require.ErrorIs(t, err, errInjected)
 	assert.Equal(t, []string{"default/web-0"}, slices.Sorted(maps.Keys(f.pods)))
 	assert.Contains(t, f.events, "Warning FailedCreate create Claim data-web-1 for Pod web-1 in StatefulSet web failed error: injected failure")
+	assert.Contains(t, f.events, "Warning FailedCreate create Pod web-1 in StatefulSet web failed error: failed to create PVC data-web-1: injected failure")
 }
 
-// TestParallelCreatesEveryPodInOneSync follows updateStatefulSet with
-// monotonic false: every missing pod is created in the same sync, each
+// TestParallelCreatesEveryPodInOneSync follows R-SYNC-6, R-SCALE-3,
+// R-SYNC-1 and R-STAT-1 (updateStatefulSet in sts/stateful_set_control.go
+// with monotonic false; the status computed from the pods listed at the
+// start of the sync): every missing pod is created in the same sync, each
 // after its claim.
 func TestParallelCreatesEveryPodInOneSync(t *testing.T) {
 	f := newFakeObjects(testSet(3, api.ParallelPodManagement))
@@ -182,7 +240,9 @@ func TestParallelCreatesEveryPodInOneSync(t *testing.T) {
 	}, f.events)
 }
 
-// TestComputeStatus follows computeReplicaStatus: pods the sync has not
+// TestComputeStatus follows R-STAT-1, R-STAT-2, R-STAT-3, R-STAT-4 and
+// R-STAT-6 (computeReplicaStatus in sts/stateful_set_control.go;
+// IsPodAvailable in pkg/api/v1/pod/util.go): pods the sync has not
 // seen yet do not count; a terminating pod counts in replicas and ready
 // but not as current or updated; available needs Ready for longer than
 // minReadySeconds.

@@ -64,20 +64,28 @@ func inRange(set *api.StatefulSet, ordinal int) bool {
 	return ordinal >= startOrdinal(set) && ordinal <= endOrdinal(set)
 }
 
-// identityMatches reports whether a pod carries its identity: its name,
-// hostname, subdomain and the pod-name label (identityMatches).
+// identityMatches reports whether a pod carries its identity: a name that
+// parses to the set and an ordinal, the set's namespace and the pod-name
+// label (identityMatches). Upstream checks neither the pod-index label nor
+// the hostname and subdomain, which are immutable once the pod exists.
 func identityMatches(set *api.StatefulSet, p *api.Pod) bool {
 	parent, ordinal := ParentAndOrdinal(p.Name)
-	return ordinal >= 0 && set.Name == parent && p.Spec.Hostname == p.Name &&
-		p.Spec.Subdomain == set.Spec.ServiceName && p.Labels[api.StatefulSetPodNameLabel] == p.Name &&
-		p.Labels[api.PodIndexLabel] == strconv.Itoa(ordinal)
+	return ordinal >= 0 && set.Name == parent && p.Namespace == set.Namespace &&
+		p.Labels[api.StatefulSetPodNameLabel] == p.Name
 }
 
-// setIdentity writes hostname, subdomain and the identity labels
-// (initIdentity / updateIdentity).
-func setIdentity(set *api.StatefulSet, p *api.Pod) {
+// initIdentity sets the identity of a new pod: the identity labels, and the
+// hostname and subdomain, which only a create may set (initIdentity).
+func initIdentity(set *api.StatefulSet, p *api.Pod) {
+	updateIdentity(set, p)
 	p.Spec.Hostname = p.Name
 	p.Spec.Subdomain = set.Spec.ServiceName
+}
+
+// updateIdentity writes the namespace and the identity labels pod-name and
+// pod-index (updateIdentity).
+func updateIdentity(set *api.StatefulSet, p *api.Pod) {
+	p.Namespace = set.Namespace
 	if p.Labels == nil {
 		p.Labels = map[string]string{}
 	}
@@ -177,7 +185,7 @@ func newVersionedPod(set *api.StatefulSet, current, update *api.ControllerRevisi
 	p.GenerateName = ""
 	p.Namespace = set.Namespace
 	p.OwnerReferences = []api.OwnerReference{setRef(set)}
-	setIdentity(set, p)
+	initIdentity(set, p)
 	setStorage(set, p)
 	p.Labels[api.ControllerRevisionHashLabel] = rev.Name
 	return p

@@ -6,8 +6,9 @@ import (
 	"github.com/stretchr/testify/assert"
 )
 
-// TestPodNameAndParentOrdinal follows getPodName, getPersistentVolumeClaimName
-// and getParentNameAndOrdinal (pkg/controller/statefulset/stateful_set_utils.go):
+// TestPodNameAndParentOrdinal follows R-ID-1, R-ID-3 and R-PVC-1
+// (getPodName, getPersistentVolumeClaimName and getParentNameAndOrdinal in
+// pkg/controller/statefulset/stateful_set_utils.go):
 // "<set>-<ordinal>", "<template>-<set>-<ordinal>", and the regex
 // "(.*)-([0-9]+)$" as their inverse; a name that does not parse has ordinal -1.
 func TestPodNameAndParentOrdinal(t *testing.T) {

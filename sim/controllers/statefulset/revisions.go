@@ -59,36 +59,55 @@ func (c *setControl) revisions() ([]*api.ControllerRevision, *int32, error) {
 		revs = c.objects.Revisions(set)
 		slices.SortStableFunc(revs, func(a, b *api.ControllerRevision) int { return int(a.Revision - b.Revision) })
 	default:
+		// newRevision: the template's labels plus the hash label, the set's
+		// annotations and a controller reference. The hash label keeps the
+		// hash of the collision count the sync started with; only the name
+		// changes on a collision (NewControllerRevision,
+		// CreateControllerRevision).
+		hash := naming.ControllerRevisionHash([]byte(data), collision)
+		r := &api.ControllerRevision{
+			ObjectMeta: api.ObjectMeta{
+				Namespace:       set.Namespace,
+				Labels:          map[string]string{},
+				OwnerReferences: []api.OwnerReference{setRef(set)},
+			},
+			Data: data, Revision: next, Template: set.Spec.Template.DeepCopy(),
+		}
+		for k, v := range set.Spec.Template.Labels {
+			r.Labels[k] = v
+		}
+		r.Labels[api.ControllerHashLabel] = hash
+		if len(set.Annotations) > 0 {
+			r.Annotations = map[string]string{}
+			for k, v := range set.Annotations {
+				r.Annotations[k] = v
+			}
+		}
 		for {
-			hash := naming.ControllerRevisionHash([]byte(data), collision)
-			r := &api.ControllerRevision{
-				ObjectMeta: api.ObjectMeta{
-					Name:            naming.ControllerRevisionName(set.Name, hash),
-					Namespace:       set.Namespace,
-					Labels:          map[string]string{api.ControllerHashLabel: hash},
-					OwnerReferences: []api.OwnerReference{setRef(set)},
-				},
-				Data: data, Revision: next, Template: set.Spec.Template.DeepCopy(),
-			}
-			for k, v := range set.Spec.Template.Labels {
-				r.Labels[k] = v
-			}
-			err := c.objects.CreateRevision(r)
+			r.Name = naming.ControllerRevisionName(set.Name, naming.ControllerRevisionHash([]byte(data), collision))
+			cr := r.DeepCopy()
+			err := c.objects.CreateRevision(cr)
 			if errors.Is(err, apiserver.ErrAlreadyExists) {
-				// CreateControllerRevision: bump the collision count and retry.
-				c := int32(0)
-				if collision != nil {
-					c = *collision
+				// CreateControllerRevision: a revision of that name with the
+				// same data is the one wanted; another one is a collision,
+				// counted and retried under a new name.
+				if existing := c.objects.Revision(set.Namespace + "/" + r.Name); existing != nil && existing.Data == data {
+					c.update = existing
+					break
 				}
-				c++
-				collision = &c
+				n := int32(0)
+				if collision != nil {
+					n = *collision
+				}
+				n++
+				collision = &n
 				continue
 			}
 			if err != nil {
 				return nil, collision, err
 			}
-			c.update = r
-			revs = append(revs, r)
+			c.update = cr
+			revs = append(revs, cr)
 			break
 		}
 	}

@@ -56,8 +56,8 @@ func TestLongSetNameFailsEveryPodCreate(t *testing.T) {
 	assert.Equal(t, "statefulset-controller", run.Errors[0].Controller)
 }
 
-// TestIdentityRepairKeepsThePod follows R-ID-7 (identityMatches and
-// UpdateStatefulPod in processReplica): a pod that lost its identity
+// TestIdentityRepairKeepsThePod follows R-ID-7 and R-POD-7 (identityMatches
+// and UpdateStatefulPod in processReplica, sts/): a pod that lost its identity
 // label is given it back by an update, under both policies; it is not
 // deleted or recreated.
 func TestIdentityRepairKeepsThePod(t *testing.T) {
@@ -175,8 +175,9 @@ func TestRolloutUndoGoesBackToAnEarlierRevision(t *testing.T) {
 	assert.Contains(t, run.Findings[0].Message, "rolloutUndo: unable to find specified revision 9 in history")
 }
 
-// TestUnavailableCondemnedPodIsDeletedFirst follows R-SYNC-3 and
-// R-SCALE-2 (firstUnavailablePod, processCondemned): under OrderedReady an
+// TestUnavailableCondemnedPodIsDeletedFirst follows R-SYNC-3, R-SCALE-2
+// and R-SYNC-8 (firstUnavailablePod, processCondemned in
+// sts/stateful_set_control.go): under OrderedReady an
 // unavailable condemned pod blocks scale-down unless it is the first
 // unavailable pod; here it is, so scaling down removes the pod a stuck
 // rollout left unready. The rollout then goes on with web-1, since the
@@ -199,11 +200,12 @@ func TestUnavailableCondemnedPodIsDeletedFirst(t *testing.T) {
 	assert.Nil(t, web2[1].Ready, "the broken web-2 is deleted while unready")
 }
 
-// TestSetBeingDeletedOnlyGetsStatus follows R-SYNC-4 and R-DEL-1
+// TestSetBeingDeletedOnlyGetsStatus follows R-SYNC-4, R-DEL-1 and R-DEL-3
 // (updateStatefulSet does nothing but status for a set with a
 // deletionTimestamp; the garbage collector deletes the pods): with
 // cascade foreground the set stays while its pods terminate, all at once,
-// and none is created again.
+// and none is created again; the revisions go with the set and the claims
+// (whenDeleted Retain) stay.
 func TestSetBeingDeletedOnlyGetsStatus(t *testing.T) {
 	for _, p := range policies {
 		t.Run(p, func(t *testing.T) {
@@ -298,8 +300,8 @@ func TestTerminatingPodBlocksOrderedReady(t *testing.T) {
 	}
 }
 
-// TestChangingTheStartOrdinal follows R-SCALE-4 (updateStatefulSet with
-// getStartOrdinal): moving spec.ordinals.start from 0 to 2 creates the new
+// TestChangingTheStartOrdinal follows R-SCALE-4 and R-ID-2
+// (updateStatefulSet with getStartOrdinal and podInOrdinalRange, sts/): moving spec.ordinals.start from 0 to 2 creates the new
 // ordinals first, then removes the ones now out of range, highest first.
 func TestChangingTheStartOrdinal(t *testing.T) {
 	steps := `  - apply: {}
@@ -483,8 +485,8 @@ func TestRollingUpdateKeepsTheClaims(t *testing.T) {
 	assert.Len(t, run.Claims, 2)
 }
 
-// TestRetentionPolicyOwnerReferences follows R-PVC-R2..R4 and R-PVC-R6
-// (isClaimOwnerUpToDate, updateClaimOwnerRefForSetAndPod, the garbage
+// TestRetentionPolicyOwnerReferences follows R-PVC-R2, R-PVC-R3, R-PVC-R4,
+// R-PVC-R6 and R-DEL-3 (isClaimOwnerUpToDate, updateClaimOwnerRefForSetAndPod, the garbage
 // collector) for the four whenScaled/whenDeleted combinations under both
 // policies: which owner each claim gets, which claims a scale-down removes
 // and which the deletion of the set removes.
@@ -617,8 +619,9 @@ func TestSetWithoutItsServiceStillRuns(t *testing.T) {
 	expectationsOK(t, run)
 }
 
-// TestRejectedChangeIsRecorded follows R-UPD-3 and the API server's update
-// validation: a patch of an immutable field is refused with its message;
+// TestRejectedChangeIsRecorded follows R-UPD-3 and R-UPD-2
+// (ValidateStatefulSetUpdate and validateRollingUpdateStatefulSet in
+// pkg/apis/apps/validation/validation.go): a patch of an immutable field is refused with its message;
 // the run goes on and the rejected check sees it.
 func TestRejectedChangeIsRecorded(t *testing.T) {
 	steps := `  - apply: {}

@@ -120,9 +120,12 @@ func expectationsOK(t *testing.T, run *history.Run) {
 	assert.Empty(t, run.Findings)
 }
 
-// TestOrderedReadyCreatesPodsOneAtATimeInOrdinalOrder follows processReplica
-// in stateful_set_control.go with monotonic (OrderedReady) updates: a pod is
-// created only when every lower ordinal is Running and Ready, one per sync.
+// TestOrderedReadyCreatesPodsOneAtATimeInOrdinalOrder follows R-ID-1,
+// R-SYNC-5, R-SCALE-1, R-POD-2 and R-POD-5 (processReplica in
+// sts/stateful_set_control.go with monotonic, OrderedReady, updates;
+// getPodName in sts/stateful_set_utils.go): pods are named web-0, web-1,
+// web-2, and a pod is created only when every lower ordinal is Running and
+// Ready, one per sync.
 func TestOrderedReadyCreatesPodsOneAtATimeInOrdinalOrder(t *testing.T) {
 	run := simtest.Run(t, scenario(set{replicas: 3}, "  - apply: {}\n  - waitFor: {rolledOut: true}\n  - expect: {podNames: [web-0, web-1, web-2]}\n"), "statefulset")
 	expectationsOK(t, run)
@@ -140,9 +143,10 @@ func TestOrderedReadyCreatesPodsOneAtATimeInOrdinalOrder(t *testing.T) {
 	assert.Equal(t, []time.Duration{0, 5 * time.Second, 10 * time.Second}, []time.Duration{run.Pods[0].Created, run.Pods[1].Created, run.Pods[2].Created})
 }
 
-// TestParallelCreatesAllPodsAtOnce follows the Parallel pod management
-// policy (allowsBurst, slowStartBatch in stateful_set_control.go): every
-// missing pod is created in the same sync without waiting for readiness.
+// TestParallelCreatesAllPodsAtOnce follows R-SYNC-5 and R-SCALE-3 (the
+// Parallel pod management policy: allowsBurst in sts/stateful_set_utils.go,
+// slowStartBatch in sts/stateful_set_control.go): every missing pod is
+// created in the same sync without waiting for readiness.
 func TestParallelCreatesAllPodsAtOnce(t *testing.T) {
 	run := simtest.Run(t, scenario(set{replicas: 3, extra: "        podManagementPolicy: Parallel\n"}, "  - apply: {}\n  - waitFor: {rolledOut: true}\n"), "statefulset")
 	require.Len(t, run.Pods, 3)
@@ -152,10 +156,12 @@ func TestParallelCreatesAllPodsAtOnce(t *testing.T) {
 	}
 }
 
-// TestClaimIsCreatedBeforeItsPod follows CreateStatefulPod in
-// stateful_pod_control.go: the claims "<template>-<set>-<ordinal>" are
-// created, then the pod (the invariant checker also checks it at every
-// pod creation).
+// TestClaimIsCreatedBeforeItsPod follows R-POD-2, R-PVC-1 and R-PVC-2
+// (CreateStatefulPod in sts/stateful_pod_control.go,
+// getPersistentVolumeClaimName in sts/stateful_set_utils.go): the claims
+// "<template>-<set>-<ordinal>" are created, then the pod, with upstream's
+// event wording (the invariant checker also checks the order at every pod
+// creation).
 func TestClaimIsCreatedBeforeItsPod(t *testing.T) {
 	run := simtest.Run(t, scenario(set{replicas: 2}, "  - apply: {}\n  - waitFor: {rolledOut: true}\n"), "statefulset")
 	var order []string
@@ -175,11 +181,13 @@ func TestClaimIsCreatedBeforeItsPod(t *testing.T) {
 	}
 }
 
-// TestDeletedPodComesBackWithSameNameClaimAndData follows the stable
-// identity and storage of the StatefulSet docs and processReplica: the
-// replacement has the same name, hostname and claim, a new UID and IP, and
-// is created only once the old pod object is gone (no two pods of one
-// identity).
+// TestDeletedPodComesBackWithSameNameClaimAndData follows R-ID-5, R-PVC-3,
+// R-PVC-R6, R-DNS-2, R-DNS-4 and R-NODE-1 (the stable identity and storage
+// of the StatefulSet docs; processReplica in sts/stateful_set_control.go;
+// initIdentity in sts/stateful_set_utils.go): the replacement has the same
+// name, hostname, subdomain and claim with its data, a new UID and IP, is
+// created only once the old pod object is gone (no two pods of one
+// identity), and its stable name resolves to the new IP.
 func TestDeletedPodComesBackWithSameNameClaimAndData(t *testing.T) {
 	steps := `  - apply: {}
   - waitFor: {rolledOut: true}
@@ -190,6 +198,7 @@ func TestDeletedPodComesBackWithSameNameClaimAndData(t *testing.T) {
       podNames: [web-0, web-1, web-2]
       read: {target: {ordinal: 1}, volume: data, key: k, value: v1}
       resolve: {name: web-1.web, pod: web-1}
+  - resolve: {name: web-1.web}
 `
 	run := simtest.Run(t, scenario(set{replicas: 3}, steps), "statefulset")
 	expectationsOK(t, run)
@@ -204,12 +213,20 @@ func TestDeletedPodComesBackWithSameNameClaimAndData(t *testing.T) {
 	assert.Equal(t, "web-1", repl.Replaced)
 	require.NotNil(t, old.Gone)
 	assert.GreaterOrEqual(t, repl.Created, *old.Gone, "replacement created before the old pod was gone")
+	var answers []string
+	for _, l := range run.Lookups {
+		if l.Name == "web-1.web" {
+			answers = l.Answers
+		}
+	}
+	assert.Equal(t, []string{repl.IP}, answers, "the stable name resolves to the new IP")
 }
 
-// TestOrderedReadyScaleDownDeletesHighestOrdinalFirst follows
-// processCondemned in stateful_set_control.go: condemned pods are deleted
-// in descending ordinal order, one at a time, each after the previous one
-// is gone.
+// TestOrderedReadyScaleDownDeletesHighestOrdinalFirst follows R-SCALE-2,
+// R-SYNC-2 and R-SYNC-8 (updateStatefulSet sorts condemned pods by
+// descending ordinal; processCondemned in sts/stateful_set_control.go):
+// condemned pods are deleted in descending ordinal order, one at a time,
+// each after the previous one is gone.
 func TestOrderedReadyScaleDownDeletesHighestOrdinalFirst(t *testing.T) {
 	steps := "  - apply: {}\n  - waitFor: {rolledOut: true}\n  - scale: {replicas: 1}\n  - waitFor: {ready: 1}\n  - waitFor: {gone: {pod: web-1}}\n  - expect: {podNames: [web-0]}\n"
 	run := simtest.Run(t, scenario(set{replicas: 4}, steps), "statefulset")
@@ -222,8 +239,9 @@ func TestOrderedReadyScaleDownDeletesHighestOrdinalFirst(t *testing.T) {
 	}
 }
 
-// TestParallelScaleDownDeletesAllCondemnedAtOnce follows processCondemned
-// with monotonic false: every condemned pod is deleted in one sync.
+// TestParallelScaleDownDeletesAllCondemnedAtOnce follows R-SCALE-3 and
+// R-SYNC-8 (processCondemned in sts/stateful_set_control.go with monotonic
+// false): every condemned pod is deleted in one sync.
 func TestParallelScaleDownDeletesAllCondemnedAtOnce(t *testing.T) {
 	steps := "  - apply: {}\n  - waitFor: {rolledOut: true}\n  - scale: {replicas: 1}\n    after: 5s\n  - waitFor: {ready: 1}\n"
 	run := simtest.Run(t, scenario(set{replicas: 4, extra: "        podManagementPolicy: Parallel\n"}, steps), "statefulset")
@@ -236,11 +254,12 @@ func TestParallelScaleDownDeletesAllCondemnedAtOnce(t *testing.T) {
 	assert.Equal(t, []time.Duration{10 * time.Second, 10 * time.Second, 10 * time.Second}, times)
 }
 
-// TestScaleDownRetainsClaimsAndScaleUpReusesThem follows the default
-// persistentVolumeClaimRetentionPolicy (Retain/Retain, SetDefaults_StatefulSet)
-// and createPersistentVolumeClaims, which creates only missing claims: the
-// claims of removed ordinals stay, and the pods that come back mount them
-// with their data.
+// TestScaleDownRetainsClaimsAndScaleUpReusesThem follows R-PVC-R1 and
+// R-PVC-3 (the default persistentVolumeClaimRetentionPolicy Retain/Retain
+// of SetDefaults_StatefulSet and getPersistentVolumeClaimRetentionPolicy;
+// createPersistentVolumeClaims in sts/stateful_pod_control.go, which
+// creates only missing claims): the claims of removed ordinals stay, and
+// the pods that come back mount them with their data.
 func TestScaleDownRetainsClaimsAndScaleUpReusesThem(t *testing.T) {
 	steps := `  - apply: {}
   - waitFor: {rolledOut: true}
@@ -258,10 +277,11 @@ func TestScaleDownRetainsClaimsAndScaleUpReusesThem(t *testing.T) {
 	assert.Len(t, run.Claims, 3)
 }
 
-// TestWhenScaledDeleteRemovesClaimsOfRemovedOrdinals follows
-// persistentVolumeClaimRetentionPolicy whenScaled: Delete
-// (updateClaimOwnerRefForSetAndPod, then the garbage collector): the claims
-// of condemned pods get the pod as owner and go with it; a later scale-up
+// TestWhenScaledDeleteRemovesClaimsOfRemovedOrdinals follows R-PVC-R2,
+// R-PVC-R3, R-PVC-R4, R-PVC-R5 and R-SYNC-7 (persistentVolumeClaimRetentionPolicy
+// whenScaled: Delete; updateClaimOwnerRefForSetAndPod in
+// sts/stateful_set_utils.go, then the garbage collector): the claims of
+// condemned pods get the pod as owner and go with it; a later scale-up
 // gets new, empty claims.
 func TestWhenScaledDeleteRemovesClaimsOfRemovedOrdinals(t *testing.T) {
 	steps := `  - apply: {}
@@ -285,10 +305,15 @@ func TestWhenScaledDeleteRemovesClaimsOfRemovedOrdinals(t *testing.T) {
 	assert.Equal(t, []string{"Pod/web-1"}, run.Claims[1].OwnerReferences)
 }
 
-// TestRollingUpdateReplacesHighestOrdinalFirst follows the RollingUpdate
-// strategy (updateStatefulSetAfterInvariantEstablished, maxUnavailable 1):
-// pods at an old revision are deleted from the highest ordinal down, one
-// at a time, and come back at the update revision.
+// TestRollingUpdateReplacesHighestOrdinalFirst follows R-UPD-8, R-UPD-11,
+// R-STAT-5, R-REV-1 and R-UPD-4 (the RollingUpdate strategy:
+// updateStatefulSetAfterInvariantEstablished in sts/stateful_set_control.go
+// with maxUnavailable 1, completeUpdate in sts/stateful_set_utils.go): one
+// template change makes one revision; pods at the old revision are deleted
+// from the highest ordinal down, one at a time, each once the previous
+// replacement is Ready, and come back at the update revision; then
+// currentRevision moves. This is also the net effect of the gate-off
+// legacy path of R-UPD-4, which stsim does not model as such.
 func TestRollingUpdateReplacesHighestOrdinalFirst(t *testing.T) {
 	steps := "  - apply: {}\n  - waitFor: {rolledOut: true}\n" + applyWorkload(set{replicas: 3, image: "nginx:1.28"}) + "  - waitFor: {rolledOut: true}\n"
 	run := simtest.Run(t, scenario(set{replicas: 3}, steps), "statefulset")
@@ -301,14 +326,21 @@ func TestRollingUpdateReplacesHighestOrdinalFirst(t *testing.T) {
 		assert.Equal(t, run.Revisions[0].Name, inc[0].Revision)
 		assert.Equal(t, newRev, inc[1].Revision)
 	}
+	for _, pair := range [][2]string{{"web-2", "web-1"}, {"web-1", "web-0"}} {
+		repl, next := rows(run, pair[0])[1], rows(run, pair[1])[0]
+		require.NotNil(t, repl.Ready)
+		assert.GreaterOrEqual(t, deref(next.Deleted), *repl.Ready, "%s deleted before the new %s was Ready", pair[1], pair[0])
+	}
 	last := run.Status[len(run.Status)-1]
 	assert.Equal(t, newRev, last.CurrentRevision, "completeUpdate moves currentRevision")
 	assert.Equal(t, newRev, last.UpdateRevision)
 }
 
-// TestPartitionKeepsLowerOrdinalsAtCurrentRevision follows the partition of
-// a rolling update and newVersionedStatefulSetPod: only ordinals at or
-// above the partition are updated, and currentRevision does not move.
+// TestPartitionKeepsLowerOrdinalsAtCurrentRevision follows R-UPD-8,
+// R-UPD-11, R-STAT-5 and R-REV-5 (the partition of
+// updateStatefulSetAfterInvariantEstablished, newVersionedStatefulSetPod,
+// getStatefulSetRevisions in sts/): only ordinals at or above the
+// partition are updated, and currentRevision stays the first revision.
 func TestPartitionKeepsLowerOrdinalsAtCurrentRevision(t *testing.T) {
 	part := "        updateStrategy: {type: RollingUpdate, rollingUpdate: {partition: 2}}\n"
 	steps := "  - apply: {}\n  - waitFor: {rolledOut: true}\n" + applyWorkload(set{replicas: 3, image: "nginx:1.28", extra: part}) + "  - waitFor: {rolledOut: true}\n"
@@ -320,7 +352,9 @@ func TestPartitionKeepsLowerOrdinalsAtCurrentRevision(t *testing.T) {
 	assert.Equal(t, int32(1), last.UpdatedReplicas)
 }
 
-// TestOnDeleteReplacesOnlyDeletedPods follows the OnDelete strategy: the
+// TestOnDeleteReplacesOnlyDeletedPods follows R-SYNC-9, R-UPD-6 and
+// R-UPD-12 (updateStatefulSet in sts/stateful_set_control.go stops before
+// the update step under OnDelete; newVersionedStatefulSetPod): the
 // controller deletes nothing for a template change; a pod deleted by the
 // user comes back at the update revision.
 func TestOnDeleteReplacesOnlyDeletedPods(t *testing.T) {
@@ -335,7 +369,8 @@ func TestOnDeleteReplacesOnlyDeletedPods(t *testing.T) {
 	assert.Equal(t, run.Revisions[0].Name, rows(run, "web-1")[0].Revision)
 }
 
-// TestRollbackReusesTheOldRevision follows getStatefulSetRevisions: going
+// TestRollbackReusesTheOldRevision follows R-REV-3 (getStatefulSetRevisions
+// in sts/stateful_set_control.go): going
 // back to an earlier template reuses that ControllerRevision (same name)
 // and gives it the next revision number.
 func TestRollbackReusesTheOldRevision(t *testing.T) {
@@ -349,7 +384,8 @@ func TestRollbackReusesTheOldRevision(t *testing.T) {
 	assert.Equal(t, inc[0].Revision, inc[2].Revision)
 }
 
-// TestStatusReplicasCountsTerminatingPods follows computeReplicaStatus:
+// TestStatusReplicasCountsTerminatingPods follows R-STAT-1 and R-STAT-4
+// (computeReplicaStatus in sts/stateful_set_control.go):
 // status.replicas counts every created pod, terminating ones included,
 // while currentReplicas and updatedReplicas leave them out.
 func TestStatusReplicasCountsTerminatingPods(t *testing.T) {
@@ -364,8 +400,10 @@ func TestStatusReplicasCountsTerminatingPods(t *testing.T) {
 	assert.True(t, seen, "a status with replicas 2 (one terminating) and currentReplicas 1: %+v", run.Status)
 }
 
-// TestPodIdentityLabelsAndHostname follows initIdentity, updateIdentity and
-// setPodRevision: hostname = pod name, subdomain = serviceName, and the
+// TestPodIdentityLabelsAndHostname follows R-ID-5, R-ID-6 and R-REV-2
+// (initIdentity, updateIdentity and setPodRevision in
+// sts/stateful_set_utils.go; ControllerRevisionName in
+// pkg/controller/history): hostname = pod name, subdomain = serviceName, and the
 // labels statefulset.kubernetes.io/pod-name, apps.kubernetes.io/pod-index
 // and controller-revision-hash = "<set>-<hash>".
 func TestPodIdentityLabelsAndHostname(t *testing.T) {
@@ -379,17 +417,28 @@ func TestPodIdentityLabelsAndHostname(t *testing.T) {
 	assert.Equal(t, "web", p.Subdomain)
 }
 
-// TestOrdinalsStartShiftsNames follows getStartOrdinal and
-// podInOrdinalRange: with spec.ordinals.start 5 the pods are web-5, web-6.
+// TestOrdinalsStartShiftsNames follows R-ID-2, R-ID-6 and R-PVC-1
+// (getStartOrdinal, podInOrdinalRange, updateIdentity and
+// getPersistentVolumeClaimName in sts/stateful_set_utils.go): with
+// spec.ordinals.start 5 the pods are web-5 and web-6, their pod-index
+// labels are "5" and "6", and their claims data-web-5 and data-web-6.
 func TestOrdinalsStartShiftsNames(t *testing.T) {
 	steps := "  - apply: {}\n  - waitFor: {rolledOut: true}\n  - expect: {podNames: [web-5, web-6], pvcs: [data-web-5, data-web-6]}\n"
 	run := simtest.Run(t, scenario(set{replicas: 2, extra: "        ordinals: {start: 5}\n"}, steps), "statefulset")
 	expectationsOK(t, run)
+	require.Len(t, run.Pods, 2)
+	for i, p := range run.Pods {
+		assert.Equal(t, fmt.Sprint(5+i), p.Labels["apps.kubernetes.io/pod-index"], p.Name)
+		assert.Equal(t, p.Name, p.Labels["statefulset.kubernetes.io/pod-name"])
+	}
 }
 
-// TestMinReadySecondsGatesTheNextOrdinal follows isRunningAndAvailable in
-// processReplica (PR #130909): under OrderedReady the next pod waits until
-// the previous one has been Ready for minReadySeconds.
+// TestMinReadySecondsGatesTheNextOrdinal follows R-POD-6, R-SCALE-1 and
+// R-SYNC-10 (isRunningAndAvailable in processReplica, PR #130909; the
+// requeue after minReadySeconds in syncStatefulSet, sts/stateful_set.go):
+// under OrderedReady the next pod waits until the previous one has been
+// Ready for longer than minReadySeconds, and it comes without any pod
+// event, from the requeue.
 func TestMinReadySecondsGatesTheNextOrdinal(t *testing.T) {
 	run := simtest.Run(t, scenario(set{replicas: 2, extra: "        minReadySeconds: 10\n"}, "  - apply: {}\n  - waitFor: {rolledOut: true}\n"), "statefulset")
 	require.Len(t, run.Pods, 2)
@@ -409,7 +458,10 @@ func statusTuples(run *history.Run) [][4]int32 {
 	return out
 }
 
-// TestRollingUpdateStatusSequenceMatchesUpstream pins the status rows of a
+// TestRollingUpdateStatusSequenceMatchesUpstream follows R-STAT-4, R-REV-5,
+// R-UPD-8 and R-UPD-4 (computeReplicaStatus, updateStatefulSet and
+// updateStatefulSetAfterInvariantEstablished in
+// sts/stateful_set_control.go). It pins the status rows of a
 // 4-replica OrderedReady rolling update to those the v1.37.2 StatefulSet
 // controller wrote for the same scenario (run through the upstream
 // controller with an emulated API server and kubelet): the status is
@@ -426,7 +478,10 @@ func TestRollingUpdateStatusSequenceMatchesUpstream(t *testing.T) {
 	}, statusTuples(run))
 }
 
-// TestScaleStatusSequenceMatchesUpstream pins the status rows of a pod
+// TestScaleStatusSequenceMatchesUpstream follows R-STAT-4, R-SYNC-2,
+// R-SCALE-1 and R-SCALE-2 (computeReplicaStatus, processReplica and
+// processCondemned in sts/stateful_set_control.go). It pins the status
+// rows of a pod
 // deletion, a scale-up from 3 to 5 and a scale-down to 2 to those of the
 // v1.37.2 controller for the same scenario.
 func TestScaleStatusSequenceMatchesUpstream(t *testing.T) {

@@ -1,7 +1,6 @@
 package statefulset
 
 import (
-	"reflect"
 	"time"
 
 	"stsim/sim/api"
@@ -60,5 +59,16 @@ func completeRollingUpdate(set *api.StatefulSet, st *api.StatefulSetStatus) {
 	}
 }
 
-// equalStatus is the negation of inconsistentStatus: nothing to write.
-func equalStatus(a, b api.StatefulSetStatus) bool { return reflect.DeepEqual(a, b) }
+// inconsistentStatus reports a status that must be written: a newer
+// observed generation, or other counts or revisions (inconsistentStatus;
+// collisionCount alone does not count).
+func inconsistentStatus(old, st api.StatefulSetStatus) bool {
+	return st.ObservedGeneration > old.ObservedGeneration ||
+		st.Replicas != old.Replicas ||
+		st.CurrentReplicas != old.CurrentReplicas ||
+		st.ReadyReplicas != old.ReadyReplicas ||
+		st.UpdatedReplicas != old.UpdatedReplicas ||
+		st.CurrentRevision != old.CurrentRevision ||
+		st.AvailableReplicas != old.AvailableReplicas ||
+		st.UpdateRevision != old.UpdateRevision
+}

@@ -67,7 +67,7 @@ func podUsing(name, claimName string) *api.Pod {
 
 // TestWaitForFirstConsumer follows the volume binding modes (StorageClass
 // volumeBindingMode; the PV controller's shouldDelayBinding and the
-// scheduler's VolumeBinding plugin; docs/rules.md S2): with WaitForFirstConsumer
+// scheduler's VolumeBinding plugin; docs/rules.md S2, R-PVC-5): with WaitForFirstConsumer
 // a claim stays Pending with no volume until a pod using it is scheduled,
 // and the volume is then provisioned in the chosen node's zone; with
 // Immediate it is provisioned at once.
@@ -181,8 +181,8 @@ func TestPVCProtectionIgnoresUnscheduledPods(t *testing.T) {
 }
 
 // TestReclaimPolicy follows the PV controller's reclaimVolume
-// (pkg/controller/volume/persistentvolume/pv_controller.go; docs/rules.md S4):
-// once its claim is gone, a Delete volume is removed with its data, and a
+// (pkg/controller/volume/persistentvolume/pv_controller.go; docs/rules.md S4,
+// R-PVC-5): once its claim is gone, a Delete volume is removed with its data, and a
 // Retain volume is Released with its data kept.
 func TestReclaimPolicy(t *testing.T) {
 	e, d := cluster(t, volume.BindingWaitForFirstConsumer, api.DeletePolicy)
