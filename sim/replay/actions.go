@@ -143,7 +143,9 @@ func (r *replay) resolve(name, typ string) history.Lookup {
 }
 
 // runWaitFor runs the cluster until every condition holds or the timeout
-// passes; a timeout is a finding saying what the rollout is stuck on.
+// passes; a timeout is a finding saying what the rollout is stuck on. When
+// kubectl rollout status would give up (rolledOut answers with an error),
+// the wait ends there with a finding quoting it.
 func runWaitFor(r *replay, st scenarios.Step, w *scenarios.WaitFor) error {
 	var gone []string
 	if w.Gone != nil {
@@ -151,32 +153,45 @@ func runWaitFor(r *replay, st scenarios.Step, w *scenarios.WaitFor) error {
 			gone = append(gone, p.UID)
 		}
 	}
-	cond := func() bool { return r.holds(w, gone) }
-	ok, err := r.eng.RunUntilCond(r.eng.Now()+w.Timeout, cond)
-	if err != nil || ok {
-		return err
+	var rolloutErr error
+	cond := func() bool {
+		ok, err := r.holds(w, gone)
+		rolloutErr = err
+		return ok || err != nil
 	}
-	r.finding(st, "waitFor timed out after %v: %s", w.Timeout, r.stuckOn())
+	ok, err := r.eng.RunUntilCond(r.eng.Now()+w.Timeout, cond)
+	switch {
+	case err != nil:
+		return err
+	case rolloutErr != nil:
+		r.finding(st, "waitFor rolledOut: kubectl rollout status: %v: %s", rolloutErr, r.stuckOn())
+	case !ok:
+		r.finding(st, "waitFor timed out after %v: %s", w.Timeout, r.stuckOn())
+	}
 	return nil
 }
 
-func (r *replay) holds(w *scenarios.WaitFor, gone []string) bool {
-	if w.RolledOut && !r.w.RolledOut(r.eng.View()) {
-		return false
+// holds says whether the wait's conditions hold now, or kubectl's error
+// for rolledOut.
+func (r *replay) holds(w *scenarios.WaitFor, gone []string) (bool, error) {
+	if w.RolledOut {
+		if ok, err := r.w.RolledOut(r.eng.View()); !ok || err != nil {
+			return false, err
+		}
 	}
 	if w.Ready != nil && r.readyCount() != *w.Ready {
-		return false
+		return false, nil
 	}
 	if w.PodReady != nil && !slices.ContainsFunc(r.targets(*w.PodReady, false), func(p *api.Pod) bool { return p.Status.Ready }) {
-		return false
+		return false, nil
 	}
 	tx := r.eng.View()
 	for _, uid := range gone {
 		if tx.ByUID(api.KindPod, uid) != nil {
-			return false
+			return false, nil
 		}
 	}
-	return true
+	return true, nil
 }
 
 // stuckOn describes the workload's status and the pods not Ready.

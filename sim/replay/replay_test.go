@@ -44,25 +44,48 @@ func scenario(rules, steps string) string {
 
 // TestRolledOutIsKubectlRolloutStatus follows kubectl's
 // statefulSetStatusViewer (kubectl/pkg/polymorphichelpers/rollout_status.go):
-// a StatefulSet is rolled out when readyReplicas reaches spec.replicas and
-// the revisions agree, and status.readyReplicas still counts a pod that is
-// terminating, so a rolledOut wait right after a pod deletion returns at
-// once while a podReady wait waits for the replacement.
+// with the rollingUpdate block the API server defaults, a StatefulSet is
+// rolled out when readyReplicas and updatedReplicas reach spec.replicas.
+// updatedReplicas leaves out a terminating pod, so a rolledOut wait right
+// after a pod deletion lasts until the replacement is Ready, while right
+// after a scale-down (readyReplicas still counts the terminating pods) it
+// holds at once. OnDelete makes kubectl give up, and the wait ends with a
+// finding quoting it.
 func TestRolledOutIsKubectlRolloutStatus(t *testing.T) {
 	run := simtest.Run(t, scenario("statefulset", `  - apply: {}
   - waitFor: {rolledOut: true}
   - deletePod: {target: {ordinal: 1}}
   - waitFor: {rolledOut: true}
-  - expect: {podNames: [web-0, web-2]}
-  - waitFor: {podReady: {ordinal: 1}}
   - expect: {podNames: [web-0, web-1, web-2], ready: 3}
+  - scale: {replicas: 1}
+  - waitFor: {rolledOut: true}
+  - expect: {terminating: [web-2]}
+  - patch: {spec: {updateStrategy: {type: OnDelete, rollingUpdate: null}}}
+  - waitFor: {rolledOut: true}
 `), "statefulset")
 	for _, e := range run.Expectations {
 		assert.True(t, e.OK, "%s: want %s, got %s", e.Check, e.Want, e.Got)
 	}
 	require.Len(t, run.Expectations, 3)
-	assert.Equal(t, 15*time.Second, run.Expectations[0].Time, "rolledOut held at the instant of the deletion")
-	assert.Greater(t, run.Expectations[1].Time, 15*time.Second)
+	assert.Greater(t, run.Expectations[0].Time, 15*time.Second, "the deleted pod's replacement was waited for")
+	require.Len(t, run.Findings, 1)
+	assert.Contains(t, run.Findings[0].Message, "waitFor rolledOut: kubectl rollout status: rollout status is only available for RollingUpdate strategy type")
+	assert.Equal(t, run.Expectations[2].Time, run.Findings[0].Time, "kubectl gives up at once")
+}
+
+// TestRolledOutGivesUpPastTheProgressDeadline follows kubectl's
+// deploymentStatusViewer: once Progressing is ProgressDeadlineExceeded,
+// kubectl rollout status fails, so the wait ends there with a finding.
+func TestRolledOutGivesUpPastTheProgressDeadline(t *testing.T) {
+	text := strings.Replace(scenario("deployment", `  - apply: {}
+  - waitFor: {rolledOut: true}
+  - setImage: {image: "broken"}
+  - waitFor: {rolledOut: true, timeout: 30m}
+`), "  cluster: {nodes: 2}\n", "  cluster: {nodes: 2}\n  images: {broken: {ready: never}}\n", 1)
+	run := simtest.Run(t, text, "deployment")
+	require.Len(t, run.Findings, 1)
+	assert.Contains(t, run.Findings[0].Message, `kubectl rollout status: deployment "web" exceeded its progress deadline`)
+	assert.Less(t, run.Findings[0].Time, 15*time.Minute, "not the 30m timeout")
 }
 
 // TestDeploymentSlotIsTheLowestFreeSlot follows the slots of docs/scenarios.md: under

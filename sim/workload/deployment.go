@@ -47,16 +47,22 @@ func (deployment) WithSpecOf(cur, desired api.Object) api.Object {
 }
 
 // RolledOut follows kubectl's deploymentStatusViewer
-// (kubectl/pkg/polymorphichelpers/rollout_status.go): the status is
-// observed, every replica is updated, no old replica is left and every
-// updated one is available.
-func (w deployment) RolledOut(tx *store.Txn) bool {
+// (kubectl/pkg/polymorphichelpers/rollout_status.go): an error once
+// Progressing is ProgressDeadlineExceeded; else the status is observed,
+// every replica is updated, no old replica is left and every updated one
+// is available.
+func (w deployment) RolledOut(tx *store.Txn) (bool, error) {
 	d := tx.Deployment(w.key())
 	if d == nil || d.Generation > d.Status.ObservedGeneration {
-		return false
+		return false, nil
+	}
+	for _, c := range d.Status.Conditions {
+		if c.Type == "Progressing" && c.Reason == "ProgressDeadlineExceeded" {
+			return false, fmt.Errorf("deployment %q exceeded its progress deadline", d.Name)
+		}
 	}
 	st := d.Status
-	return st.UpdatedReplicas >= *d.Spec.Replicas && st.Replicas <= st.UpdatedReplicas && st.AvailableReplicas >= st.UpdatedReplicas
+	return st.UpdatedReplicas >= *d.Spec.Replicas && st.Replicas <= st.UpdatedReplicas && st.AvailableReplicas >= st.UpdatedReplicas, nil
 }
 
 func (w deployment) StuckOn(tx *store.Txn) string {

@@ -47,21 +47,26 @@ func (statefulSet) WithSpecOf(cur, desired api.Object) api.Object {
 }
 
 // RolledOut follows kubectl's statefulSetStatusViewer
-// (kubectl/pkg/polymorphichelpers/rollout_status.go): the status is
-// observed, readyReplicas reached spec.replicas and, for a partitioned
-// rolling update, enough pods are updated; otherwise the revisions agree.
-func (w statefulSet) RolledOut(tx *store.Txn) bool {
+// (kubectl/pkg/polymorphichelpers/rollout_status.go): an error for a set
+// that is not RollingUpdate; else the status is observed, readyReplicas
+// reached spec.replicas and, with a rollingUpdate block (the API server
+// always defaults one, partition 0), updatedReplicas reached replicas −
+// partition; only a set without one compares the revisions.
+func (w statefulSet) RolledOut(tx *store.Txn) (bool, error) {
 	s := tx.StatefulSet(w.key())
-	if s == nil || s.Status.ObservedGeneration == 0 || s.Generation > s.Status.ObservedGeneration {
-		return false
+	if s == nil {
+		return false, nil
 	}
-	if s.Status.ReadyReplicas < *s.Spec.Replicas {
-		return false
+	if s.Spec.UpdateStrategy.Type != api.RollingUpdateStrategy {
+		return false, errors.New("rollout status is only available for RollingUpdate strategy type")
 	}
-	if ru := s.Spec.UpdateStrategy.RollingUpdate; s.Spec.UpdateStrategy.Type == api.RollingUpdateStrategy && ru != nil && ru.Partition != nil && *ru.Partition > 0 {
-		return s.Status.UpdatedReplicas >= *s.Spec.Replicas-*ru.Partition
+	if s.Status.ObservedGeneration == 0 || s.Generation > s.Status.ObservedGeneration || s.Status.ReadyReplicas < *s.Spec.Replicas {
+		return false, nil
 	}
-	return s.Status.UpdateRevision == s.Status.CurrentRevision
+	if ru := s.Spec.UpdateStrategy.RollingUpdate; ru != nil {
+		return ru.Partition == nil || s.Status.UpdatedReplicas >= *s.Spec.Replicas-*ru.Partition, nil
+	}
+	return s.Status.UpdateRevision == s.Status.CurrentRevision, nil
 }
 
 func (w statefulSet) StuckOn(tx *store.Txn) string {

@@ -32,8 +32,10 @@ type Workload interface {
 	// WithSpecOf returns a copy of cur with the spec, labels and
 	// annotations of desired, as `kubectl apply` replaces them.
 	WithSpecOf(cur, desired api.Object) api.Object
-	// RolledOut decides as `kubectl rollout status` does.
-	RolledOut(tx *store.Txn) bool
+	// RolledOut decides as `kubectl rollout status` does; an error is
+	// kubectl's when it gives up (a StatefulSet that is not RollingUpdate,
+	// a Deployment past its progress deadline).
+	RolledOut(tx *store.Txn) (bool, error)
 	// StuckOn describes the status a rollout waits on, for a waitFor that
 	// timed out; "" when the workload does not exist.
 	StuckOn(tx *store.Txn) string

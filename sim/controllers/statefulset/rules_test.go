@@ -454,7 +454,7 @@ func TestForcedRollbackNeedsTheBrokenPodDeleted(t *testing.T) {
 // Ready at the update revision, currentRevision advances.
 func TestOnDeleteCompletesWhenEveryPodIsUpdated(t *testing.T) {
 	steps := `  - apply: {}
-  - waitFor: {rolledOut: true}
+  - waitFor: {ready: 2}
   - setImage: {image: "nginx:1.28"}
   - expect: {status: {updatedReplicas: 0, currentRevision: 1, updateRevision: 2}}
   - deletePod: {target: all}

@@ -359,7 +359,7 @@ func TestPartitionKeepsLowerOrdinalsAtCurrentRevision(t *testing.T) {
 // user comes back at the update revision.
 func TestOnDeleteReplacesOnlyDeletedPods(t *testing.T) {
 	od := "        updateStrategy: {type: OnDelete}\n"
-	steps := "  - apply: {}\n  - waitFor: {rolledOut: true}\n" + applyWorkload(set{replicas: 2, image: "nginx:1.28", extra: od}) +
+	steps := "  - apply: {}\n  - waitFor: {ready: 2}\n" + applyWorkload(set{replicas: 2, image: "nginx:1.28", extra: od}) +
 		"  - deletePod: {target: {ordinal: 0}}\n    after: 10s\n  - waitFor: {podReady: {ordinal: 0}}\n"
 	run := simtest.Run(t, scenario(set{replicas: 2, extra: od}, steps), "statefulset")
 	assert.Equal(t, []string{"web-0"}, deletionOrder(run))
