@@ -32,7 +32,14 @@ func (c *setControl) revisions() ([]*api.ControllerRevision, *int32, error) {
 		return nil, set.Status.CollisionCount, err
 	}
 	slices.SortStableFunc(revs, func(a, b *api.ControllerRevision) int { return int(a.Revision - b.Revision) })
-	collision := set.Status.CollisionCount
+	// A local copy of status.collisionCount, 0 when unset: it is hashed
+	// and written back to status even when no collision happened
+	// (getStatefulSetRevisions, updateStatefulSet).
+	count := int32(0)
+	if set.Status.CollisionCount != nil {
+		count = *set.Status.CollisionCount
+	}
+	collision := &count
 	next := int64(1)
 	if len(revs) > 0 {
 		next = revs[len(revs)-1].Revision + 1
@@ -95,11 +102,7 @@ func (c *setControl) revisions() ([]*api.ControllerRevision, *int32, error) {
 					c.update = existing
 					break
 				}
-				n := int32(0)
-				if collision != nil {
-					n = *collision
-				}
-				n++
+				n := *collision + 1
 				collision = &n
 				continue
 			}

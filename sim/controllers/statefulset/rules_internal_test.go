@@ -592,13 +592,15 @@ func TestParallelDeletesCondemnedPodsWhateverTheirHealth(t *testing.T) {
 	}
 }
 
-// TestRevisionObject follows R-REV-2, R-REV-5 and R-SYNC-1
+// TestRevisionObject follows R-REV-2, R-REV-5, R-STAT-6 and R-SYNC-1
 // (getStatefulSetRevisions, newRevision in sts/; NewControllerRevision,
 // HashControllerRevision, ControllerRevisionName in
 // pkg/controller/history/controller_history.go): the first sync makes the
 // revision "<set>-<hash>", hash = FNV-32 of the data, labelled with the
 // template's labels plus controller.kubernetes.io/hash, annotated with the
 // set's annotations, controlled by the set, revision 1; current = update.
+// The collision count, 0 when unset, is hashed (the probe of
+// HashControllerRevision) and written to status.collisionCount.
 // A template change makes revision 2 and leaves currentRevision; a
 // currentRevision that names no revision falls back to the update one.
 func TestRevisionObject(t *testing.T) {
@@ -608,7 +610,8 @@ func TestRevisionObject(t *testing.T) {
 	st, err := sync(t, f)
 	require.NoError(t, err)
 	require.Len(t, f.revisions, 1)
-	hash := naming.ControllerRevisionHash([]byte(revisionData(set)), nil)
+	zero := int32(0)
+	hash := naming.ControllerRevisionHash([]byte(revisionData(set)), &zero)
 	rev := f.revisions["web-"+hash]
 	require.NotNil(t, rev, "named web-%s: %v", hash, slices.Collect(maps.Keys(f.revisions)))
 	assert.Equal(t, map[string]string{"app": "web", api.ControllerHashLabel: hash}, rev.Labels)
@@ -617,6 +620,8 @@ func TestRevisionObject(t *testing.T) {
 	assert.Equal(t, int64(1), rev.Revision)
 	assert.Equal(t, rev.Name, st.CurrentRevision)
 	assert.Equal(t, rev.Name, st.UpdateRevision)
+	require.NotNil(t, st.CollisionCount, "written as 0 without a collision")
+	assert.Equal(t, int32(0), *st.CollisionCount)
 
 	withSpec(f, func(s *api.StatefulSet) { s.Spec.Template.Spec.Containers[0].Image = "app:2" })
 	st, err = sync(t, f)
@@ -643,7 +648,8 @@ func TestRevisionObject(t *testing.T) {
 func TestRevisionNameCollisionBumpsCollisionCount(t *testing.T) {
 	set := testSet(1, api.ParallelPodManagement)
 	data := revisionData(set)
-	h0 := naming.ControllerRevisionHash([]byte(data), nil)
+	zero := int32(0)
+	h0 := naming.ControllerRevisionHash([]byte(data), &zero)
 	other := func(d string) *api.ControllerRevision {
 		return &api.ControllerRevision{ObjectMeta: api.ObjectMeta{Name: "web-" + h0, Namespace: "default", UID: "other-rev",
 			Labels:          map[string]string{"app": "web"},
@@ -680,7 +686,8 @@ func TestRevisionNameCollisionBumpsCollisionCount(t *testing.T) {
 	g.revisions["web-"+h0] = other(data)
 	st, err = sync(t, g)
 	require.NoError(t, err)
-	assert.Nil(t, st.CollisionCount, "same data: no collision")
+	require.NotNil(t, st.CollisionCount)
+	assert.Equal(t, int32(0), *st.CollisionCount, "same data: no collision")
 	assert.Equal(t, "web-"+h0, st.UpdateRevision)
 	assert.Len(t, g.revisions, 1)
 }
