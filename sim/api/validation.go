@@ -6,6 +6,7 @@ import (
 	"reflect"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 )
 
@@ -31,6 +32,14 @@ func printValue(v any) string {
 	switch x := v.(type) {
 	case string:
 		return fmt.Sprintf("%q", x)
+	case IntOrString:
+		// Not a fmt.Stringer by value, so the API server prints the
+		// struct (field.ErrorBody's %#v).
+		typ := 0
+		if x.IsString {
+			typ = 1
+		}
+		return fmt.Sprintf("intstr.IntOrString{Type:%d, IntVal:%d, StrVal:%q}", typ, x.IntVal, x.StrVal)
 	case map[string]string:
 		return fmt.Sprintf("%#v", x)
 	}
@@ -136,6 +145,15 @@ func validateIntOrPercent(path string, v *IntOrString) []FieldError {
 	return nil
 }
 
+// percentValue is getPercentValue: the number of a valid percent string.
+func percentValue(v *IntOrString) (int, bool) {
+	if !v.IsString || !validPercent.MatchString(v.StrVal) {
+		return 0, false
+	}
+	n, _ := strconv.Atoi(strings.TrimSuffix(v.StrVal, "%"))
+	return n, true
+}
+
 func validatePodTemplate(t *PodTemplateSpec) []FieldError {
 	var errs []FieldError
 	if len(t.Spec.Containers) == 0 {
@@ -180,8 +198,20 @@ func ValidateStatefulSet(s *StatefulSet) error {
 				errs = append(errs, validateNonNegative("spec.updateStrategy.rollingUpdate.partition", int64(*ru.Partition))...)
 			}
 			if mu := ru.MaxUnavailable; mu != nil {
-				if v, err := mu.ScaledValue(100, false); err != nil || v < 1 || (mu.IsString && v > 100) {
-					errs = append(errs, FieldError{"spec.updateStrategy.rollingUpdate.maxUnavailable", "Invalid value", mu.String(), "must be greater than 0 and, as a percentage, at most 100%"})
+				// validateRollingUpdateStatefulSet: ValidatePositiveIntOrPercent,
+				// then "cannot be 0" (getIntOrPercentValue), then
+				// IsNotMoreThan100Percent.
+				const p = "spec.updateStrategy.rollingUpdate.maxUnavailable"
+				errs = append(errs, validateIntOrPercent(p, mu)...)
+				value, isPercent := percentValue(mu)
+				if !isPercent && !mu.IsString {
+					value = int(mu.IntVal)
+				}
+				if value == 0 {
+					errs = append(errs, FieldError{p, "Invalid value", *mu, "cannot be 0"})
+				}
+				if isPercent && value > 100 {
+					errs = append(errs, FieldError{p, "Invalid value", *mu, "must not be greater than 100%"})
 				}
 			}
 		}
@@ -242,7 +272,7 @@ func ValidateDeployment(d *Deployment) error {
 		if ru := sp.Strategy.RollingUpdate; ru != nil {
 			// ValidateRollingUpdateDeployment: ValidatePositiveIntOrPercent
 			// for both, both zero rejected, IsNotMoreThan100Percent for
-			// maxUnavailable. Values print as kubectl shows them (0, 25%).
+			// maxUnavailable.
 			const p = "spec.strategy.rollingUpdate."
 			errs = append(errs, validateIntOrPercent(p+"maxUnavailable", ru.MaxUnavailable)...)
 			errs = append(errs, validateIntOrPercent(p+"maxSurge", ru.MaxSurge)...)

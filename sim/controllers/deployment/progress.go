@@ -19,25 +19,33 @@ func (x *deploy) syncRolloutStatus(all []*api.ReplicaSet, newRS *api.ReplicaSet)
 		newRS = x.objects.ReplicaSet(newRS.Key())
 	}
 	st := calculateStatus(d, all, newRS, x.now)
+	if !hasProgressDeadline(d) {
+		st.Conditions = slices.DeleteFunc(st.Conditions, func(c api.DeploymentCondition) bool { return c.Type == ConditionProgressing })
+	}
 	now := x.now
 	cur := condition(d.Status.Conditions, ConditionProgressing)
 	isComplete := st.Replicas == st.UpdatedReplicas && cur != nil && cur.Reason == ReasonNewRSAvailable
-	if hasProgressDeadline(d) && !isComplete && newRS != nil {
+	// Messages name the new ReplicaSet, or the Deployment while there is
+	// none (under Recreate, until the old pods are gone).
+	subject := fmt.Sprintf("Deployment %q", d.Name)
+	if newRS != nil {
+		subject = fmt.Sprintf("ReplicaSet %q", newRS.Name)
+	}
+	if hasProgressDeadline(d) && !isComplete {
 		oldSt := d.Status
 		switch {
 		case complete(d, &st):
-			setCondition(&st, api.DeploymentCondition{Type: ConditionProgressing, Status: "True", Reason: ReasonNewRSAvailable, Message: fmt.Sprintf("ReplicaSet %q has successfully progressed.", newRS.Name)}, now)
+			setCondition(&st, api.DeploymentCondition{Type: ConditionProgressing, Status: "True", Reason: ReasonNewRSAvailable, Message: subject + " has successfully progressed."}, now)
 		case st.UpdatedReplicas > oldSt.UpdatedReplicas || st.Replicas-st.UpdatedReplicas < oldSt.Replicas-oldSt.UpdatedReplicas ||
 			st.ReadyReplicas > oldSt.ReadyReplicas || st.AvailableReplicas > oldSt.AvailableReplicas:
-			c := api.DeploymentCondition{Type: ConditionProgressing, Status: "True", Reason: ReasonRSUpdated, Message: fmt.Sprintf("ReplicaSet %q is progressing.", newRS.Name), LastUpdateTime: now, LastTransitionTime: now}
-			if cur != nil && cur.Status == "True" {
-				c.LastTransitionTime = cur.LastTransitionTime
+			c := api.DeploymentCondition{Type: ConditionProgressing, Status: "True", Reason: ReasonRSUpdated, Message: subject + " is progressing.", LastUpdateTime: now, LastTransitionTime: now}
+			if pc := condition(st.Conditions, ConditionProgressing); pc != nil && pc.Status == "True" {
+				c.LastTransitionTime = pc.LastTransitionTime
 			}
 			st.Conditions = slices.DeleteFunc(st.Conditions, func(x api.DeploymentCondition) bool { return x.Type == ConditionProgressing })
 			st.Conditions = append(st.Conditions, c)
-		case cur != nil && cur.Reason != ReasonNewRSAvailable && cur.Reason != ReasonTimedOut &&
-			cur.LastUpdateTime+time.Duration(*d.Spec.ProgressDeadlineSeconds)*time.Second < now:
-			setCondition(&st, api.DeploymentCondition{Type: ConditionProgressing, Status: "False", Reason: ReasonTimedOut, Message: fmt.Sprintf("ReplicaSet %q has timed out progressing.", newRS.Name)}, now)
+		case timedOut(d, &st, now):
+			setCondition(&st, api.DeploymentCondition{Type: ConditionProgressing, Status: "False", Reason: ReasonTimedOut, Message: subject + " has timed out progressing."}, now)
 		}
 	}
 	// requeueStuckDeployment: look again when the deadline of the

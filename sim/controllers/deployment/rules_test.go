@@ -270,3 +270,62 @@ func TestTerminatingPodsAreNotCounted(t *testing.T) {
 		assert.LessOrEqual(t, s.Replicas, int32(4+1), "status counts active pods only, at %v", s.Time)
 	}
 }
+
+// TestDeploymentAnnotationsAreCopiedToTheNewReplicaSet follows
+// copyDeploymentAnnotationsToReplicaSet and SetNewReplicaSetAnnotations in
+// pkg/controller/deployment/util/deployment_util.go (docs/rules.md A7): the
+// new ReplicaSet gets the Deployment's annotations, but the revision,
+// replica-count and last-applied ones, also when they change later; a
+// Deployment annotation makes no new ReplicaSet.
+func TestDeploymentAnnotationsAreCopiedToTheNewReplicaSet(t *testing.T) {
+	m := strings.Replace(manifest(2, "nginx:1", ""), "metadata: {name: web}",
+		`metadata: {name: web, annotations: {team: db, "kubectl.kubernetes.io/last-applied-configuration": "{}"}}`, 1)
+	h, eng := run(t, scenario(m, "", `  - apply: {}
+  - waitFor: {rolledOut: true}
+  - patch: {metadata: {annotations: {team: payments, owner: ops}}}
+`), nil)
+	require.Len(t, h.Revisions, 1)
+	rs := eng.View().ReplicaSet("default/" + h.Revisions[0].Name)
+	require.NotNil(t, rs)
+	assert.Equal(t, "payments", rs.Annotations["team"])
+	assert.Equal(t, "ops", rs.Annotations["owner"])
+	assert.NotContains(t, rs.Annotations, "kubectl.kubernetes.io/last-applied-configuration")
+	assert.Equal(t, "1", rs.Annotations[api.DeploymentRevisionAnnotation])
+}
+
+// TestRecreateWaitDoesNotTimeOut follows syncRolloutStatus in
+// pkg/controller/deployment/progress.go (docs/rules.md A17, A18): while
+// Recreate waits for the old pods to stop, longer than
+// progressDeadlineSeconds, there is no new ReplicaSet and the status counts
+// 0 replicas, 0 updated: with the previous rollout's NewReplicaSetAvailable
+// still in place that reads as complete (isCompleteDeployment), so no
+// progress is estimated and the deadline never fires. Once the old pods are
+// gone the new ReplicaSet is created and the rollout completes.
+func TestRecreateWaitDoesNotTimeOut(t *testing.T) {
+	m := strings.Replace(manifest(2, "nginx:1", "{type: Recreate}"), "spec: {replicas: 2,", "spec: {replicas: 2, progressDeadlineSeconds: 30,", 1)
+	m = strings.Replace(m, "spec: {containers:", "spec: {terminationGracePeriodSeconds: 120, containers:", 1)
+	h, _ := run(t, scenario(m, "  images: {\"nginx:1\": {shutdown: 90s}}\n", `  - apply: {}
+  - waitFor: {rolledOut: true}
+  - setImage: {image: "nginx:2"}
+  - waitFor: {ready: 2, timeout: 5m}
+  - expect: {status: {updatedReplicas: 2, conditions: {Progressing: {status: "True", reason: NewReplicaSetAvailable}}}}
+`), nil)
+	for _, e := range h.Expectations {
+		assert.True(t, e.OK, "%s: want %s, got %s", e.Check, e.Want, e.Got)
+	}
+	var reasons []string
+	for _, c := range progressing(h) {
+		reasons = append(reasons, c.Status+" "+c.Reason)
+	}
+	assert.Equal(t, []string{
+		"True NewReplicaSetCreated", "True ReplicaSetUpdated", "True NewReplicaSetAvailable",
+		"True NewReplicaSetCreated", "True ReplicaSetUpdated", "True NewReplicaSetAvailable",
+	}, reasons)
+	require.Len(t, h.Revisions, 2)
+	newRS := h.Revisions[1].Name
+	for _, p := range h.Pods {
+		if p.Revision == newRS {
+			assert.GreaterOrEqual(t, p.Created, 90*time.Second, "%s created before the old pods stopped", p.Name)
+		}
+	}
+}

@@ -20,9 +20,11 @@ func (x *deploy) getNewReplicaSet(rsList []*api.ReplicaSet, create bool) (*api.R
 	newRevision := strconv.FormatInt(maxOld+1, 10)
 	d := x.d
 	if newRS != nil {
-		if newRS.Annotations[api.DeploymentRevisionAnnotation] != newRevision && revisionOf(&newRS.ObjectMeta) <= maxOld ||
+		probe := newRS.DeepCopy()
+		if copyDeploymentAnnotations(d, &probe.ObjectMeta) ||
+			newRS.Annotations[api.DeploymentRevisionAnnotation] != newRevision && revisionOf(&newRS.ObjectMeta) <= maxOld ||
 			newRS.Spec.MinReadySeconds != d.Spec.MinReadySeconds {
-			n := newRS.DeepCopy()
+			n := probe
 			if revisionOf(&n.ObjectMeta) <= maxOld {
 				// SetNewReplicaSetAnnotations: a rollback keeps the
 				// revision it replaces in revision-history.

@@ -2,6 +2,7 @@ package deployment
 
 import (
 	"encoding/json"
+	"maps"
 	"math"
 	"slices"
 	"strconv"
@@ -139,8 +140,35 @@ func newReplicaSet(d *api.Deployment, hash string, revision int64, size int32) *
 		},
 		Spec: api.ReplicaSetSpec{Selector: sel, Template: t, MinReadySeconds: d.Spec.MinReadySeconds, Replicas: &size},
 	}
+	copyDeploymentAnnotations(d, &rs.ObjectMeta)
 	setReplicasAnnotations(d, &rs.ObjectMeta)
 	return rs
+}
+
+// annotationsToSkip are the Deployment annotations a ReplicaSet does not
+// get (annotationsToSkip in deployment_util.go).
+var annotationsToSkip = map[string]bool{
+	"kubectl.kubernetes.io/last-applied-configuration": true,
+	api.DeploymentRevisionAnnotation:                   true,
+	RevisionHistoryAnnotation:                          true,
+	DesiredReplicasAnnotation:                          true,
+	MaxReplicasAnnotation:                              true,
+	"deprecated.deployment.rollback.to":                true,
+}
+
+// copyDeploymentAnnotations is copyDeploymentAnnotationsToReplicaSet: the
+// Deployment's annotations, but the skipped ones, onto the new
+// ReplicaSet; it reports a change.
+func copyDeploymentAnnotations(d *api.Deployment, m *api.ObjectMeta) bool {
+	changed := false
+	for _, k := range slices.Sorted(maps.Keys(d.Annotations)) {
+		if v, ok := m.Annotations[k]; annotationsToSkip[k] || (ok && v == d.Annotations[k]) {
+			continue
+		}
+		setAnnotation(m, k, d.Annotations[k])
+		changed = true
+	}
+	return changed
 }
 
 // podTemplateHash is the hash of the Deployment's template under its
@@ -345,4 +373,18 @@ func equalStatus(a, b api.DeploymentStatus) bool {
 	return a.ObservedGeneration == b.ObservedGeneration && a.Replicas == b.Replicas && a.UpdatedReplicas == b.UpdatedReplicas &&
 		a.ReadyReplicas == b.ReadyReplicas && a.AvailableReplicas == b.AvailableReplicas && a.UnavailableReplicas == b.UnavailableReplicas &&
 		slices.Equal(a.Conditions, b.Conditions)
+}
+
+// timedOut is DeploymentTimedOut: the Progressing condition of the new
+// status was last updated more than progressDeadlineSeconds ago, unless it
+// says the rollout is complete; once timed out it stays so.
+func timedOut(d *api.Deployment, st *api.DeploymentStatus, now time.Duration) bool {
+	c := condition(st.Conditions, ConditionProgressing)
+	switch {
+	case !hasProgressDeadline(d) || c == nil || c.Reason == ReasonNewRSAvailable:
+		return false
+	case c.Reason == ReasonTimedOut:
+		return true
+	}
+	return c.LastUpdateTime+time.Duration(*d.Spec.ProgressDeadlineSeconds)*time.Second < now
 }
