@@ -78,11 +78,24 @@ var dns1123Subdomain = regexp.MustCompile(`^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z
 // IsDNS1123Label reports a valid DNS-1123 label (at most 63 characters).
 func IsDNS1123Label(s string) bool { return len(s) <= 63 && dns1123Label.MatchString(s) }
 
+// validateLabelName follows NameIsDNSLabel (IsDNS1123Label): one error per
+// message, the length first.
 func validateLabelName(path, name string) []FieldError {
-	if !IsDNS1123Label(name) {
-		return []FieldError{{path, "Invalid value", name, "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')"}}
+	if IsDNS1123Label(name) {
+		return nil
 	}
-	return nil
+	var errs []FieldError
+	if len(name) > 63 {
+		errs = append(errs, FieldError{path, "Invalid value", name, "must be no more than 63 characters"})
+	}
+	switch {
+	case dns1123Label.MatchString(name):
+	case dns1123Subdomain.MatchString(name):
+		errs = append(errs, FieldError{path, "Invalid value", name, "must not contain dots"})
+	default:
+		errs = append(errs, FieldError{path, "Invalid value", name, "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')"})
+	}
+	return errs
 }
 
 func validateSubdomainName(path, name string) []FieldError {

@@ -1,6 +1,7 @@
 package api_test
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -255,4 +256,23 @@ func TestValidateDeploymentUpdate(t *testing.T) {
 		d.Spec.Replicas = ptr(int32(7))
 		d.Spec.Template.Spec.Containers[0].Image = "nginx:2"
 	}), old))
+}
+
+// TestStatefulSetNameIsADNSLabel follows R-ID-8 (ValidateStatefulSetName,
+// NameIsDNSLabel, IsDNS1123Label in
+// staging/src/k8s.io/apimachinery/pkg/util/validation/validation.go): one
+// error per problem, the length first, and a name with dots is told so.
+func TestStatefulSetNameIsADNSLabel(t *testing.T) {
+	const rfc = "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')"
+	long := strings.Repeat("a", 64)
+	for name, want := range map[string]string{
+		long:            `metadata.name: Invalid value: "` + long + `": must be no more than 63 characters`,
+		"web.v2":        `metadata.name: Invalid value: "web.v2": must not contain dots`,
+		"Web":           `metadata.name: Invalid value: "Web": ` + rfc,
+		long + "_": `[metadata.name: Invalid value: "` + long + `_": must be no more than 63 characters, metadata.name: Invalid value: "` + long + `_": ` + rfc + `]`,
+	} {
+		err := api.ValidateStatefulSet(statefulSet(func(s *api.StatefulSet) { s.Name = name }))
+		require.Error(t, err, name)
+		assert.Equal(t, `StatefulSet.apps "`+name+`" is invalid: `+want, err.Error(), name)
+	}
 }

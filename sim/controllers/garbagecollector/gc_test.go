@@ -112,3 +112,62 @@ func TestClaimOfGonePodIsDeleted(t *testing.T) {
 	assert.Nil(t, tx.Claim("default/data-web-0"), "the claim follows its owner")
 	assert.NotNil(t, tx.Claim("default/free"), "a claim without owners stays")
 }
+
+// TestOrphanPropagation follows the garbage collector's orphanDependents
+// (pkg/controller/garbagecollector/garbagecollector.go, the "orphan"
+// finalizer that DeleteOptions.PropagationPolicy Orphan sets): the owner's
+// references are removed from its dependents, then the finalizer, and the
+// owner goes; the dependents stay and are not deleted.
+func TestOrphanPropagation(t *testing.T) {
+	e := engine(t)
+	do(t, e, func(ctx *sim.Context) error {
+		n := int32(1)
+		if err := ctx.Create(&api.ReplicaSet{ObjectMeta: api.ObjectMeta{Name: "web-1"}, Spec: api.ReplicaSetSpec{Replicas: &n}}); err != nil {
+			return err
+		}
+		rs := ctx.Txn().ReplicaSet("default/web-1")
+		return ctx.Create(pod("a", "node-1", ownedBy(rs, api.KindReplicaSet)))
+	})
+	do(t, e, func(ctx *sim.Context) error {
+		return ctx.Delete(api.KindReplicaSet, "default/web-1", apiserver.DeleteOptions{PropagationPolicy: apiserver.PropagationOrphan})
+	})
+	tx := e.View()
+	assert.Nil(t, tx.ReplicaSet("default/web-1"), "the owner goes once its dependents are orphaned")
+	a := tx.Pod("default/a")
+	require.NotNil(t, a)
+	assert.Empty(t, a.OwnerReferences)
+	assert.False(t, a.Terminating())
+}
+
+// TestForegroundPropagation follows the garbage collector's foreground
+// deletion (processDeletingDependentsItem, the "foregroundDeletion"
+// finalizer): the owner stays, with a deletionTimestamp, while dependents
+// whose reference has blockOwnerDeletion are deleted; it goes only once
+// they are gone.
+func TestForegroundPropagation(t *testing.T) {
+	e := engine(t)
+	do(t, e, func(ctx *sim.Context) error {
+		n := int32(1)
+		if err := ctx.Create(&api.ReplicaSet{ObjectMeta: api.ObjectMeta{Name: "web-1"}, Spec: api.ReplicaSetSpec{Replicas: &n}}); err != nil {
+			return err
+		}
+		rs := ctx.Txn().ReplicaSet("default/web-1")
+		return ctx.Create(pod("a", "node-1", api.NewControllerRef(rs, "apps/v1")))
+	})
+	do(t, e, func(ctx *sim.Context) error {
+		return ctx.Delete(api.KindReplicaSet, "default/web-1", apiserver.DeleteOptions{PropagationPolicy: apiserver.PropagationForeground})
+	})
+	tx := e.View()
+	rs := tx.ReplicaSet("default/web-1")
+	require.NotNil(t, rs, "the owner waits for its blocking dependents")
+	assert.True(t, rs.Terminating())
+	assert.Contains(t, rs.Finalizers, apiserver.FinalizerForeground)
+	a := tx.Pod("default/a")
+	require.NotNil(t, a)
+	assert.True(t, a.Terminating(), "the dependent is being deleted")
+
+	do(t, e, func(ctx *sim.Context) error {
+		return ctx.Delete(api.KindPod, "default/a", apiserver.DeleteOptions{GracePeriodSeconds: new(int64)})
+	})
+	assert.Nil(t, e.View().ReplicaSet("default/web-1"), "gone with its last blocking dependent")
+}

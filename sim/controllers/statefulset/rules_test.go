@@ -639,3 +639,33 @@ func TestRejectedChangeIsRecorded(t *testing.T) {
 	require.Len(t, run.Rejections, 2)
 	assert.True(t, slices.ContainsFunc(run.Events, func(e history.Event) bool { return e.Reason == "Rejected" }))
 }
+
+// TestReleasedPodBlocksItsOrdinal follows R-ID-4 (getPodsForStatefulSet
+// with ClaimPods, pkg/controller/controller_ref_manager.go; CreateStatefulPod
+// returns AlreadyExists without an event): a pod whose labels stop matching
+// the selector is released, its controller reference removed, and runs on;
+// the set no longer counts it and tries to create its ordinal again, which
+// fails while the released pod holds the name, under both policies.
+func TestReleasedPodBlocksItsOrdinal(t *testing.T) {
+	for _, p := range policies {
+		t.Run(p, func(t *testing.T) {
+			steps := `  - apply: {}
+  - waitFor: {rolledOut: true}
+  - patchPod: {target: {ordinal: 1}, patch: {metadata: {labels: {app: debug}}}}
+  - expect: {pods: 1, podNames: [web-0]}
+    after: 30s
+  - expect: {status: {replicas: 1, readyReplicas: 1}}
+`
+			run := simtest.Run(t, scenario(set{replicas: 2, extra: policy(p)}, steps), "statefulset")
+			expectationsOK(t, run)
+			inc := rows(run, "web-1")
+			require.Len(t, inc, 1, "no second web-1")
+			assert.Nil(t, inc[0].Deleted)
+			require.NotEmpty(t, run.Errors)
+			assert.Contains(t, run.Errors[0].Message, `Pod "web-1" already exists`)
+			for _, e := range eventsOf(run, "StatefulSet", "web") {
+				assert.NotContains(t, e, "FailedCreate", "AlreadyExists is not an event")
+			}
+		})
+	}
+}
