@@ -266,9 +266,9 @@ func TestStatefulSetNameIsADNSLabel(t *testing.T) {
 	const rfc = "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')"
 	long := strings.Repeat("a", 64)
 	for name, want := range map[string]string{
-		long:            `metadata.name: Invalid value: "` + long + `": must be no more than 63 characters`,
-		"web.v2":        `metadata.name: Invalid value: "web.v2": must not contain dots`,
-		"Web":           `metadata.name: Invalid value: "Web": ` + rfc,
+		long:       `metadata.name: Invalid value: "` + long + `": must be no more than 63 characters`,
+		"web.v2":   `metadata.name: Invalid value: "web.v2": must not contain dots`,
+		"Web":      `metadata.name: Invalid value: "Web": ` + rfc,
 		long + "_": `[metadata.name: Invalid value: "` + long + `_": must be no more than 63 characters, metadata.name: Invalid value: "` + long + `_": ` + rfc + `]`,
 	} {
 		err := api.ValidateStatefulSet(statefulSet(func(s *api.StatefulSet) { s.Name = name }))

@@ -7,8 +7,10 @@ package refmanager
 
 import (
 	"slices"
+	"strings"
 
 	"stsim/sim/api"
+	"stsim/sim/store"
 )
 
 // Claim sorts candidates for owner (whose controller references carry
@@ -47,4 +49,18 @@ func Claim[T api.Object](owner api.Object, apiVersion string, selector *api.Labe
 		}
 	}
 	return out, nil
+}
+
+// PodCandidates lists, by key, the pods an owner may claim: the ones with a
+// reference to ownerUID and the ones that carry the selector's first label
+// (upstream lists the namespace; the label index narrows it).
+func PodCandidates(tx *store.Txn, ownerUID string, selector *api.LabelSelector) []*api.Pod {
+	pods := tx.PodsOwnedBy(ownerUID)
+	if pairs := api.LabelPairs(selector.MatchLabels); len(pairs) > 0 {
+		pods = append(pods, tx.PodsWithLabel(pairs[0])...)
+	} else {
+		pods = append(pods, tx.Pods()...)
+	}
+	slices.SortFunc(pods, func(a, b *api.Pod) int { return strings.Compare(a.Key(), b.Key()) })
+	return slices.CompactFunc(pods, func(a, b *api.Pod) bool { return a.UID == b.UID })
 }

@@ -13,7 +13,6 @@ import (
 	"reflect"
 	"slices"
 	"strconv"
-	"strings"
 	"time"
 
 	"stsim/sim"
@@ -75,7 +74,7 @@ func (c *Controller) Reconcile(ctx *sim.Context, key string) error {
 		return nil
 	}
 	// claimPods: only pods that are not terminal are claimed.
-	pods, err := refmanager.Claim(rs, "apps/v1", rs.Spec.Selector, podCandidates(tx, rs),
+	pods, err := refmanager.Claim(rs, "apps/v1", rs.Spec.Selector, refmanager.PodCandidates(tx, rs.UID, rs.Spec.Selector),
 		func(p *api.Pod) bool { return !p.IsTerminal() }, func(p *api.Pod) error { return ctx.Update(p) })
 	if err != nil {
 		return err
@@ -169,20 +168,6 @@ func slowStartBatch(count, initial int, fn func() error) error {
 		}
 	}
 	return nil
-}
-
-// podCandidates lists, by name, the pods the ReplicaSet may claim: the
-// ones it controls and the ones that carry its selector's first label
-// (getReplicaSetPods lists the namespace; the label index narrows it).
-func podCandidates(tx *store.Txn, rs *api.ReplicaSet) []*api.Pod {
-	pods := tx.PodsOwnedBy(rs.UID)
-	if pairs := api.LabelPairs(rs.Spec.Selector.MatchLabels); len(pairs) > 0 {
-		pods = append(pods, tx.PodsWithLabel(pairs[0])...)
-	} else {
-		pods = append(pods, tx.Pods()...)
-	}
-	slices.SortFunc(pods, func(a, b *api.Pod) int { return strings.Compare(a.Key(), b.Key()) })
-	return slices.CompactFunc(pods, func(a, b *api.Pod) bool { return a.UID == b.UID })
 }
 
 // podFromTemplate is GetPodFromTemplate: generateName "<rs>-", the

@@ -1,8 +1,6 @@
 package statefulset
 
 import (
-	"slices"
-	"strings"
 	"time"
 
 	"stsim/sim"
@@ -57,7 +55,7 @@ func (c *Controller) Reconcile(ctx *sim.Context, key string) error {
 		return nil
 	}
 	objects := c.objects(ctx)
-	pods, err := refmanager.Claim(set, "apps/v1", set.Spec.Selector, podCandidates(tx, set),
+	pods, err := refmanager.Claim(set, "apps/v1", set.Spec.Selector, refmanager.PodCandidates(tx, set.UID, set.Spec.Selector),
 		func(p *api.Pod) bool { return isMemberOf(set, p) }, objects.UpdatePod)
 	if err != nil {
 		return err
@@ -68,18 +66,4 @@ func (c *Controller) Reconcile(ctx *sim.Context, key string) error {
 		ctx.After(time.Duration(set.Spec.MinReadySeconds)*time.Second, key)
 	}
 	return err
-}
-
-// podCandidates lists, by name, the pods the set may claim: the ones it
-// controls and the ones that carry its selector's first label
-// (getPodsForStatefulSet lists the namespace; the label index narrows it).
-func podCandidates(tx *store.Txn, set *api.StatefulSet) []*api.Pod {
-	pods := tx.PodsOwnedBy(set.UID)
-	if pairs := api.LabelPairs(set.Spec.Selector.MatchLabels); len(pairs) > 0 {
-		pods = append(pods, tx.PodsWithLabel(pairs[0])...)
-	} else {
-		pods = append(pods, tx.Pods()...)
-	}
-	slices.SortFunc(pods, func(a, b *api.Pod) int { return strings.Compare(a.Key(), b.Key()) })
-	return slices.CompactFunc(pods, func(a, b *api.Pod) bool { return a.UID == b.UID })
 }
