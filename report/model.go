@@ -122,6 +122,7 @@ type Status struct {
 	UpdatedReplicas     int32                `json:"updatedReplicas"`
 	AvailableReplicas   int32                `json:"availableReplicas"`
 	UnavailableReplicas *int32               `json:"unavailableReplicas,omitempty"`
+	TerminatingReplicas *int32               `json:"terminatingReplicas,omitempty"`
 	CurrentRevision     string               `json:"currentRevision,omitempty"`
 	UpdateRevision      string               `json:"updateRevision,omitempty"`
 	CollisionCount      *int32               `json:"collisionCount,omitempty"`
@@ -275,7 +276,7 @@ func run(h *history.Run) *Run {
 	out.Status = convertAll(h.Status, func(s history.Status) Status {
 		st := Status{Time: seconds(s.Time), ObservedGeneration: s.ObservedGeneration, Replicas: s.Replicas,
 			ReadyReplicas: s.ReadyReplicas, CurrentReplicas: s.CurrentReplicas, UpdatedReplicas: s.UpdatedReplicas,
-			AvailableReplicas: s.AvailableReplicas, UnavailableReplicas: s.UnavailableReplicas,
+			AvailableReplicas: s.AvailableReplicas, UnavailableReplicas: s.UnavailableReplicas, TerminatingReplicas: s.TerminatingReplicas,
 			CurrentRevision: s.CurrentRevision, UpdateRevision: s.UpdateRevision, CollisionCount: s.CollisionCount,
 			Conditions: map[string]Condition{}}
 		for k, c := range s.Conditions {

@@ -20,7 +20,7 @@ func (TerminatingCheck) CheckName() string { return "terminating" }
 // StatusFields are the workload status fields a status check may name, in
 // the order they are checked.
 var StatusFields = []string{"observedGeneration", "replicas", "readyReplicas", "currentReplicas", "updatedReplicas",
-	"availableReplicas", "unavailableReplicas", "collisionCount", "currentRevision", "updateRevision"}
+	"availableReplicas", "unavailableReplicas", "terminatingReplicas", "collisionCount", "currentRevision", "updateRevision"}
 
 // StatusCheck compares fields and conditions of the workload's status.
 type StatusCheck struct {

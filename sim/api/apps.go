@@ -141,6 +141,10 @@ type DeploymentStatus struct {
 	ReadyReplicas       int32
 	AvailableReplicas   int32
 	UnavailableReplicas int32
+	// TerminatingReplicas counts the pods of its ReplicaSets that are
+	// being deleted (DeploymentReplicaSetTerminatingReplicas, beta and on
+	// since v1.35); nil while a ReplicaSet does not report it.
+	TerminatingReplicas *int32
 	Conditions          []DeploymentCondition
 	CollisionCount      *int32
 }
@@ -184,6 +188,9 @@ type ReplicaSetStatus struct {
 	FullyLabeledReplicas int32
 	ReadyReplicas        int32
 	AvailableReplicas    int32
+	// TerminatingReplicas counts its pods that are being deleted and not
+	// yet Succeeded or Failed.
+	TerminatingReplicas *int32
 }
 
 // GetKind implements Object.

@@ -236,6 +236,7 @@ func (d *Deployment) DeepCopy() *Deployment {
 	sp.ProgressDeadlineSeconds = copyPtr(d.Spec.ProgressDeadlineSeconds)
 	c.Status.Conditions = slices.Clone(d.Status.Conditions)
 	c.Status.CollisionCount = copyPtr(d.Status.CollisionCount)
+	c.Status.TerminatingReplicas = copyPtr(d.Status.TerminatingReplicas)
 	return &c
 }
 
@@ -249,6 +250,7 @@ func (r *ReplicaSet) DeepCopy() *ReplicaSet {
 	c.Spec.Replicas = copyPtr(r.Spec.Replicas)
 	c.Spec.Selector = r.Spec.Selector.DeepCopy()
 	c.Spec.Template = r.Spec.Template.DeepCopy()
+	c.Status.TerminatingReplicas = copyPtr(r.Status.TerminatingReplicas)
 	return &c
 }
 

@@ -258,6 +258,8 @@ func statusField(s workload.Status, f scenarios.StatusField, revisions map[strin
 		return number(int64(s.AvailableReplicas))
 	case "unavailableReplicas":
 		return optional(s.UnavailableReplicas)
+	case "terminatingReplicas":
+		return optional(s.TerminatingReplicas)
 	case "collisionCount":
 		return optional(s.CollisionCount)
 	}

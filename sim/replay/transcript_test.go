@@ -90,6 +90,9 @@ func transcript(run *history.Run, parts []string) string {
 					fmt.Fprintf(&b, " current=%d", *s.CurrentReplicas)
 				}
 				fmt.Fprintf(&b, " updated=%d available=%d", s.UpdatedReplicas, s.AvailableReplicas)
+				if s.TerminatingReplicas != nil {
+					fmt.Fprintf(&b, " terminating=%d", *s.TerminatingReplicas)
+				}
 				for _, k := range slices.Sorted(maps.Keys(s.Conditions)) {
 					fmt.Fprintf(&b, " %s=%s/%s", k, s.Conditions[k].Status, s.Conditions[k].Reason)
 				}

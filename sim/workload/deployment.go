@@ -110,7 +110,7 @@ func (deployment) Status(obj api.Object) Status {
 	st := obj.(*api.Deployment).Status
 	un := st.UnavailableReplicas
 	s := Status{ObservedGeneration: st.ObservedGeneration, Replicas: st.Replicas, ReadyReplicas: st.ReadyReplicas,
-		UpdatedReplicas: st.UpdatedReplicas, AvailableReplicas: st.AvailableReplicas, UnavailableReplicas: &un,
+		UpdatedReplicas: st.UpdatedReplicas, AvailableReplicas: st.AvailableReplicas, UnavailableReplicas: &un, TerminatingReplicas: copyInt(st.TerminatingReplicas),
 		CollisionCount: copyInt(st.CollisionCount), Conditions: map[string]Condition{}}
 	for _, c := range st.Conditions {
 		s.Conditions[c.Type] = Condition{Status: c.Status, Reason: c.Reason}

@@ -88,6 +88,7 @@ type Status struct {
 	UpdatedReplicas     int32
 	AvailableReplicas   int32
 	UnavailableReplicas *int32
+	TerminatingReplicas *int32
 	CurrentRevision     string
 	UpdateRevision      string
 	CollisionCount      *int32
@@ -105,7 +106,8 @@ func (s Status) Equal(o Status) bool {
 	eq := func(x, y *int32) bool { return (x == nil) == (y == nil) && (x == nil || *x == *y) }
 	return s.ObservedGeneration == o.ObservedGeneration && s.Replicas == o.Replicas && s.ReadyReplicas == o.ReadyReplicas &&
 		eq(s.CurrentReplicas, o.CurrentReplicas) && s.UpdatedReplicas == o.UpdatedReplicas && s.AvailableReplicas == o.AvailableReplicas &&
-		eq(s.UnavailableReplicas, o.UnavailableReplicas) && s.CurrentRevision == o.CurrentRevision && s.UpdateRevision == o.UpdateRevision &&
+		eq(s.UnavailableReplicas, o.UnavailableReplicas) && eq(s.TerminatingReplicas, o.TerminatingReplicas) &&
+		s.CurrentRevision == o.CurrentRevision && s.UpdateRevision == o.UpdateRevision &&
 		eq(s.CollisionCount, o.CollisionCount) &&
 		maps.Equal(s.Conditions, o.Conditions)
 }

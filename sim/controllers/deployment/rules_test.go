@@ -246,7 +246,10 @@ func TestReplicaSetReleasesAndAdoptsPods(t *testing.T) {
 // (pkg/controller/controller_utils.go) and NewRSNewReplicas, which sums
 // ReplicaSet specs (docs/rules.md A12, A14, E1): pods that are shutting
 // down count nowhere, so while old pods take 30s to stop, the pod objects
-// of a rollout exceed replicas + maxSurge (4 + 1).
+// of a rollout exceed replicas + maxSurge (4 + 1). They are reported,
+// only reported, as status.terminatingReplicas (docs/rules.md A24,
+// calculateStatus with GetTerminatingReplicaCountForReplicaSets;
+// DeploymentReplicaSetTerminatingReplicas, on since v1.35).
 func TestTerminatingPodsAreNotCounted(t *testing.T) {
 	h, _ := run(t, scenario(manifest(4, "nginx:1", ""), "  images: {\"nginx:1\": {shutdown: 30s}}\n", `  - apply: {}
   - waitFor: {rolledOut: true}
@@ -266,9 +269,17 @@ func TestTerminatingPodsAreNotCounted(t *testing.T) {
 		most = max(most, n)
 	}
 	assert.Greater(t, most, 4+1, "pod objects at once")
+	terminating := int32(0)
 	for _, s := range h.Status {
 		assert.LessOrEqual(t, s.Replicas, int32(4+1), "status counts active pods only, at %v", s.Time)
+		if s.TerminatingReplicas != nil {
+			terminating = max(terminating, *s.TerminatingReplicas)
+		}
 	}
+	assert.GreaterOrEqual(t, terminating, int32(most-4-1), "the pod objects above replicas + maxSurge are terminating")
+	last := h.Status[len(h.Status)-1].TerminatingReplicas
+	require.NotNil(t, last)
+	assert.Zero(t, *last, "none once the old pods are gone")
 }
 
 // TestDeploymentAnnotationsAreCopiedToTheNewReplicaSet follows
@@ -328,4 +339,32 @@ func TestRecreateWaitDoesNotTimeOut(t *testing.T) {
 			assert.GreaterOrEqual(t, p.Created, 90*time.Second, "%s created before the old pods stopped", p.Name)
 		}
 	}
+}
+
+// TestRollingUpdateScalingSequence pins the order of ScalingReplicaSet
+// steps of a default rolling update of 4 replicas (25%/25%: surge 1,
+// unavailable 1; rolloutRolling, reconcileNewReplicaSet,
+// reconcileOldReplicaSets in pkg/controller/deployment/rolling.go), which
+// the upstream controllers (the oracle) produce too. Where upstream's
+// informer timing allows several orders, stsim picks this one: pods that
+// become Ready at the same instant are all seen by the ReplicaSet's next
+// status write, and the Deployment syncs once after it, so the old
+// ReplicaSet drops by 2 at once (3 → 1). Upstream may see the two pods in
+// two status writes and step 3 → 2 → 1; the sizes it reaches are the same.
+func TestRollingUpdateScalingSequence(t *testing.T) {
+	h, _ := run(t, scenario(manifest(4, "app:1", ""), "", `  - apply: {}
+  - waitFor: {rolledOut: true}
+  - setImage: {image: "app:2"}
+    after: 10s
+  - waitFor: {rolledOut: true}
+`), nil)
+	assert.Equal(t, []string{
+		"Scaled up replica set r1 from 0 to 4",
+		"Scaled up replica set r2 from 0 to 1",
+		"Scaled down replica set r1 from 4 to 3",
+		"Scaled up replica set r2 from 1 to 2",
+		"Scaled down replica set r1 from 3 to 1",
+		"Scaled up replica set r2 from 2 to 4",
+		"Scaled down replica set r1 from 1 to 0",
+	}, scaling(h))
 }

@@ -355,12 +355,26 @@ func calculateStatus(d *api.Deployment, all []*api.ReplicaSet, newRS *api.Replic
 		st.UpdatedReplicas = newRS.Status.Replicas
 	}
 	st.UnavailableReplicas = max(int32(total)-st.AvailableReplicas, 0)
+	st.TerminatingReplicas = terminatingReplicas(all)
 	if int(st.AvailableReplicas) >= int(*d.Spec.Replicas)-MaxUnavailable(d) {
 		setCondition(&st, api.DeploymentCondition{Type: ConditionAvailable, Status: "True", Reason: ReasonMinimumReplicasAvail, Message: "Deployment has minimum availability."}, now)
 	} else {
 		setCondition(&st, api.DeploymentCondition{Type: ConditionAvailable, Status: "False", Reason: ReasonMinimumReplicasUnavil, Message: "Deployment does not have minimum availability."}, now)
 	}
 	return st
+}
+
+// terminatingReplicas is GetTerminatingReplicaCountForReplicaSets: the sum
+// of the ReplicaSets' terminatingReplicas, nil if one does not report it.
+func terminatingReplicas(rss []*api.ReplicaSet) *int32 {
+	n := int32(0)
+	for _, rs := range rss {
+		if rs.Status.TerminatingReplicas == nil {
+			return nil
+		}
+		n += *rs.Status.TerminatingReplicas
+	}
+	return &n
 }
 
 // complete is DeploymentComplete.
@@ -372,6 +386,7 @@ func complete(d *api.Deployment, st *api.DeploymentStatus) bool {
 func equalStatus(a, b api.DeploymentStatus) bool {
 	return a.ObservedGeneration == b.ObservedGeneration && a.Replicas == b.Replicas && a.UpdatedReplicas == b.UpdatedReplicas &&
 		a.ReadyReplicas == b.ReadyReplicas && a.AvailableReplicas == b.AvailableReplicas && a.UnavailableReplicas == b.UnavailableReplicas &&
+		equalCount(a.TerminatingReplicas, b.TerminatingReplicas) &&
 		slices.Equal(a.Conditions, b.Conditions)
 }
 
@@ -388,3 +403,6 @@ func timedOut(d *api.Deployment, st *api.DeploymentStatus, now time.Duration) bo
 	}
 	return c.LastUpdateTime+time.Duration(*d.Spec.ProgressDeadlineSeconds)*time.Second < now
 }
+
+// equalCount compares two optional counts.
+func equalCount(a, b *int32) bool { return (a == nil) == (b == nil) && (a == nil || *a == *b) }

@@ -90,7 +90,13 @@ func (c *Controller) Reconcile(ctx *sim.Context, key string) error {
 	}
 	// calculateStatus counts the pods as listed before manageReplicas: the
 	// pods it creates or deletes show in the next sync.
-	st := api.ReplicaSetStatus{ObservedGeneration: rs.Generation, Replicas: int32(len(active))}
+	terminating := int32(0)
+	for _, p := range pods {
+		if p.Terminating() && !p.IsTerminal() {
+			terminating++
+		}
+	}
+	st := api.ReplicaSetStatus{ObservedGeneration: rs.Generation, Replicas: int32(len(active)), TerminatingReplicas: &terminating}
 	requeue := false
 	for _, p := range active {
 		if rs.Spec.Selector.Matches(p.Labels) {
