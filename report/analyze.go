@@ -140,7 +140,8 @@ func availability(run *Run) Availability {
 
 // duplicateIdentitySeconds sums, over pod names, the time during which two or
 // more pods of that name existed (from created to gone, or to the end of the
-// run while they still exist).
+// run while they still exist). A pod whose containers outlived its object
+// (its node was cut off) exists until they stopped, or to the end.
 func duplicateIdentitySeconds(run *Run) float64 {
 	var names []string
 	byName := map[string][]*Pod{}
@@ -163,7 +164,11 @@ func duplicateIdentitySeconds(run *Run) float64 {
 		var edges []edge
 		for _, p := range pods {
 			end := run.EndTime
-			if p.Gone != nil {
+			switch {
+			case p.Outlived && p.Stopped != nil:
+				end = *p.Stopped
+			case p.Outlived:
+			case p.Gone != nil:
 				end = *p.Gone
 			}
 			if end <= p.Created {

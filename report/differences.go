@@ -302,6 +302,11 @@ func readResult(rd Read) string {
 	return s
 }
 
+// OutsideText is what the report says of a name outside the cluster
+// domain: cluster DNS forwards it, and stsim does not simulate what
+// answers it.
+const OutsideText = "outside the simulation (not a cluster name; forwarded upstream)"
+
 // Answer is one address a look-up returned and the pod behind it ("" for
 // a ClusterIP or an address no workload pod had).
 type Answer struct {
@@ -313,6 +318,7 @@ type Answer struct {
 type DNSLookup struct {
 	Name     string   `json:"name"`
 	NXDomain bool     `json:"nxdomain"`
+	Outside  bool     `json:"outside,omitempty"`
 	Answers  []Answer `json:"answers"`
 }
 
@@ -341,7 +347,7 @@ func dnsAnswers(run *Run) (any, string) {
 	}
 	items := make([]string, len(run.Lookups))
 	for i, l := range run.Lookups {
-		d := DNSLookup{Name: l.Name, NXDomain: l.NXDomain, Answers: []Answer{}}
+		d := DNSLookup{Name: l.Name, NXDomain: l.NXDomain, Outside: l.Outside, Answers: []Answer{}}
 		pods := answerPods(run, l)
 		for j, a := range l.Answers {
 			d.Answers = append(d.Answers, Answer{Address: a, Pod: pods[j]})
@@ -352,9 +358,13 @@ func dnsAnswers(run *Run) (any, string) {
 	return v, joinLimit(items, "; ", maxListed)
 }
 
-// lookupResult is NXDOMAIN, "no answer" or the answers, each named by the
-// pod that has the address (with the address too when withIP is set).
+// lookupResult is "outside the simulation", NXDOMAIN, "no answer" or the
+// answers, each named by the pod that has the address (with the address
+// too when withIP is set).
 func lookupResult(run *Run, l Lookup, withIP bool) string {
+	if l.Outside {
+		return OutsideText
+	}
 	if l.NXDomain {
 		return "NXDOMAIN"
 	}

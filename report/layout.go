@@ -225,8 +225,8 @@ func lookups(run *Run) []Section {
 	}
 	tb := newTable("TIME", "NAME", "TYPE", "TTL", "ANSWER")
 	for _, l := range run.Lookups {
-		ttl := Cell{Text: "-"}
-		if !l.NXDomain {
+		ttl := Cell{Text: "-"} // the upstream resolver's TTL is not simulated
+		if !l.Outside {
 			ttl = number(l.TTL)
 		}
 		tb.add(timeCell(l.Time), text(l.Name), text(l.Type), ttl, Cell{Value: l.Answers, Text: lookupResult(run, l, true)})

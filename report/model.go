@@ -70,8 +70,13 @@ type Pod struct {
 	Ready    *float64          `json:"ready"`
 	Deleted  *float64          `json:"deleted"`
 	Gone     *float64          `json:"gone"`
-	Restarts int32             `json:"restarts"`
-	Claims   []string          `json:"claims"`
+	// Outlived says the pod's containers ran on after the object was gone
+	// (its node was cut off); Stopped is when they stopped, absent while
+	// they still run at the end.
+	Outlived bool     `json:"outlived,omitempty"`
+	Stopped  *float64 `json:"stopped,omitempty"`
+	Restarts int32    `json:"restarts"`
+	Claims   []string `json:"claims"`
 	// Hostname is the pod's hostname (spec.hostname, else its name);
 	// Subdomain its spec.subdomain.
 	Hostname  string `json:"hostname"`
@@ -155,12 +160,15 @@ type Identity struct {
 
 // Write is a value an application wrote to a volume.
 type Write struct {
-	Time   float64 `json:"time"`
-	Pod    string  `json:"pod"`
-	Volume string  `json:"volume"`
-	Disk   string  `json:"disk"`
-	Key    string  `json:"key"`
-	Value  string  `json:"value"`
+	Time float64 `json:"time"`
+	Pod  string  `json:"pod"`
+	// Node is where the writing pod ran: two nodes writing to one disk
+	// at once are concurrent writers.
+	Node   string `json:"node,omitempty"`
+	Volume string `json:"volume"`
+	Disk   string `json:"disk"`
+	Key    string `json:"key"`
+	Value  string `json:"value"`
 }
 
 // Read is a value an application read back from a volume.
@@ -185,7 +193,12 @@ type Lookup struct {
 	Answers  []string `json:"answers"`
 	Pods     []string `json:"pods"`
 	NXDomain bool     `json:"nxdomain"`
-	TTL      int      `json:"ttl"`
+	// Outside is set for a name outside the cluster domain, which cluster
+	// DNS forwards upstream: its answer is not simulated.
+	Outside bool `json:"outside,omitempty"`
+	// TTL is the answer's TTL; for NXDOMAIN and NODATA the negative-caching
+	// TTL of the SOA record.
+	TTL int `json:"ttl"`
 }
 
 // Availability sums up readiness over the run.
@@ -261,7 +274,7 @@ func run(h *history.Run) *Run {
 	out.Pods = convertAll(h.Pods, func(p *history.Pod) *Pod {
 		return &Pod{Name: p.Name, UID: p.UID, Slot: p.Slot, Node: p.Node, IP: p.IP, Revision: p.Revision, Phase: p.Phase,
 			Labels: cloneMap(p.Labels), Created: seconds(p.Created), Ready: optSeconds(p.Ready), Deleted: optSeconds(p.Deleted),
-			Gone: optSeconds(p.Gone), Restarts: p.Restarts, Claims: clone(p.Claims), Hostname: p.Hostname, Subdomain: p.Subdomain,
+			Gone: optSeconds(p.Gone), Outlived: p.Outlived, Stopped: optSeconds(p.Stopped), Restarts: p.Restarts, Claims: clone(p.Claims), Hostname: p.Hostname, Subdomain: p.Subdomain,
 			Replaced: p.Replaced, Mounts: convertAll(p.Mounts, func(m history.Mount) Mount {
 				return Mount{Volume: m.Volume, Claim: m.Claim, PV: m.PV, EmptyDir: m.EmptyDir, Disk: m.Disk}
 			})}
@@ -291,11 +304,11 @@ func run(h *history.Run) *Run {
 		return Read{Time: seconds(r.Time), Pod: r.Pod, Volume: r.Volume, Disk: r.Disk, Key: r.Key, Value: r.Value, Found: r.Found, WrittenBy: r.WrittenBy}
 	})
 	out.Writes = convertAll(h.Writes, func(w history.Write) Write {
-		return Write{Time: seconds(w.Time), Pod: w.Pod, Volume: w.Volume, Disk: w.Disk, Key: w.Key, Value: w.Value}
+		return Write{Time: seconds(w.Time), Pod: w.Pod, Node: w.Node, Volume: w.Volume, Disk: w.Disk, Key: w.Key, Value: w.Value}
 	})
 	out.Lookups = convertAll(h.Lookups, func(l history.Lookup) Lookup {
 		return Lookup{Time: seconds(l.Time), Name: l.Name, Type: l.Type, FQDN: l.FQDN, Answers: clone(l.Answers), Pods: clone(l.Pods),
-			NXDomain: l.NXDomain, TTL: l.TTL}
+			NXDomain: l.NXDomain, Outside: l.Outside, TTL: l.TTL}
 	})
 	out.Expectations = convertAll(h.Expectations, func(e history.Expectation) Expectation {
 		return Expectation{Step: e.Step, Time: seconds(e.Time), Check: e.Check, OK: e.OK, Want: e.Want, Got: e.Got}

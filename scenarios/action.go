@@ -45,8 +45,7 @@ type builder func(l *loader) (Action, error)
 // actionDef is one entry of the action registry.
 type actionDef struct {
 	name string
-	// decode reads the action's value in a step; nil for an action of the
-	// language the simulator does not run yet.
+	// decode reads the action's value in a step.
 	decode func(d *decoder, n *yaml.Node, path string) (builder, error)
 }
 
@@ -63,12 +62,8 @@ func action[R any](name string, build func(l *loader, r *R, path string) (Action
 	}}
 }
 
-// notSimulated registers an action of the language that a scenario may not
-// use yet: it is rejected rather than half-run.
-func notSimulated(name string) actionDef { return actionDef{name: name} }
-
-// actions is the registry of every action of stsim/v1, simulated ones
-// first, in the order messages list them.
+// actions is the registry of every action of stsim/v1, in the order
+// messages list them.
 var actions = []actionDef{
 	action("apply", buildApply),
 	action("waitFor", buildWaitFor),
@@ -85,24 +80,13 @@ var actions = []actionDef{
 	action("rolloutUndo", buildRolloutUndo),
 	action("deleteWorkload", buildDeleteWorkload),
 	action("deleteClaim", buildDeleteClaim),
-	notSimulated("forceDeletePod"), notSimulated("evictPod"), notSimulated("crash"), notSimulated("crashLoop"),
-	notSimulated("readiness"), notSimulated("nodeFail"), notSimulated("nodeRecover"), notSimulated("deleteNode"),
-	notSimulated("taintNode"),
-}
-
-// ActionInfo describes one action of the language.
-type ActionInfo struct {
-	Name      string
-	Simulated bool
-}
-
-// Actions lists every action of stsim/v1 and whether the simulator runs it.
-func Actions() []ActionInfo {
-	out := make([]ActionInfo, len(actions))
-	for i, a := range actions {
-		out[i] = ActionInfo{Name: a.name, Simulated: a.decode != nil}
-	}
-	return out
+	action("forceDeletePod", buildForceDeletePod),
+	action("evictPod", buildEvictPod),
+	action("crash", buildCrash),
+	action("crashLoop", buildCrashLoop),
+	action("readiness", buildReadiness),
+	action("nodeFail", buildNodeFail), action("nodeRecover", buildNodeRecover), action("deleteNode", buildDeleteNode),
+	action("taintNode", buildTaintNode),
 }
 
 func findAction(name string) (actionDef, bool) {
@@ -113,13 +97,11 @@ func findAction(name string) (actionDef, bool) {
 	return actions[i], true
 }
 
-// actionNames lists the registry's names, the simulated ones or all.
-func actionNames(all bool) string {
+// actionNames lists the registry's names.
+func actionNames() string {
 	var names []string
 	for _, a := range actions {
-		if all || a.decode != nil {
-			names = append(names, a.name)
-		}
+		names = append(names, a.name)
 	}
 	return strings.Join(names, ", ")
 }
@@ -145,18 +127,14 @@ func (s *rawStep) decodeYAML(d *decoder, n *yaml.Node, path string) error {
 		if p.key == "at" || p.key == "after" {
 			continue
 		}
-		a, ok := findAction(p.key)
-		switch {
-		case !ok:
-			return d.errorf(p.keyNode, joinPath(path, p.key), "unknown field; expected at, after or one action: %s", actionNames(true))
-		case a.decode == nil:
-			return d.errorf(p.keyNode, joinPath(path, p.key), "action %s is not simulated yet", p.key)
+		if _, ok := findAction(p.key); !ok {
+			return d.errorf(p.keyNode, joinPath(path, p.key), "unknown field; expected at, after or one action: %s", actionNames())
 		}
 		found = append(found, p.key)
 	}
 	switch len(found) {
 	case 0:
-		return d.errorf(n, path, "no action; a step has one of %s", actionNames(false))
+		return d.errorf(n, path, "no action; a step has one of %s", actionNames())
 	case 1:
 	default:
 		return d.errorf(n, path, "one action per step, found %s", strings.Join(found, " and "))

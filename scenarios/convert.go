@@ -57,9 +57,11 @@ func describeConversion(from, to api.Object) string {
 }
 
 // toDeployment converts a StatefulSet (a copy it may keep parts of); the
-// caller defaults the result and writes the first note. With
-// spec.deployment.volumes shared-pvc, each volumeClaimTemplate T becomes one
-// claim T-SET that every pod mounts as volume T.
+// caller defaults the result and writes the first note. Each
+// volumeClaimTemplate T becomes a pod volume T, as spec.deployment.volumes
+// says: shared-pvc, the claim T-SET that every pod mounts; emptydir, an
+// emptyDir of each pod; ephemeral, a generic ephemeral volume of each pod,
+// whose claim <pod>-T is made from the template and deleted with the pod.
 func toDeployment(sc *Scenario, s *api.StatefulSet) (api.Object, []api.Object, []string) {
 	d := &api.Deployment{
 		TypeMeta:   api.TypeMeta{APIVersion: "apps/v1", Kind: api.KindDeployment},
@@ -79,6 +81,20 @@ func toDeployment(sc *Scenario, s *api.StatefulSet) (api.Object, []api.Object, [
 		claim := t.Name + "-" + s.Name
 		if slices.ContainsFunc(tmpl.Volumes, func(v api.Volume) bool { return v.Name == t.Name }) {
 			notes = append(notes, fmt.Sprintf("volumeClaimTemplate %s dropped: the pod template has its own volume %s", t.Name, t.Name))
+			continue
+		}
+		switch sc.DeploymentVolumes {
+		case VolumesEmptyDir:
+			tmpl.Volumes = append(tmpl.Volumes, api.Volume{Name: t.Name, EmptyDir: &api.EmptyDirVolumeSource{}})
+			notes = append(notes, fmt.Sprintf("volumeClaimTemplate %s mapped to an emptyDir volume %s of each pod, whose data lives and dies with the pod (spec.deployment.volumes: %s)", t.Name, t.Name, sc.DeploymentVolumes))
+			continue
+		case VolumesEphemeral:
+			tmpl.Volumes = append(tmpl.Volumes, api.Volume{Name: t.Name, Ephemeral: &api.EphemeralVolumeSource{
+				VolumeClaimTemplate: &api.PersistentVolumeClaimTemplate{
+					ObjectMeta: api.ObjectMeta{Labels: t.Labels, Annotations: t.Annotations},
+					Spec:       t.Spec.DeepCopy(),
+				}}})
+			notes = append(notes, fmt.Sprintf("volumeClaimTemplate %s mapped to a generic ephemeral volume %s of each pod: a claim <pod>-%s per pod, deleted with the pod (spec.deployment.volumes: %s)", t.Name, t.Name, t.Name, sc.DeploymentVolumes))
 			continue
 		}
 		tmpl.Volumes = append(tmpl.Volumes, api.Volume{Name: t.Name,

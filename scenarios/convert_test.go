@@ -138,3 +138,52 @@ func variant(sc *Scenario, rules workload.Rules) (api.Object, []api.Object, []st
 	v := sc.Variant(rules)
 	return v.Workload, v.Extra, v.Notes
 }
+
+// TestConvertDeploymentVolumes follows spec.deployment.volumes: under
+// Deployment rules each volumeClaimTemplate becomes one claim that every
+// pod shares (shared-pvc), an emptyDir of each pod (emptydir), or a generic
+// ephemeral volume of each pod whose claim template is the
+// volumeClaimTemplate (ephemeral: the ephemeral volume controller makes
+// the claim <pod>-<volume>, owned by the pod). Only shared-pvc adds a
+// claim to the manifests; each mapping is a conversion note.
+func TestConvertDeploymentVolumes(t *testing.T) {
+	for _, tc := range []struct {
+		mode  string
+		check func(api.Volume) bool
+		extra int
+		note  string
+	}{
+		{"shared-pvc", func(v api.Volume) bool {
+			return v.PersistentVolumeClaim != nil && v.PersistentVolumeClaim.ClaimName == "data-web"
+		}, 1,
+			"volumeClaimTemplate data mapped to one shared PersistentVolumeClaim data-web (spec.deployment.volumes: shared-pvc)"},
+		{"emptydir", func(v api.Volume) bool { return v.EmptyDir != nil }, 0,
+			"volumeClaimTemplate data mapped to an emptyDir volume data of each pod, whose data lives and dies with the pod (spec.deployment.volumes: emptydir)"},
+		{"ephemeral", func(v api.Volume) bool {
+			t := v.Ephemeral.VolumeClaimTemplate
+			return t.Spec.Resources.Requests["storage"] == "1Gi" && slices.Equal(t.Spec.AccessModes, []string{"ReadWriteOnce"})
+		}, 0,
+			"volumeClaimTemplate data mapped to a generic ephemeral volume data of each pod: a claim <pod>-data per pod, deleted with the pod (spec.deployment.volumes: ephemeral)"},
+	} {
+		t.Run(tc.mode, func(t *testing.T) {
+			sc := mustParse(t, map[string]string{"s.yaml": scenarioWith("  deployment: {volumes: " + tc.mode + "}\n"), "m.yaml": webSet})
+			if sc.DeploymentVolumes != tc.mode {
+				t.Fatalf("DeploymentVolumes %q", sc.DeploymentVolumes)
+			}
+			w, extra, notes := variant(sc, workload.Deployment)
+			vols := w.(*api.Deployment).Spec.Template.Spec.Volumes
+			if len(vols) != 1 || vols[0].Name != "data" || !tc.check(vols[0]) {
+				t.Errorf("volumes %+v", vols)
+			}
+			if len(extra) != tc.extra {
+				t.Errorf("extra objects %+v", extra)
+			}
+			if !slices.Contains(notes, tc.note) {
+				t.Errorf("notes %q lack %q", notes, tc.note)
+			}
+			if sc.Variant(workload.Deployment).Err != nil {
+				t.Error(sc.Variant(workload.Deployment).Err)
+			}
+		})
+	}
+}

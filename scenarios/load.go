@@ -22,16 +22,22 @@ const (
 	KindName   = "Scenario"
 
 	// VolumesSharedPVC maps each volumeClaimTemplate to one claim shared by
-	// every pod under Deployment rules.
+	// every pod under Deployment rules; VolumesEmptyDir to an emptyDir of
+	// each pod; VolumesEphemeral to a generic ephemeral volume of each pod
+	// (a claim per pod, deleted with it).
 	VolumesSharedPVC = "shared-pvc"
+	VolumesEmptyDir  = "emptydir"
+	VolumesEphemeral = "ephemeral"
 
 	DefaultSeed           = 1
 	DefaultDNSTTL         = 30
 	DefaultNodePods       = 110
 	DefaultContainerStart = 2 * time.Second
-	DefaultReady          = 3 * time.Second
-	DefaultShutdown       = 1 * time.Second
-	DefaultWaitTimeout    = 10 * time.Minute
+	// DefaultReady is 0: with no readinessProbe the kubelet marks a
+	// container Ready as soon as it runs.
+	DefaultReady       = 0
+	DefaultShutdown    = 1 * time.Second
+	DefaultWaitTimeout = 10 * time.Minute
 )
 
 // Load reads the scenario file at path; manifest files it names are read
@@ -179,9 +185,8 @@ func (l *loader) load() error {
 	sc.DeploymentVolumes = VolumesSharedPVC
 	if spec.Deployment != nil && spec.Deployment.Volumes != "" {
 		switch v := spec.Deployment.Volumes; v {
-		case VolumesSharedPVC:
-		case "emptydir", "ephemeral":
-			return l.errorAt("spec.deployment.volumes", "%q is not simulated yet; only %s is", v, VolumesSharedPVC)
+		case VolumesSharedPVC, VolumesEmptyDir, VolumesEphemeral:
+			sc.DeploymentVolumes = v
 		default:
 			return l.errorAt("spec.deployment.volumes", "want shared-pvc, emptydir or ephemeral, got %q", v)
 		}
@@ -205,7 +210,31 @@ func (l *loader) load() error {
 	if err := l.convert(); err != nil {
 		return err
 	}
-	return l.steps(spec.Steps)
+	if err := l.steps(spec.Steps); err != nil {
+		return err
+	}
+	l.noteAssumedProbe()
+	return nil
+}
+
+// noteAssumedProbe says when the scenario's readiness stands for a
+// readinessProbe that the workload's template does not have.
+func (l *loader) noteAssumedProbe() {
+	for _, st := range l.sc.Steps {
+		if _, ok := st.Action.(*Readiness); ok {
+			l.sc.AppReadiness = true
+		}
+	}
+	if !l.sc.AppReadiness {
+		return
+	}
+	for _, c := range l.sc.workload().Template(l.sc.Workload.Object).Spec.Containers {
+		if c.ReadinessProbe != nil {
+			return
+		}
+	}
+	l.note("ready times and readiness steps stand for a readinessProbe the pod template lacks: stsim assumes one " +
+		"(without it a container is Ready as soon as it runs)")
 }
 
 func describeOpt(n *yaml.Node) string {

@@ -22,7 +22,7 @@ type Scenario struct {
 	// Rules are the rule sets to run, in order (spec.rules, default both).
 	Rules []workload.Rules
 	// DeploymentVolumes is spec.deployment.volumes: how volumeClaimTemplates
-	// map under Deployment rules (only "shared-pvc" is simulated so far).
+	// map under Deployment rules (shared-pvc, emptydir or ephemeral).
 	DeploymentVolumes string
 	// Nodes are the cluster's nodes (spec.cluster.nodes; default 1 node,
 	// "node-1").
@@ -31,6 +31,12 @@ type Scenario struct {
 	Timing ImageBehavior
 	// Images is how each named image behaves (spec.images), on top of Timing.
 	Images map[string]ImageBehavior
+	// AppReadiness says the scenario gives when the application is ready
+	// (a ready time or never in spec.timing or spec.images, or a readiness
+	// step). Without it a container with no readinessProbe is Ready as
+	// soon as it runs, as the kubelet does; with it the scenario's
+	// readiness stands for the application's probe.
+	AppReadiness bool
 	// DNSTTL is the TTL of DNS answers in seconds (spec.dns.ttl, default 30).
 	DNSTTL int
 	// Manifests are the decoded, defaulted objects in file order.
@@ -97,6 +103,10 @@ type Node struct {
 	Labels map[string]string
 	// Pods is the node's pod capacity (default 110).
 	Pods int
+	// MilliCPU and Memory (bytes) are its cpu and memory capacity; 0 when
+	// the scenario gives none, and then requests are not checked.
+	MilliCPU int64
+	Memory   int64
 }
 
 // ImageBehavior is how containers of an image behave.

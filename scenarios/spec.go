@@ -80,14 +80,14 @@ func (l *loader) nodes(c *rawCluster) error {
 		}
 		names[name] = true
 		pods := DefaultNodePods
+		var milliCPU, memory int64
 		if cp := rn.Capacity; cp != nil {
-			for _, r := range []struct {
-				key string
-				n   *yaml.Node
-			}{{"cpu", cp.CPU}, {"memory", cp.Memory}} {
-				if r.n != nil {
-					l.ignore(fmt.Sprintf("Node %s: %s.capacity.%s is not simulated (%s)", name, path, r.key, l.d.pos(r.n)))
-				}
+			var err error
+			if milliCPU, err = l.quantity(cp.CPU, path+".capacity.cpu", "2 or 500m", 1000); err != nil {
+				return err
+			}
+			if memory, err = l.quantity(cp.Memory, path+".capacity.memory", "8Gi or 512Mi", 1); err != nil {
+				return err
 			}
 			if cp.Pods != nil {
 				if *cp.Pods < 1 {
@@ -96,9 +96,37 @@ func (l *loader) nodes(c *rawCluster) error {
 				pods = *cp.Pods
 			}
 		}
-		l.sc.Nodes = append(l.sc.Nodes, newNode(name, rn.Zone, rn.Labels, pods))
+		node := newNode(name, rn.Zone, rn.Labels, pods)
+		node.MilliCPU, node.Memory = milliCPU, memory
+		l.sc.Nodes = append(l.sc.Nodes, node)
 	}
 	return nil
+}
+
+// quantity reads a node capacity (a Kubernetes quantity) scaled to
+// thousandths (cpu) or units (memory), rounded up; absent is 0.
+func (l *loader) quantity(n *yaml.Node, path, example string, scale int64) (int64, error) {
+	if n == nil {
+		return 0, nil
+	}
+	bad := l.d.errorf(n, path, "want a quantity such as %s, got %s", example, describe(n))
+	if n.Kind != yaml.ScalarNode {
+		return 0, bad
+	}
+	v, err := api.ParseQuantity(n.Value)
+	if err != nil {
+		return 0, bad
+	}
+	var out int64
+	if scale == 1000 {
+		out = api.MilliValue(n.Value)
+	} else {
+		out = api.Value(n.Value)
+	}
+	if v.Sign() <= 0 || out <= 0 {
+		return 0, l.d.errorf(n, path, "want more than 0, got %s", describe(n))
+	}
+	return out, nil
 }
 
 // newNode builds a Node carrying the usual hostname and zone labels unless
@@ -125,6 +153,7 @@ func (l *loader) images(t *rawTiming, images map[string]rawImage) error {
 		}
 		if t.Ready != nil {
 			tm.Ready, tm.NeverReady = t.Ready.d, t.Ready.never
+			l.sc.AppReadiness = l.sc.AppReadiness || tm.Ready > 0 || tm.NeverReady
 		}
 		if t.Shutdown != nil {
 			tm.Shutdown = time.Duration(*t.Shutdown)
@@ -141,14 +170,13 @@ func (l *loader) images(t *rawTiming, images map[string]rawImage) error {
 		if name == "" {
 			return l.errorAt(path, "an image name must not be empty")
 		}
-		if im.CrashLoop {
-			return l.errorAt(path+".crashLoop", "crashLoop is not simulated yet")
-		}
+		b.CrashLoop = im.CrashLoop
 		if im.Start != nil {
 			b.Start = time.Duration(*im.Start)
 		}
 		if im.Ready != nil {
 			b.Ready, b.NeverReady = im.Ready.d, im.Ready.never
+			l.sc.AppReadiness = l.sc.AppReadiness || b.Ready > 0 || b.NeverReady
 		}
 		if im.Shutdown != nil {
 			b.Shutdown = time.Duration(*im.Shutdown)

@@ -4,6 +4,7 @@ import (
 	"container/heap"
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"time"
 
 	"stsim/sim/apiserver"
@@ -38,6 +39,18 @@ func (c *Context) After(d time.Duration, key string) {
 		panic("sim: After outside a controller")
 	}
 	c.e.wake(c.e.now+d, c.controller, key)
+}
+
+// Wake queues key for ctl in this instant. It is for a write that
+// changes a controller's own state rather than an object (a container
+// crash in the kubelet), so the controller reconciles as if an event had
+// come.
+func (c *Context) Wake(ctl Controller, key string) {
+	i := slices.Index(c.e.controllers, ctl)
+	if i < 0 {
+		panic("sim: Wake of a controller that is not registered")
+	}
+	c.e.enqueue(item{i, key})
 }
 
 // Engine runs one simulation.
@@ -125,6 +138,17 @@ func (e *Engine) Rand() *rand.Rand { return e.rng }
 // AddController registers a controller; registration order breaks no ties
 // that matter, but it is fixed so runs repeat.
 func (e *Engine) AddController(c Controller) { e.controllers = append(e.controllers, c) }
+
+// Controller returns the registered controller of that name, or nil (for
+// tests that check a controller's own state).
+func (e *Engine) Controller(name string) Controller {
+	for _, c := range e.controllers {
+		if c.Name() == name {
+			return c
+		}
+	}
+	return nil
+}
 
 // Observer sees the changes of one write: a scenario action or one
 // reconcile. It runs right after the write, before any controller's Keys

@@ -62,13 +62,46 @@ func (s *LabelSelector) DeepCopy() *LabelSelector {
 func (c Container) DeepCopy() Container {
 	c.Ports = slices.Clone(c.Ports)
 	c.VolumeMounts = slices.Clone(c.VolumeMounts)
+	c.ReadinessProbe = c.ReadinessProbe.DeepCopy()
+	c.LivenessProbe = c.LivenessProbe.DeepCopy()
+	c.StartupProbe = c.StartupProbe.DeepCopy()
+	c.Resources = c.Resources.DeepCopy()
 	return c
+}
+
+// DeepCopy copies the requests and limits.
+func (r ResourceRequirements) DeepCopy() ResourceRequirements {
+	r.Requests = maps.Clone(r.Requests)
+	r.Limits = maps.Clone(r.Limits)
+	return r
+}
+
+// DeepCopy copies the probe.
+func (p *Probe) DeepCopy() *Probe {
+	if p == nil {
+		return nil
+	}
+	c := *p
+	c.HTTPGet = copyPtr(p.HTTPGet)
+	c.TCPSocket = copyPtr(p.TCPSocket)
+	c.GRPC = copyPtr(p.GRPC)
+	if p.Exec != nil {
+		c.Exec = &ExecAction{Command: slices.Clone(p.Exec.Command)}
+	}
+	return &c
 }
 
 // DeepCopy copies the volume.
 func (v Volume) DeepCopy() Volume {
 	v.PersistentVolumeClaim = copyPtr(v.PersistentVolumeClaim)
 	v.EmptyDir = copyPtr(v.EmptyDir)
+	v.HostPath = copyPtr(v.HostPath)
+	if e := v.Ephemeral; e != nil {
+		v.Ephemeral = &EphemeralVolumeSource{}
+		if t := e.VolumeClaimTemplate; t != nil {
+			v.Ephemeral.VolumeClaimTemplate = &PersistentVolumeClaimTemplate{ObjectMeta: t.ObjectMeta.DeepCopy(), Spec: t.Spec.DeepCopy()}
+		}
+	}
 	return v
 }
 
@@ -78,6 +111,10 @@ func (s PodSpec) DeepCopy() PodSpec {
 	s.Volumes = copyEach(s.Volumes, Volume.DeepCopy)
 	s.TerminationGracePeriodSeconds = copyPtr(s.TerminationGracePeriodSeconds)
 	s.NodeSelector = maps.Clone(s.NodeSelector)
+	s.Tolerations = copyEach(s.Tolerations, func(t Toleration) Toleration {
+		t.TolerationSeconds = copyPtr(t.TolerationSeconds)
+		return t
+	})
 	return s
 }
 
@@ -122,11 +159,18 @@ func (p *Pod) DeepCopyObject() Object { return p.DeepCopy() }
 func (c *PersistentVolumeClaim) DeepCopy() *PersistentVolumeClaim {
 	n := *c
 	n.ObjectMeta = c.ObjectMeta.DeepCopy()
-	n.Spec.AccessModes = slices.Clone(c.Spec.AccessModes)
-	n.Spec.Resources.Requests = maps.Clone(c.Spec.Resources.Requests)
-	n.Spec.Resources.Limits = maps.Clone(c.Spec.Resources.Limits)
-	n.Spec.StorageClassName = copyPtr(c.Spec.StorageClassName)
+	n.Spec = c.Spec.DeepCopy()
 	return &n
+}
+
+// DeepCopy copies the claim spec.
+func (s PersistentVolumeClaimSpec) DeepCopy() PersistentVolumeClaimSpec {
+	s.AccessModes = slices.Clone(s.AccessModes)
+	s.Resources.Requests = maps.Clone(s.Resources.Requests)
+	s.Resources.Limits = maps.Clone(s.Resources.Limits)
+	s.StorageClassName = copyPtr(s.StorageClassName)
+	s.Selector = s.Selector.DeepCopy()
+	return s
 }
 
 // DeepCopyObject implements Object.
@@ -139,8 +183,25 @@ func (v *PersistentVolume) DeepCopy() *PersistentVolume {
 	n.Spec.Capacity = maps.Clone(v.Spec.Capacity)
 	n.Spec.AccessModes = slices.Clone(v.Spec.AccessModes)
 	n.Spec.ClaimRef = copyPtr(v.Spec.ClaimRef)
+	if a := v.Spec.NodeAffinity; a != nil {
+		n.Spec.NodeAffinity = &VolumeNodeAffinity{Required: a.Required.DeepCopy()}
+	}
+	n.Spec.CSI = copyPtr(v.Spec.CSI)
+	n.Spec.HostPath = copyPtr(v.Spec.HostPath)
+	n.Spec.Local = copyPtr(v.Spec.Local)
+	n.Spec.NFS = copyPtr(v.Spec.NFS)
 	return &n
 }
+
+// DeepCopy copies the attachment.
+func (a *VolumeAttachment) DeepCopy() *VolumeAttachment {
+	n := *a
+	n.ObjectMeta = a.ObjectMeta.DeepCopy()
+	return &n
+}
+
+// DeepCopyObject implements Object.
+func (a *VolumeAttachment) DeepCopyObject() Object { return a.DeepCopy() }
 
 // DeepCopyObject implements Object.
 func (v *PersistentVolume) DeepCopyObject() Object { return v.DeepCopy() }

@@ -12,7 +12,7 @@ import (
 // map with the original.
 func TestDeepCopySharesNothing(t *testing.T) {
 	for _, o := range []Object{&Pod{}, &PersistentVolumeClaim{}, &PersistentVolume{}, &StorageClass{}, &Service{},
-		&EndpointSlice{}, &Node{}, &StatefulSet{}, &Deployment{}, &ReplicaSet{}, &ControllerRevision{}} {
+		&EndpointSlice{}, &Node{}, &StatefulSet{}, &Deployment{}, &ReplicaSet{}, &ControllerRevision{}, &VolumeAttachment{}} {
 		t.Run(o.GetKind(), func(t *testing.T) {
 			fill(reflect.ValueOf(o).Elem(), 0)
 			c := o.DeepCopyObject()

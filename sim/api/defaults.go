@@ -33,6 +33,29 @@ func SetDefaultsPodSpec(s *PodSpec) {
 				c.Ports[j].Protocol = "TCP"
 			}
 		}
+		for _, p := range []*Probe{c.ReadinessProbe, c.LivenessProbe, c.StartupProbe} {
+			setDefaultsProbe(p)
+		}
+	}
+}
+
+// setDefaultsProbe is SetDefaults_Probe: timeout 1s, period 10s, success
+// threshold 1, failure threshold 3.
+func setDefaultsProbe(p *Probe) {
+	if p == nil {
+		return
+	}
+	if p.TimeoutSeconds == 0 {
+		p.TimeoutSeconds = 1
+	}
+	if p.PeriodSeconds == 0 {
+		p.PeriodSeconds = 10
+	}
+	if p.SuccessThreshold == 0 {
+		p.SuccessThreshold = 1
+	}
+	if p.FailureThreshold == 0 {
+		p.FailureThreshold = 3
 	}
 }
 
@@ -150,21 +173,41 @@ func SetDefaultsService(s *Service) {
 	}
 }
 
-// SetDefaultsPersistentVolumeClaim applies the claim defaults (volumeMode Filesystem).
+// SetDefaultsPersistentVolumeClaim applies SetDefaults_PersistentVolumeClaim
+// and SetDefaults_PersistentVolumeClaimSpec: volumeMode Filesystem, phase
+// Pending.
 func SetDefaultsPersistentVolumeClaim(c *PersistentVolumeClaim) {
 	if c.Spec.VolumeMode == "" {
 		c.Spec.VolumeMode = "Filesystem"
 	}
+	if c.Status.Phase == "" {
+		c.Status.Phase = ClaimPending
+	}
 }
 
 // SetDefaultsPersistentVolume applies SetDefaults_PersistentVolume: reclaim
-// policy Retain. A new volume is Available at once; upstream it is Pending
-// until the PersistentVolume controller's first sync makes it Available.
+// policy Retain, volumeMode Filesystem, phase Pending (the PersistentVolume
+// controller's first sync makes it Available).
 func SetDefaultsPersistentVolume(v *PersistentVolume) {
 	if v.Spec.PersistentVolumeReclaimPolicy == "" {
 		v.Spec.PersistentVolumeReclaimPolicy = RetainPolicy
 	}
+	if v.Spec.VolumeMode == "" {
+		v.Spec.VolumeMode = "Filesystem"
+	}
 	if v.Status.Phase == "" {
-		v.Status.Phase = VolumeAvailable
+		v.Status.Phase = VolumePending
+	}
+}
+
+// SetDefaultsStorageClass applies SetDefaults_StorageClass
+// (pkg/apis/storage/v1/defaults.go): reclaim policy Delete, volume binding
+// mode Immediate.
+func SetDefaultsStorageClass(s *StorageClass) {
+	if s.ReclaimPolicy == nil {
+		s.ReclaimPolicy = ptr(DeletePolicy)
+	}
+	if s.VolumeBindingMode == nil {
+		s.VolumeBindingMode = ptr(BindingImmediate)
 	}
 }

@@ -89,7 +89,8 @@ func TestSetDefaultsStatefulSet(t *testing.T) {
 		PersistentVolumeClaimRetentionPolicy: &api.StatefulSetPersistentVolumeClaimRetentionPolicy{
 			WhenDeleted: api.RetainPolicy, WhenScaled: api.RetainPolicy},
 		VolumeClaimTemplates: []api.PersistentVolumeClaim{{ObjectMeta: api.ObjectMeta{Name: "data"},
-			Spec: api.PersistentVolumeClaimSpec{VolumeMode: "Filesystem"}}},
+			Spec:   api.PersistentVolumeClaimSpec{VolumeMode: "Filesystem"},
+			Status: api.PersistentVolumeClaimStatus{Phase: api.ClaimPending}}},
 	}
 	if diff := cmp.Diff(want, s.Spec); diff != "" {
 		t.Errorf("defaulted spec (-want +got):\n%s", diff)

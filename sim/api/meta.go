@@ -98,5 +98,6 @@ const (
 	KindDeployment            = "Deployment"
 	KindReplicaSet            = "ReplicaSet"
 	KindControllerRevision    = "ControllerRevision"
+	KindVolumeAttachment      = "VolumeAttachment"
 	KindEvent                 = "Event"
 )

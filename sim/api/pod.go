@@ -30,6 +30,9 @@ type PodSpec struct {
 	Hostname                      string            `yaml:"hostname,omitempty" json:"hostname,omitempty"`
 	Subdomain                     string            `yaml:"subdomain,omitempty" json:"subdomain,omitempty"`
 	SchedulerName                 string            `yaml:"schedulerName,omitempty" json:"schedulerName,omitempty"`
+	// Tolerations let the pod onto (and keep it on) nodes with matching
+	// taints; admission adds the default not-ready and unreachable ones.
+	Tolerations []Toleration `yaml:"tolerations,omitempty" json:"tolerations,omitempty"`
 }
 
 // Container is one container of a pod.
@@ -39,6 +42,53 @@ type Container struct {
 	ImagePullPolicy string          `yaml:"imagePullPolicy,omitempty" json:"imagePullPolicy,omitempty"`
 	Ports           []ContainerPort `yaml:"ports,omitempty" json:"ports,omitempty"`
 	VolumeMounts    []VolumeMount   `yaml:"volumeMounts,omitempty" json:"volumeMounts,omitempty"`
+	// Resources: the scheduler checks the cpu and memory requests against
+	// the nodes' capacity.
+	Resources ResourceRequirements `yaml:"resources,omitempty" json:"resources,omitzero"`
+	// Probes: their timing is simulated; what they check (httpGet,
+	// tcpSocket, exec, grpc) stands for the application, whose health
+	// the scenario gives.
+	ReadinessProbe *Probe `yaml:"readinessProbe,omitempty" json:"readinessProbe,omitempty"`
+	LivenessProbe  *Probe `yaml:"livenessProbe,omitempty" json:"livenessProbe,omitempty"`
+	StartupProbe   *Probe `yaml:"startupProbe,omitempty" json:"startupProbe,omitempty"`
+}
+
+// Probe is a container probe: what it checks (one handler) and its timing
+// (defaults in SetDefaults_Probe). The handler is kept, not run: the
+// scenario says when the application answers.
+type Probe struct {
+	HTTPGet             *HTTPGetAction   `yaml:"httpGet,omitempty" json:"httpGet,omitempty"`
+	TCPSocket           *TCPSocketAction `yaml:"tcpSocket,omitempty" json:"tcpSocket,omitempty"`
+	Exec                *ExecAction      `yaml:"exec,omitempty" json:"exec,omitempty"`
+	GRPC                *GRPCAction      `yaml:"grpc,omitempty" json:"grpc,omitempty"`
+	InitialDelaySeconds int32            `yaml:"initialDelaySeconds,omitempty" json:"initialDelaySeconds,omitempty"`
+	TimeoutSeconds      int32            `yaml:"timeoutSeconds,omitempty" json:"timeoutSeconds,omitempty"`
+	PeriodSeconds       int32            `yaml:"periodSeconds,omitempty" json:"periodSeconds,omitempty"`
+	SuccessThreshold    int32            `yaml:"successThreshold,omitempty" json:"successThreshold,omitempty"`
+	FailureThreshold    int32            `yaml:"failureThreshold,omitempty" json:"failureThreshold,omitempty"`
+}
+
+// HTTPGetAction is an HTTP GET probe.
+type HTTPGetAction struct {
+	Path   string      `yaml:"path,omitempty" json:"path,omitempty"`
+	Port   IntOrString `yaml:"port" json:"port"`
+	Scheme string      `yaml:"scheme,omitempty" json:"scheme,omitempty"`
+}
+
+// TCPSocketAction is a TCP connect probe.
+type TCPSocketAction struct {
+	Port IntOrString `yaml:"port" json:"port"`
+}
+
+// ExecAction is a command probe.
+type ExecAction struct {
+	Command []string `yaml:"command,omitempty" json:"command,omitempty"`
+}
+
+// GRPCAction is a gRPC health probe.
+type GRPCAction struct {
+	Port    int32  `yaml:"port" json:"port"`
+	Service string `yaml:"service,omitempty" json:"service,omitempty"`
 }
 
 // ContainerPort is a port a container exposes.
@@ -55,12 +105,33 @@ type VolumeMount struct {
 	ReadOnly  bool   `yaml:"readOnly,omitempty" json:"readOnly,omitempty"`
 }
 
-// Volume is a pod volume: a claim or an emptyDir.
+// Volume is a pod volume: a claim, an emptyDir, a generic ephemeral volume
+// (a claim made for the pod and deleted with it) or a hostPath directory.
 type Volume struct {
 	Name                  string                             `yaml:"name" json:"name"`
 	PersistentVolumeClaim *PersistentVolumeClaimVolumeSource `yaml:"persistentVolumeClaim,omitempty" json:"persistentVolumeClaim,omitempty"`
 	EmptyDir              *EmptyDirVolumeSource              `yaml:"emptyDir,omitempty" json:"emptyDir,omitempty"`
+	Ephemeral             *EphemeralVolumeSource             `yaml:"ephemeral,omitempty" json:"ephemeral,omitempty"`
+	HostPath              *HostPathVolumeSource              `yaml:"hostPath,omitempty" json:"hostPath,omitempty"`
 }
+
+// EphemeralVolumeSource is a generic ephemeral volume: the ephemeral volume
+// controller creates the claim <pod>-<volume> from the template, owned by
+// the pod.
+type EphemeralVolumeSource struct {
+	VolumeClaimTemplate *PersistentVolumeClaimTemplate `yaml:"volumeClaimTemplate,omitempty" json:"volumeClaimTemplate,omitempty"`
+}
+
+// PersistentVolumeClaimTemplate is the claim an ephemeral volume makes: its
+// labels and annotations, and its spec.
+type PersistentVolumeClaimTemplate struct {
+	ObjectMeta `yaml:"metadata,omitempty" json:"metadata,omitempty"`
+	Spec       PersistentVolumeClaimSpec `yaml:"spec" json:"spec"`
+}
+
+// EphemeralClaimName is ephemeral.VolumeClaimName: the claim of a pod's
+// generic ephemeral volume is named <pod>-<volume>.
+func EphemeralClaimName(pod, volume string) string { return pod + "-" + volume }
 
 // PersistentVolumeClaimVolumeSource names the claim a volume mounts.
 type PersistentVolumeClaimVolumeSource struct {
@@ -197,15 +268,27 @@ func (p *Pod) IsAvailable(minReadySeconds int32, now time.Duration) bool {
 	return p.Status.ReadySince+time.Duration(minReadySeconds)*time.Second < now
 }
 
-// ClaimNames lists the claims the pod mounts, in volume order.
+// ClaimNames lists the claims the pod mounts, in volume order: those its
+// volumes name and those of its generic ephemeral volumes.
 func (p *Pod) ClaimNames() []string {
 	var out []string
 	for _, v := range p.Spec.Volumes {
-		if v.PersistentVolumeClaim != nil {
-			out = append(out, v.PersistentVolumeClaim.ClaimName)
+		if n := p.ClaimOf(v); n != "" {
+			out = append(out, n)
 		}
 	}
 	return out
+}
+
+// ClaimOf is the claim behind one of the pod's volumes, or "".
+func (p *Pod) ClaimOf(v Volume) string {
+	switch {
+	case v.PersistentVolumeClaim != nil:
+		return v.PersistentVolumeClaim.ClaimName
+	case v.Ephemeral != nil:
+		return EphemeralClaimName(p.Name, v.Name)
+	}
+	return ""
 }
 
 // GracePeriod is the pod's termination grace period (default 30s).

@@ -21,8 +21,11 @@ type FieldError struct {
 
 // Error prints the failure as the apiserver does.
 func (e FieldError) Error() string {
-	switch e.Type {
-	case "Required value", "Forbidden":
+	switch {
+	case (e.Type == "Required value" || e.Type == "Forbidden") && e.Detail == "":
+		// field.Error.ErrorBody adds ": detail" only when there is one.
+		return fmt.Sprintf("%s: %s", e.Path, e.Type)
+	case e.Type == "Required value" || e.Type == "Forbidden":
 		return fmt.Sprintf("%s: %s: %s", e.Path, e.Type, e.Detail)
 	}
 	return fmt.Sprintf("%s: %s: %v: %s", e.Path, e.Type, printValue(e.Value), e.Detail)
@@ -185,6 +188,8 @@ func validatePodTemplate(t *PodTemplateSpec) []FieldError {
 			errs = append(errs, FieldError{Path: p + ".image", Type: "Required value", Detail: ""})
 		}
 	}
+	errs = append(errs, validateVolumes("spec.template.spec.volumes", t.Spec.Volumes)...)
+	errs = append(errs, validatePodScheduling("spec.template.spec", &t.Spec)...)
 	if r := t.Spec.RestartPolicy; r != "" && r != "Always" {
 		errs = append(errs, FieldError{"spec.template.spec.restartPolicy", "Unsupported value", r, `supported values: "Always"`})
 	}
@@ -340,28 +345,23 @@ func ValidateService(s *Service) error {
 	return invalid("Service", s.Name, errs)
 }
 
-// ValidatePersistentVolumeClaim checks a claim's name and access modes.
+// ValidatePersistentVolumeClaim checks a claim's name, access modes and
+// storage request (ValidatePersistentVolumeClaimSpec).
 func ValidatePersistentVolumeClaim(c *PersistentVolumeClaim) error {
 	errs := validateSubdomainName("metadata.name", c.Name)
-	if len(c.Spec.AccessModes) == 0 {
-		errs = append(errs, FieldError{Path: "spec.accessModes", Type: "Required value", Detail: "at least 1 access mode is required"})
-	}
-	for i, m := range c.Spec.AccessModes {
-		switch m {
-		case "ReadWriteOnce", "ReadOnlyMany", "ReadWriteMany", "ReadWriteOncePod":
-		default:
-			errs = append(errs, FieldError{fmt.Sprintf("spec.accessModes[%d]", i), "Unsupported value", m, `supported values: "ReadOnlyMany", "ReadWriteMany", "ReadWriteOnce", "ReadWriteOncePod"`})
-		}
-	}
+	errs = append(errs, validateClaimSpec("spec", c.Spec)...)
 	return invalid("PersistentVolumeClaim", c.Name, errs)
 }
 
-// ValidateStorageClass checks that a class names its provisioner.
+// ValidateStorageClass checks that a class names its provisioner and has a
+// supported reclaim policy and volume binding mode.
 func ValidateStorageClass(s *StorageClass) error {
+	var errs []FieldError
 	if s.Provisioner == "" {
-		return invalid("StorageClass.storage.k8s.io", s.Name, []FieldError{{Path: "provisioner", Type: "Required value"}})
+		errs = append(errs, FieldError{Path: "provisioner", Type: "Required value"})
 	}
-	return nil
+	errs = append(errs, validateStorageClassPolicies(s)...)
+	return invalid("StorageClass.storage.k8s.io", s.Name, errs)
 }
 
 // validateLabels is ValidateLabels: each key a qualified name, each value
@@ -391,5 +391,6 @@ func ValidatePod(p *Pod) error {
 	if len(p.Spec.Containers) == 0 {
 		errs = append(errs, FieldError{Path: "spec.containers", Type: "Required value", Detail: ""})
 	}
+	errs = append(errs, validatePodScheduling("spec", &p.Spec)...)
 	return invalid("Pod", p.Name, errs)
 }

@@ -9,7 +9,7 @@ import (
 // Namespaced reports whether objects of a kind live in a namespace.
 func Namespaced(kind string) bool {
 	switch kind {
-	case api.KindNode, api.KindPersistentVolume, api.KindStorageClass:
+	case api.KindNode, api.KindPersistentVolume, api.KindStorageClass, api.KindVolumeAttachment:
 		return false
 	}
 	return true
@@ -46,10 +46,14 @@ func Admit(obj api.Object) error {
 		return api.ValidatePersistentVolumeClaim(o)
 	case *api.PersistentVolume:
 		api.SetDefaultsPersistentVolume(o)
+		return api.ValidatePersistentVolume(o)
 	case *api.StorageClass:
+		api.SetDefaultsStorageClass(o)
 		return api.ValidateStorageClass(o)
 	case *api.Pod:
 		api.SetDefaultsPodSpec(&o.Spec)
+		api.SetDefaultsPodResources(o)
+		DefaultTolerationSeconds(o)
 		return api.ValidatePod(o)
 	}
 	return nil
@@ -74,4 +78,36 @@ func admitUpdate(obj, old api.Object) error {
 		}
 	}
 	return nil
+}
+
+// DefaultNotReadyTolerationSeconds and DefaultUnreachableTolerationSeconds
+// are the kube-apiserver flags --default-not-ready-toleration-seconds and
+// --default-unreachable-toleration-seconds.
+const (
+	DefaultNotReadyTolerationSeconds    = 300
+	DefaultUnreachableTolerationSeconds = 300
+)
+
+// DefaultTolerationSeconds is the DefaultTolerationSeconds admission
+// plugin (plugin/pkg/admission/defaulttolerationseconds, Admit): a pod that
+// does not already tolerate node.kubernetes.io/not-ready:NoExecute, or
+// node.kubernetes.io/unreachable:NoExecute, gets a toleration of it
+// (operator Exists) for 300 seconds, appended after its own. A toleration
+// with an empty key or an empty effect counts as tolerating them.
+func DefaultTolerationSeconds(p *api.Pod) {
+	notReady, unreachable := false, false
+	for _, t := range p.Spec.Tolerations {
+		noExecute := t.Effect == api.TaintNoExecute || t.Effect == ""
+		notReady = notReady || (t.Key == api.TaintNodeNotReady || t.Key == "") && noExecute
+		unreachable = unreachable || (t.Key == api.TaintNodeUnreachable || t.Key == "") && noExecute
+	}
+	seconds := func(s int64) *int64 { return &s }
+	if !notReady {
+		p.Spec.Tolerations = append(p.Spec.Tolerations, api.Toleration{Key: api.TaintNodeNotReady, Operator: api.TolerationOpExists,
+			Effect: api.TaintNoExecute, TolerationSeconds: seconds(DefaultNotReadyTolerationSeconds)})
+	}
+	if !unreachable {
+		p.Spec.Tolerations = append(p.Spec.Tolerations, api.Toleration{Key: api.TaintNodeUnreachable, Operator: api.TolerationOpExists,
+			Effect: api.TaintNoExecute, TolerationSeconds: seconds(DefaultUnreachableTolerationSeconds)})
+	}
 }

@@ -20,9 +20,26 @@ import (
 	"stsim/sim/store"
 )
 
-// PVCProtectionFinalizer keeps a claim while a pod uses it (the
-// StorageObjectInUseProtection admission plugin adds it on create).
-const PVCProtectionFinalizer = "kubernetes.io/pvc-protection"
+// PVCProtectionFinalizer keeps a claim while a pod uses it, and
+// PVProtectionFinalizer a volume while it is bound (the
+// StorageObjectInUseProtection admission plugin adds them on create).
+const (
+	PVCProtectionFinalizer = "kubernetes.io/pvc-protection"
+	PVProtectionFinalizer  = "kubernetes.io/pv-protection"
+)
+
+// defaultStorageClass is the DefaultStorageClass admission plugin's choice
+// (GetDefaultClass in k8s.io/component-helpers/storage/volume): among the
+// classes marked default, the newest, then the first by name; nil if none.
+func defaultStorageClass(tx *store.Txn) *api.StorageClass {
+	var def *api.StorageClass
+	for _, sc := range tx.StorageClasses() {
+		if sc.IsDefault() && (def == nil || sc.CreationTimestamp > def.CreationTimestamp) {
+			def = sc
+		}
+	}
+	return def
+}
 
 // ErrNotFound and ErrAlreadyExists are the apiserver's 404 and 409 answers.
 var (
@@ -35,7 +52,9 @@ type Server struct {
 	rng *rand.Rand
 	// clusterIPs counts the ClusterIPs handed out from 10.96.0.0/16.
 	clusterIPs int
-	watchers   []func(api.Event)
+	// attachments counts the VolumeAttachments created (their UIDs).
+	attachments int
+	watchers    []func(api.Event)
 }
 
 // New returns a server drawing names and UIDs from rng.
@@ -108,7 +127,16 @@ func (c *Client) Create(obj api.Object) error {
 	if c.tx.Get(obj.GetKind(), m.Key()) != nil {
 		return fmt.Errorf("%s %q %w", obj.GetKind(), m.Name, ErrAlreadyExists)
 	}
-	m.UID = naming.UID(c.s.rng)
+	if obj.GetKind() == api.KindVolumeAttachment {
+		// The attach/detach controller's objects are internal to stsim's
+		// storage model: their UIDs come from a counter, not from the
+		// seeded source, so attaching a volume does not renumber the UIDs
+		// of every object created after it.
+		c.s.attachments++
+		m.UID = fmt.Sprintf("00000000-0000-4000-8000-%012x", c.s.attachments)
+	} else {
+		m.UID = naming.UID(c.s.rng)
+	}
 	m.CreationTimestamp = c.now
 	m.Generation = 1
 	m.DeletionTimestamp = nil
@@ -121,6 +149,14 @@ func (c *Client) Create(obj api.Object) error {
 	}
 	if obj.GetKind() == api.KindPersistentVolumeClaim && !slices.Contains(m.Finalizers, PVCProtectionFinalizer) {
 		m.Finalizers = append(m.Finalizers, PVCProtectionFinalizer)
+	}
+	if obj.GetKind() == api.KindPersistentVolume && !slices.Contains(m.Finalizers, PVProtectionFinalizer) {
+		m.Finalizers = append(m.Finalizers, PVProtectionFinalizer)
+	}
+	if cl, ok := obj.(*api.PersistentVolumeClaim); ok && cl.Spec.StorageClassName == nil {
+		if def := defaultStorageClass(c.tx); def != nil {
+			cl.Spec.StorageClassName = &def.Name
+		}
 	}
 	c.tx.Put(obj)
 	return nil

@@ -113,7 +113,8 @@ func TestGenerationAndFinalizers(t *testing.T) {
 		if err := c.Create(d); err != nil {
 			return err
 		}
-		return c.Create(&api.PersistentVolumeClaim{ObjectMeta: api.ObjectMeta{Name: "data"}, Spec: api.PersistentVolumeClaimSpec{AccessModes: []string{"ReadWriteOnce"}}})
+		return c.Create(&api.PersistentVolumeClaim{ObjectMeta: api.ObjectMeta{Name: "data"}, Spec: api.PersistentVolumeClaimSpec{AccessModes: []string{"ReadWriteOnce"},
+			Resources: api.ResourceRequirements{Requests: map[string]string{"storage": "1Gi"}}}})
 	})
 	write(t, s, srv, 1, func(c *apiserver.Client) error {
 		n := c.Txn().Deployment("default/web").DeepCopy()

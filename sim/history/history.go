@@ -80,9 +80,14 @@ type Pod struct {
 	Created  time.Duration
 	// Ready is when the pod first became Ready; Deleted when its deletion
 	// was requested; Gone when the object left the store.
-	Ready    *time.Duration
-	Deleted  *time.Duration
-	Gone     *time.Duration
+	Ready   *time.Duration
+	Deleted *time.Duration
+	Gone    *time.Duration
+	// Outlived says the pod's containers ran on after its object was
+	// gone (it was force-deleted or garbage collected while its node was
+	// cut off); Stopped is when they stopped, nil while they still run.
+	Outlived bool
+	Stopped  *time.Duration
 	Restarts int32
 	// Claims are the claims the pod's volumes name; Mounts what its kubelet
 	// actually mounted.
@@ -139,8 +144,11 @@ type Rejection struct {
 
 // Write is a value an application wrote to a volume.
 type Write struct {
-	Time   time.Duration
-	Pod    string
+	Time time.Duration
+	Pod  string
+	// Node is where the writing pod ran, so concurrent writers to one
+	// volume (on two nodes) can be told apart.
+	Node   string
 	Volume string
 	Disk   string
 	Key    string
@@ -171,7 +179,12 @@ type Lookup struct {
 	// Pods names the pod behind each answer ("" for a ClusterIP).
 	Pods     []string
 	NXDomain bool
-	TTL      int
+	// Outside is set for a name outside the cluster domain: cluster DNS
+	// forwards it upstream, which is outside the simulation.
+	Outside bool
+	// TTL is the answer's TTL in seconds; for NXDOMAIN and NODATA, the
+	// negative-caching TTL.
+	TTL int
 }
 
 // Expectation is the outcome of one check of an expect step.

@@ -63,6 +63,22 @@ func (r *Recorder) Mounted(uid string, mounts []Mount) {
 	}
 }
 
+// Outlived records that a workload pod's containers run on although its
+// object is gone.
+func (r *Recorder) Outlived(uid string) {
+	if row := r.pods[uid]; row != nil {
+		row.Outlived = true
+	}
+}
+
+// Stopped records when the containers of a pod that outlived its object
+// stopped.
+func (r *Recorder) Stopped(uid string, now time.Duration) {
+	if row := r.pods[uid]; row != nil && row.Outlived {
+		row.Stopped = at(now)
+	}
+}
+
 // Write records a value an application wrote.
 func (r *Recorder) Write(w Write) { r.run.Writes = append(r.run.Writes, w) }
 
@@ -99,7 +115,7 @@ func (r *Recorder) Observe(_ *store.Txn, now time.Duration, changes []store.Chan
 			r.claim(now, c)
 		case api.KindPersistentVolume:
 			if c.New != nil {
-				r.pvZones[c.New.Meta().Name] = c.New.Meta().Labels[api.LabelZone]
+				r.pvZones[c.New.Meta().Name] = c.New.(*api.PersistentVolume).Zone()
 			}
 		case api.KindControllerRevision, api.KindReplicaSet:
 			r.revision(now, c)

@@ -37,27 +37,38 @@ func boundPod(name string, volumes ...api.Volume) *api.Pod {
 }
 
 // TestPodLifecycle follows the pod phases of the kubelet (pod-lifecycle
-// docs; docs/rules.md K1, K5): a bound pod gets its IP with the sandbox, is
-// Pending until its containers start, Running at start, Ready after the
-// ready time; the IP stays for the pod's life.
+// docs; docs/rules.md K1, K3, K5): a bound pod gets its IP with the
+// sandbox, is Pending until its containers start and Running at start;
+// with no readinessProbe it is Ready at once, as the kubelet does, however
+// long the image's ready time; when the scenario gives the application's
+// readiness (AssumeProbe) Ready comes after the ready time. The IP stays
+// for the pod's life.
 func TestPodLifecycle(t *testing.T) {
-	e, _, _ := nodeEngine(t)
-	require.NoError(t, e.Do(func(ctx *sim.Context) error { return ctx.Create(boundPod("a")) }))
-	get := func() *api.Pod { return e.View().Pod("default/a") }
-	p := get()
-	assert.Equal(t, api.PodPending, p.Status.Phase)
-	ip := p.Status.PodIP
-	assert.Regexp(t, `^10\.244\.\d+\.\d+$`, ip, "the sandbox has an address at once")
+	for _, assume := range []bool{false, true} {
+		e, k, _ := nodeEngine(t)
+		k.AssumeProbe = assume
+		require.NoError(t, e.Do(func(ctx *sim.Context) error { return ctx.Create(boundPod("a")) }))
+		get := func() *api.Pod { return e.View().Pod("default/a") }
+		p := get()
+		assert.Equal(t, api.PodPending, p.Status.Phase)
+		ip := p.Status.PodIP
+		assert.Regexp(t, `^10\.244\.\d+\.\d+$`, ip, "the sandbox has an address at once")
 
-	require.NoError(t, e.RunUntil(2*time.Second-time.Millisecond))
-	assert.Equal(t, api.PodPending, get().Status.Phase)
-	require.NoError(t, e.RunUntil(2*time.Second))
-	assert.Equal(t, api.PodRunning, get().Status.Phase)
-	assert.False(t, get().Status.Ready)
-	require.NoError(t, e.RunUntil(5*time.Second))
-	assert.True(t, get().Status.Ready)
-	assert.Equal(t, 5*time.Second, get().Status.ReadySince)
-	assert.Equal(t, ip, get().Status.PodIP)
+		require.NoError(t, e.RunUntil(2*time.Second-time.Millisecond))
+		assert.Equal(t, api.PodPending, get().Status.Phase)
+		require.NoError(t, e.RunUntil(2*time.Second))
+		assert.Equal(t, api.PodRunning, get().Status.Phase)
+		if !assume {
+			assert.True(t, get().Status.Ready, "no readinessProbe: Ready as soon as it runs")
+			assert.Equal(t, 2*time.Second, get().Status.ReadySince)
+			continue
+		}
+		assert.False(t, get().Status.Ready)
+		require.NoError(t, e.RunUntil(5*time.Second))
+		assert.True(t, get().Status.Ready)
+		assert.Equal(t, 5*time.Second, get().Status.ReadySince)
+		assert.Equal(t, ip, get().Status.PodIP)
+	}
 }
 
 // TestVolumesBlockStart follows the kubelet's volume manager
@@ -81,10 +92,19 @@ func TestVolumesBlockStart(t *testing.T) {
 	}
 	assert.Contains(t, reasons, "FailedMount")
 
-	// Once the claim is bound the pod starts.
+	// Once the claim is bound the pod starts (an NFS volume: nothing to attach).
 	require.NoError(t, e.Do(func(ctx *sim.Context) error {
-		return ctx.Create(&api.PersistentVolumeClaim{ObjectMeta: api.ObjectMeta{Name: "data"},
-			Spec: api.PersistentVolumeClaimSpec{VolumeName: "pv-1", AccessModes: []string{"ReadWriteOnce"}}, Status: api.PersistentVolumeClaimStatus{Phase: api.ClaimBound}})
+		cl := &api.PersistentVolumeClaim{ObjectMeta: api.ObjectMeta{Name: "data"},
+			Spec: api.PersistentVolumeClaimSpec{VolumeName: "pv-1", AccessModes: []string{"ReadWriteOnce"},
+				Resources: api.ResourceRequirements{Requests: map[string]string{"storage": "1Gi"}}}, Status: api.PersistentVolumeClaimStatus{Phase: api.ClaimBound}}
+		if err := ctx.Create(cl); err != nil {
+			return err
+		}
+		return ctx.Create(&api.PersistentVolume{ObjectMeta: api.ObjectMeta{Name: "pv-1"}, Spec: api.PersistentVolumeSpec{
+			AccessModes: []string{"ReadWriteOnce"}, Capacity: map[string]string{"storage": "1Gi"},
+			NFS:      &api.NFSVolumeSource{Server: "nfs", Path: "/data"},
+			ClaimRef: &api.ObjectReference{Kind: api.KindPersistentVolumeClaim, Namespace: "default", Name: "data", UID: cl.UID}},
+			Status: api.PersistentVolumeStatus{Phase: api.VolumeBound}})
 	}))
 	require.NoError(t, e.RunUntil(e.Now()+2*time.Second))
 	assert.Equal(t, api.PodRunning, e.View().Pod("default/a").Status.Phase)

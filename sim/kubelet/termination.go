@@ -1,6 +1,7 @@
 package kubelet
 
 import (
+	"fmt"
 	"time"
 
 	"stsim/sim"
@@ -19,8 +20,8 @@ func (c *Controller) terminate(ctx *sim.Context, p *api.Pod, st *podState, b Beh
 			grace = time.Duration(*p.DeletionGracePeriodSeconds) * time.Second
 		}
 		stop := b.Shutdown
-		if !st.sandbox || p.Status.Phase != api.PodRunning {
-			stop = 0
+		if !st.sandbox || !st.run.running {
+			stop = 0 // nothing runs that must be stopped
 		}
 		st.stopAt = *p.DeletionTimestamp + min(stop, grace)
 		for _, ctr := range p.Spec.Containers {
@@ -52,4 +53,37 @@ func (c *Controller) cleanUp(nodeName, uid string) {
 		}
 	}
 	delete(n.pods, uid)
+}
+
+// EvictionMessage is the kubelet's message for a pod evicted under memory
+// pressure (nodeLowMessageFmt in pkg/kubelet/eviction/helpers.go).
+const EvictionMessage = "The node was low on resource: memory. "
+
+// Evict evicts a pod as the kubelet's eviction manager does under node
+// pressure: its containers are killed and it is Failed with reason Evicted;
+// the object stays (the pod garbage collector deletes terminated pods only
+// above its threshold).
+func (c *Controller) Evict(ctx *sim.Context, p *api.Pod) error {
+	if p.IsTerminal() || p.Terminating() {
+		return fmt.Errorf("pod %s is already %s", p.Name, map[bool]string{true: "terminated", false: "terminating"}[p.IsTerminal()])
+	}
+	if n := c.nodes[p.Spec.NodeName]; n != nil {
+		if st := n.pods[p.UID]; st != nil {
+			st.run.running = false
+		}
+	}
+	now := ctx.Now()
+	np := p.DeepCopy()
+	np.Status.Phase, np.Status.Reason, np.Status.Ready = api.PodFailed, "Evicted", false
+	for i := range np.Status.ContainerStatuses {
+		cs := &np.Status.ContainerStatuses[i]
+		cs.Ready = false
+		started := time.Duration(0)
+		if cs.State.Running != nil {
+			started = cs.State.Running.StartedAt
+		}
+		cs.State = api.ContainerState{Terminated: &api.ContainerStateTerminated{ExitCode: 137, Reason: "ContainerStatusUnknown", StartedAt: started, FinishedAt: now}}
+	}
+	ctx.Event(p, "Warning", "Evicted", "%s", EvictionMessage)
+	return ctx.Update(np)
 }

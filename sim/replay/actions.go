@@ -97,7 +97,7 @@ func runWrite(r *replay, st scenarios.Step, w *scenarios.Write) error {
 			r.finding(st, "write: %v", err)
 			continue
 		}
-		r.rec.Write(history.Write{Time: r.eng.Now(), Pod: p.Name, Volume: w.Volume, Disk: disk, Key: w.Key, Value: w.Value})
+		r.rec.Write(history.Write{Time: r.eng.Now(), Pod: p.Name, Node: p.Spec.NodeName, Volume: w.Volume, Disk: disk, Key: w.Key, Value: w.Value})
 	}
 	return nil
 }
@@ -137,9 +137,9 @@ func runResolve(r *replay, _ scenarios.Step, q *scenarios.Resolve) error {
 }
 
 func (r *replay) resolve(name, typ string) history.Lookup {
-	a := dns.Resolve(r.eng.View(), r.w.Namespace(), name, typ)
+	a := dns.Resolve(r.eng.View(), dns.Query{Namespace: r.w.Namespace(), Name: name, Type: typ, TTL: r.sc.DNSTTL})
 	return history.Lookup{Time: r.eng.Now(), Name: name, Type: typ, FQDN: a.FQDN,
-		Answers: slices.Clone(a.Records), Pods: slices.Clone(a.Pods), NXDomain: a.NXDomain, TTL: r.sc.DNSTTL}
+		Answers: slices.Clone(a.Records), Pods: slices.Clone(a.Pods), NXDomain: a.NXDomain, Outside: a.Outside, TTL: a.TTL}
 }
 
 // runWaitFor runs the cluster until every condition holds or the timeout

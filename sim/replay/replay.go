@@ -18,9 +18,12 @@ import (
 	"stsim/sim/controllers/deployment"
 	"stsim/sim/controllers/endpoints"
 	"stsim/sim/controllers/garbagecollector"
+	"stsim/sim/controllers/nodelifecycle"
+	"stsim/sim/controllers/podgc"
 	"stsim/sim/controllers/replicaset"
 	"stsim/sim/controllers/scheduler"
 	"stsim/sim/controllers/statefulset"
+	"stsim/sim/controllers/tainteviction"
 	"stsim/sim/controllers/volume"
 	"stsim/sim/disks"
 	"stsim/sim/history"
@@ -48,6 +51,9 @@ type replay struct {
 	slots *slots.Tracker
 	rec   *history.Recorder
 	kube  *kubelet.Controller
+	// attach is the attach/detach controller: node faults tell it when a
+	// node's kubelet stops reporting (AttachDetach.KubeletDown).
+	attach *volume.AttachDetach
 	// lastChange is when the store last changed: the run's end once the
 	// steps are done, however long idle timers run on.
 	lastChange time.Duration
@@ -86,6 +92,7 @@ func newReplay(sc *scenarios.Scenario, rules workload.Rules) (*replay, error) {
 	r := &replay{sc: sc, rules: rules, w: w, eng: sim.New(sc.Seed), slots: slots.New(w)}
 	d := disks.New()
 	r.kube = kubelet.New(r.behavior, d)
+	r.kube.AssumeProbe = sc.AppReadiness
 	r.rec = history.NewRecorder(w, r.slots)
 	r.rec.Conversions(v.Notes, sc.Ignored)
 	r.kube.OnMount = func(_ time.Duration, p *api.Pod, mounts []kubelet.Mount) {
@@ -95,8 +102,15 @@ func newReplay(sc *scenarios.Scenario, rules workload.Rules) (*replay, error) {
 		}
 		r.rec.Mounted(p.UID, out)
 	}
-	for _, c := range []sim.Controller{scheduler.New(), volume.New(d), r.kube, statefulset.New(), replicaset.New(),
-		deployment.New(), endpoints.New(), garbagecollector.New()} {
+	r.kube.OnOutlive = func(_ time.Duration, uid string) { r.rec.Outlived(uid) }
+	r.kube.OnStop = func(now time.Duration, uid string) { r.rec.Stopped(uid, now) }
+	// The ephemeral volume controller comes first so a pod's ephemeral
+	// claims exist before it is scheduled (the scheduler waits for them),
+	// and the attach/detach controller before the kubelet so a volume is
+	// attached before the kubelet looks.
+	r.attach = volume.NewAttachDetach()
+	for _, c := range []sim.Controller{volume.NewEphemeral(), scheduler.New(), volume.New(d), r.attach, r.kube, statefulset.New(), replicaset.New(),
+		deployment.New(), endpoints.New(), garbagecollector.New(), nodelifecycle.New(), tainteviction.New(), podgc.New()} {
 		r.eng.AddController(c)
 	}
 	r.eng.Observe(r.slots.Observe)
@@ -113,7 +127,7 @@ func (r *replay) behavior(image string) kubelet.Behavior {
 	if !ok {
 		b = r.sc.Timing
 	}
-	return kubelet.Behavior{Start: b.Start, Ready: b.Ready, Shutdown: b.Shutdown, NeverReady: b.NeverReady}
+	return kubelet.Behavior{Start: b.Start, Ready: b.Ready, Shutdown: b.Shutdown, NeverReady: b.NeverReady, CrashLoop: b.CrashLoop}
 }
 
 // bootstrap creates the nodes and, if the manifests bring none, a default
@@ -122,7 +136,8 @@ func (r *replay) bootstrap(ctx *sim.Context) error {
 	for _, n := range r.sc.Nodes {
 		// n.Labels carry the hostname and zone labels already.
 		node := &api.Node{ObjectMeta: api.ObjectMeta{Name: n.Name, Labels: maps.Clone(n.Labels)},
-			Status: api.NodeStatus{Capacity: api.NodeCapacity{Pods: n.Pods}, Conditions: []api.NodeCondition{api.KubeletReady(ctx.Now())}}}
+			Status: api.NodeStatus{Capacity: api.NodeCapacity{Pods: n.Pods, MilliCPU: n.MilliCPU, Memory: n.Memory},
+				Conditions: api.KubeletConditions(ctx.Now())}}
 		if err := ctx.Create(node); err != nil {
 			return err
 		}

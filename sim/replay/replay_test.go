@@ -10,6 +10,7 @@ import (
 
 	"stsim/scenarios"
 	"stsim/sim/simtest"
+	"stsim/sim/workload"
 )
 
 const web = `apiVersion: stsim/v1
@@ -67,7 +68,15 @@ func TestRolledOutIsKubectlRolloutStatus(t *testing.T) {
 		assert.True(t, e.OK, "%s: want %s, got %s", e.Check, e.Want, e.Got)
 	}
 	require.Len(t, run.Expectations, 3)
-	assert.Greater(t, run.Expectations[0].Time, 15*time.Second, "the deleted pod's replacement was waited for")
+	var deleted time.Duration
+	for _, p := range run.Pods {
+		if p.Name == "web-1" && p.Deleted != nil {
+			deleted = *p.Deleted
+			break
+		}
+	}
+	require.NotZero(t, deleted)
+	assert.Greater(t, run.Expectations[0].Time, deleted, "the deleted pod's replacement was waited for")
 	require.Len(t, run.Findings, 1)
 	assert.Contains(t, run.Findings[0].Message, "waitFor rolledOut: kubectl rollout status: rollout status is only available for RollingUpdate strategy type")
 	assert.Equal(t, run.Expectations[2].Time, run.Findings[0].Time, "kubectl gives up at once")
@@ -222,4 +231,55 @@ func TestChangesDroppedUnderTheOtherRulesAreConversions(t *testing.T) {
 
 	run = simtest.Run(t, scenario("statefulset", steps), "statefulset")
 	assert.Empty(t, run.Conversions)
+}
+
+// TestCrashKeepsWhatDeletionLoses follows K2 and K5 (a restart is in
+// place: same pod, UID, IP and emptyDir) against K4/E1 (a deleted pod is
+// gone with its emptyDir; the replacement is a new pod): under both rule
+// sets a crash keeps the pod and the record on its emptyDir; a deletion
+// loses the record.
+func TestCrashKeepsWhatDeletionLoses(t *testing.T) {
+	text := `apiVersion: stsim/v1
+kind: Scenario
+metadata: {name: t}
+spec:
+  manifests:
+  - inline:
+      apiVersion: v1
+      kind: Service
+      metadata: {name: web}
+      spec: {clusterIP: None, selector: {app: web}}
+  - inline:
+      apiVersion: apps/v1
+      kind: StatefulSet
+      metadata: {name: web}
+      spec:
+        serviceName: web
+        replicas: 1
+        selector: {matchLabels: {app: web}}
+        template:
+          metadata: {labels: {app: web}}
+          spec:
+            containers: [{name: app, image: "app:1", volumeMounts: [{name: scratch, mountPath: /tmp}]}]
+            volumes: [{name: scratch, emptyDir: {}}]
+  steps:
+  - apply: {}
+  - waitFor: {rolledOut: true}
+  - write: {target: {ordinal: 0}, volume: scratch, key: k, value: v}
+  - crash: {target: {ordinal: 0}}
+  - waitFor: {ready: 1}
+  - expect: {read: {target: {ordinal: 0}, volume: scratch, key: k, value: v}}
+  - deletePod: {target: {ordinal: 0}}
+  - waitFor: {podReady: {ordinal: 0}}
+  - expect: {read: {target: {ordinal: 0}, volume: scratch, key: k, missing: true}}
+`
+	for _, rules := range []string{"statefulset", "deployment"} {
+		run := simtest.Run(t, text, workload.Rules(rules))
+		for _, e := range run.Expectations {
+			assert.True(t, e.OK, "%s %s: want %s, got %s", rules, e.Check, e.Want, e.Got)
+		}
+		require.Len(t, run.Pods, 2, rules)
+		assert.Equal(t, int32(1), run.Pods[0].Restarts, "%s: the crash restarted the first pod in place", rules)
+		assert.Zero(t, run.Pods[1].Restarts, rules)
+	}
 }

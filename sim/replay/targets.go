@@ -13,7 +13,7 @@ func (r *replay) targets(t scenarios.Target, terminating bool) []*api.Pod {
 	var out []*api.Pod
 	for _, row := range r.slots.Live() {
 		p := tx.Pod(r.w.Namespace() + "/" + row.Name)
-		if p == nil || p.UID != row.UID || (p.Terminating() && !terminating) {
+		if p == nil || p.UID != row.UID || ((p.Terminating() || p.IsTerminal()) && !terminating) {
 			continue
 		}
 		switch {

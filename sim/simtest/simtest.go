@@ -4,9 +4,13 @@
 // ordinal is Running and Ready; StatefulSet pods mount the claims of their
 // own ordinal, and no two pods of one set hold one ordinal; a workload's
 // status never counts more ready pods than pods, nor more available pods
-// than ready ones; a pod has at most one controller; a Deployment's
+// than ready ones; a pod has at most one controller and keeps its IP; a Deployment's
 // ReplicaSets never sum above replicas + maxSurge, and its controller never
-// scales old ReplicaSets below replicas - maxUnavailable available pods.
+// scales old ReplicaSets below replicas - maxUnavailable available pods;
+// claims and volumes bind 1:1, a ReadWriteOnce volume is attached to at
+// most one node, and a running pod's CSI volumes are attached to its node
+// (storage.go); no container runs on a crashed node, and no pod on a
+// crashed or cut-off node turns Ready (nodes.go).
 package simtest
 
 import (
@@ -77,6 +81,9 @@ func Check(t testing.TB, e *sim.Engine) {
 			}
 			if p, ok := c.New.(*api.Pod); ok {
 				checkControllers(t, now, p)
+				if old, ok := c.Old.(*api.Pod); ok && old.Status.PodIP != "" && p.Status.PodIP != old.Status.PodIP {
+					t.Errorf("at %v: pod %s changed its IP from %s to %s (K5: the sandbox keeps it)", now, p.Name, old.Status.PodIP, p.Status.PodIP)
+				}
 				if c.Old == nil {
 					checkStatefulPod(t, e, now, p)
 				}
@@ -84,6 +91,8 @@ func Check(t testing.TB, e *sim.Engine) {
 			checkStatus(t, now, c.New)
 		}
 		checkReplicaSets(t, e, now, changes)
+		checkStorage(t, e, now, changes)     // storage.go
+		checkFailedNodes(t, e, now, changes) // nodes.go
 	})
 }
 
@@ -193,6 +202,8 @@ func status(o api.Object) any {
 	case *api.PersistentVolumeClaim:
 		return x.Status
 	case *api.PersistentVolume:
+		return x.Status
+	case *api.VolumeAttachment:
 		return x.Status
 	}
 	return nil

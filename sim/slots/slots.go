@@ -105,7 +105,9 @@ func (t *Tracker) follow(tx *store.Txn, now time.Duration, p *api.Pod, gone bool
 	switch {
 	case gone:
 		t.leave(row)
-	case p.Terminating():
+	case p.Terminating() || p.IsTerminal():
+		// Being deleted, or Failed/Succeeded (evicted): its controller
+		// counts it no more, and a replacement takes its slot.
 		t.release(row)
 	case !owned:
 		// Released, orphaned, or its ReplicaSet is gone.

@@ -53,6 +53,26 @@ func (t *Txn) VolumesInPhase(phase string) []*api.PersistentVolume {
 	return list[*api.PersistentVolume](t, TablePersistentVolumes, IndexPhase, phase)
 }
 
+// Volumes lists every PersistentVolume by name.
+func (t *Txn) Volumes() []*api.PersistentVolume {
+	return list[*api.PersistentVolume](t, TablePersistentVolumes, IndexID)
+}
+
+// VolumeAttachment returns the attachment with that name, or nil.
+func (t *Txn) VolumeAttachment(name string) *api.VolumeAttachment {
+	return first[*api.VolumeAttachment](t, TableVolumeAttachments, IndexID, "/"+name)
+}
+
+// AttachmentsOfVolume lists the attachments of a PersistentVolume, by name.
+func (t *Txn) AttachmentsOfVolume(pv string) []*api.VolumeAttachment {
+	return list[*api.VolumeAttachment](t, TableVolumeAttachments, IndexVolume, pv)
+}
+
+// AttachmentsOnNode lists the attachments to a node, by name.
+func (t *Txn) AttachmentsOnNode(node string) []*api.VolumeAttachment {
+	return list[*api.VolumeAttachment](t, TableVolumeAttachments, IndexNode, node)
+}
+
 // StorageClass returns the class with that name, or nil.
 func (t *Txn) StorageClass(name string) *api.StorageClass {
 	return first[*api.StorageClass](t, TableStorageClasses, IndexID, "/"+name)

@@ -29,6 +29,7 @@ const (
 	TableDeployments            = "deployments"
 	TableReplicaSets            = "replicasets"
 	TableControllerRevisions    = "controllerrevisions"
+	TableVolumeAttachments      = "volumeattachments"
 )
 
 // Index names.
@@ -51,6 +52,8 @@ const (
 	// IndexPhase is a PersistentVolume's phase: binding looks only at the
 	// Available ones.
 	IndexPhase = "phase"
+	// IndexVolume is the PersistentVolume a VolumeAttachment attaches.
+	IndexVolume = "volume"
 )
 
 // kindTables maps a kind to its table.
@@ -66,6 +69,7 @@ var kindTables = map[string]string{
 	api.KindDeployment:            TableDeployments,
 	api.KindReplicaSet:            TableReplicaSets,
 	api.KindControllerRevision:    TableControllerRevisions,
+	api.KindVolumeAttachment:      TableVolumeAttachments,
 }
 
 // TableOf returns the table that stores a kind.
@@ -81,6 +85,7 @@ func schema() *memdb.DBSchema {
 	tables := []*memdb.TableSchema{
 		podsTable(), claimsTable(), volumesTable(), storageClassesTable(), servicesTable(), endpointSlicesTable(),
 		nodesTable(), statefulSetsTable(), deploymentsTable(), replicaSetsTable(), controllerRevisionsTable(),
+		volumeAttachmentsTable(),
 	}
 	s := &memdb.DBSchema{Tables: map[string]*memdb.TableSchema{}}
 	for _, t := range tables {
@@ -99,6 +104,20 @@ func volumesTable() *memdb.TableSchema {
 	return objectTable(TablePersistentVolumes, &memdb.IndexSchema{Name: IndexPhase, AllowMissing: true, Indexer: single(func(o api.Object) string {
 		return o.(*api.PersistentVolume).Status.Phase
 	})})
+}
+
+// volumeAttachmentsTable indexes attachments by volume and by node: the
+// attach/detach controller asks where a volume is attached, and the
+// kubelet whether it is attached to its node.
+func volumeAttachmentsTable() *memdb.TableSchema {
+	return objectTable(TableVolumeAttachments,
+		&memdb.IndexSchema{Name: IndexVolume, Indexer: single(func(o api.Object) string {
+			return o.(*api.VolumeAttachment).Spec.PersistentVolumeName
+		})},
+		&memdb.IndexSchema{Name: IndexNode, Indexer: single(func(o api.Object) string {
+			return o.(*api.VolumeAttachment).Spec.NodeName
+		})},
+	)
 }
 
 // storageClassesTable is looked up by name only.

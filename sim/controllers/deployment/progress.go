@@ -48,13 +48,17 @@ func (x *deploy) syncRolloutStatus(all []*api.ReplicaSet, newRS *api.ReplicaSet)
 			setCondition(&st, api.DeploymentCondition{Type: ConditionProgressing, Status: "False", Reason: ReasonTimedOut, Message: subject + " has timed out progressing."}, now)
 		}
 	}
-	// requeueStuckDeployment: look again when the deadline of the
-	// condition as it was before this sync passes.
+	// requeueStuckDeployment: look again a second after the deadline of
+	// the condition as it was before this sync. Upstream requeues at once,
+	// rate-limited, when less than a second is left; once the deadline has
+	// passed without a timeout (a complete rollout's condition) nothing
+	// more comes of it, so stsim does not requeue then.
 	if c := condition(d.Status.Conditions, ConditionProgressing); c != nil && hasProgressDeadline(d) &&
 		!complete(d, &st) && c.Reason != ReasonTimedOut {
-		left := c.LastUpdateTime + time.Duration(*d.Spec.ProgressDeadlineSeconds)*time.Second - now
-		after := max(left, 0) + time.Second
-		x.requeue = &after
+		if left := c.LastUpdateTime + time.Duration(*d.Spec.ProgressDeadlineSeconds)*time.Second - now; left > 0 {
+			after := left + time.Second
+			x.requeue = &after
+		}
 	}
 	if reflect.DeepEqual(d.Status, st) {
 		return nil

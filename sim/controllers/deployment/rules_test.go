@@ -368,3 +368,40 @@ func TestRollingUpdateScalingSequence(t *testing.T) {
 		"Scaled down replica set r1 from 1 to 0",
 	}, scaling(h))
 }
+
+// TestEvictedPodIsReplacedAtOnce follows E1 (FilterActivePods: a Failed
+// pod is not active; manageReplicas leaves it for others to delete) and
+// H6 (the pod garbage collector deletes terminated pods only above 12500):
+// an evicted pod is replaced at once under a new name, and its Failed
+// object stays.
+func TestEvictedPodIsReplacedAtOnce(t *testing.T) {
+	h, eng := run(t, scenario(manifest(2, "nginx:1", ""), "", `  - apply: {}
+  - waitFor: {rolledOut: true}
+  - evictPod: {target: {ordinal: 1}}
+    after: 10s
+  - waitFor: {ready: 2}
+  - expect: {pods: 2}
+`), nil)
+	require.Empty(t, h.Findings)
+	for _, e := range h.Expectations {
+		assert.True(t, e.OK, "%s: want %s, got %s", e.Check, e.Want, e.Got)
+	}
+	require.Len(t, h.Pods, 3)
+	var evicted *history.Pod
+	for _, p := range h.Pods {
+		if p.Phase == api.PodFailed {
+			evicted = p
+		}
+	}
+	require.NotNil(t, evicted)
+	assert.Nil(t, evicted.Gone, "the Failed object stays")
+	assert.NotNil(t, eng.View().Pod("default/"+evicted.Name))
+	replacement := h.Pods[2]
+	assert.Equal(t, evicted.Slot, replacement.Slot, "the replacement takes its slot")
+	assert.Equal(t, evicted.Name, replacement.Replaced)
+	for _, e := range h.Events {
+		if e.Reason == "Evicted" {
+			assert.Equal(t, e.Time, replacement.Created, "replaced in the instant of the eviction")
+		}
+	}
+}

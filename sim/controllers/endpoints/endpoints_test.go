@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"stsim/sim"
@@ -20,37 +21,61 @@ func pod(name, ip string, ready bool) *api.Pod {
 		Status: api.PodStatus{Phase: api.PodRunning, PodIP: ip, Ready: ready}}
 }
 
-// TestPodToEndpoint follows podToEndpoint, ShouldPodBeInEndpoints and
-// ShouldSetHostname in staging/src/k8s.io/endpointslice/util/controller_utils.go (docs/rules.md
-// N2, R-DNS-3): pods without an IP or in a terminal phase are left out; ready =
-// publishNotReadyAddresses or (Ready and not terminating); serving = Ready;
-// the hostname is set only when the pod's subdomain is the Service; a named
-// targetPort resolves to the container port.
+func node(name string) *api.Node { return &api.Node{ObjectMeta: api.ObjectMeta{Name: name}} }
+
+// engine has the EndpointSlice controller and the objects, created in one
+// instant.
+func engine(t *testing.T, objs ...api.Object) *sim.Engine {
+	t.Helper()
+	e := sim.New(1)
+	simtest.Check(t, e)
+	e.AddController(endpoints.New())
+	require.NoError(t, e.Do(func(ctx *sim.Context) error {
+		for _, o := range objs {
+			if err := ctx.Create(o); err != nil {
+				return err
+			}
+		}
+		return nil
+	}))
+	return e
+}
+
+func deletePod(t *testing.T, e *sim.Engine, name string) {
+	t.Helper()
+	require.NoError(t, e.Do(func(ctx *sim.Context) error {
+		return ctx.Delete(api.KindPod, "default/"+name, apiserver.DeleteOptions{})
+	}))
+}
+
+// TestPodToEndpoint follows podToEndpoint (staging/src/k8s.io/endpointslice/utils.go),
+// ShouldPodBeInEndpoints and ShouldSetHostname
+// (staging/src/k8s.io/endpointslice/util/controller_utils.go) (N2,
+// R-DNS-3): pods without an IP or in a terminal phase are left out;
+// terminating pods stay; ready = publishNotReadyAddresses or (Ready and
+// not terminating); serving = Ready; the hostname is set only when the
+// pod's subdomain is the Service; a named targetPort resolves to the
+// container port.
 func TestPodToEndpoint(t *testing.T) {
 	for _, publish := range []bool{false, true} {
-		e := sim.New(1)
-		simtest.Check(t, e)
-		e.AddController(endpoints.New())
-		require.NoError(t, e.Do(func(ctx *sim.Context) error {
-			svc := &api.Service{ObjectMeta: api.ObjectMeta{Name: "web"}, Spec: api.ServiceSpec{ClusterIP: api.ClusterIPNone,
-				Selector: map[string]string{"app": "web"}, PublishNotReadyAddresses: publish,
-				Ports: []api.ServicePort{{Name: "http", Protocol: "TCP", Port: 80, TargetPort: api.IntOrString{IsString: true, StrVal: "web"}}}}}
-			failed := pod("failed", "10.0.0.4", false)
-			failed.Status.Phase = api.PodFailed
-			other := pod("other", "10.0.0.5", true)
-			other.Labels = map[string]string{"app": "db"}
-			named := pod("web-0", "10.0.0.6", true)
-			named.Spec.Hostname, named.Spec.Subdomain = "web-0", "web"
-			elsewhere := pod("web-1", "10.0.0.7", true)
-			elsewhere.Spec.Hostname, elsewhere.Spec.Subdomain = "web-1", "other"
-			for _, o := range []api.Object{svc, pod("ready", "10.0.0.1", true), pod("unready", "10.0.0.2", false),
-				pod("no-ip", "", true), pod("leaving", "10.0.0.3", true), failed, other, named, elsewhere} {
-				if err := ctx.Create(o); err != nil {
-					return err
-				}
-			}
-			return ctx.Delete(api.KindPod, "default/leaving", apiserver.DeleteOptions{})
-		}))
+		svc := &api.Service{ObjectMeta: api.ObjectMeta{Name: "web"}, Spec: api.ServiceSpec{ClusterIP: api.ClusterIPNone,
+			Selector: map[string]string{"app": "web"}, PublishNotReadyAddresses: publish,
+			Ports: []api.ServicePort{{Name: "http", Protocol: "TCP", Port: 80, TargetPort: api.IntOrString{IsString: true, StrVal: "web"}}}}}
+		failed := pod("failed", "10.0.0.4", false)
+		failed.Status.Phase = api.PodFailed
+		succeeded := pod("succeeded", "10.0.0.8", false)
+		succeeded.Status.Phase = api.PodSucceeded
+		other := pod("other", "10.0.0.5", true)
+		other.Labels = map[string]string{"app": "db"}
+		named := pod("web-0", "10.0.0.6", true)
+		named.Spec.Hostname, named.Spec.Subdomain = "web-0", "web"
+		elsewhere := pod("web-1", "10.0.0.7", true)
+		elsewhere.Spec.Hostname, elsewhere.Spec.Subdomain = "web-1", "other"
+		e := engine(t, node("node-1"), svc, pod("ready", "10.0.0.1", true), pod("unready", "10.0.0.2", false),
+			pod("no-ip", "", true), pod("leaving", "10.0.0.3", true), pod("leaving-unready", "10.0.0.9", false),
+			failed, succeeded, other, named, elsewhere)
+		deletePod(t, e, "leaving")
+		deletePod(t, e, "leaving-unready")
 		slice := e.View().EndpointSlice("default/web")
 		require.NotNil(t, slice)
 		ep := func(name, ip string, ready, serving, terminating bool, host string) api.Endpoint {
@@ -58,6 +83,7 @@ func TestPodToEndpoint(t *testing.T) {
 		}
 		want := []api.Endpoint{
 			ep("leaving", "10.0.0.3", false, true, true, ""),
+			ep("leaving-unready", "10.0.0.9", false, false, true, ""),
 			ep("ready", "10.0.0.1", true, true, false, ""),
 			ep("unready", "10.0.0.2", false, false, false, ""),
 			ep("web-0", "10.0.0.6", true, true, false, "web-0"),
@@ -72,20 +98,125 @@ func TestPodToEndpoint(t *testing.T) {
 	}
 }
 
-// TestEndpointsFollowPodChanges checks that the slice is rebuilt when a pod
-// it selects changes or goes (the EndpointSlice controller's pod handlers),
-// and removed with its Service.
-func TestEndpointsFollowPodChanges(t *testing.T) {
-	e := sim.New(1)
-	simtest.Check(t, e)
-	e.AddController(endpoints.New())
-	require.NoError(t, e.Do(func(ctx *sim.Context) error {
-		if err := ctx.Create(&api.Service{ObjectMeta: api.ObjectMeta{Name: "web"}, Spec: api.ServiceSpec{
-			ClusterIP: api.ClusterIPNone, Selector: map[string]string{"app": "web"}}}); err != nil {
-			return err
+// TestTerminatingEndpointConditions follows podToEndpoint
+// (staging/src/k8s.io/endpointslice/utils.go) and the reconciler's call
+// ShouldPodBeInEndpoints(pod, true) in reconcileByAddressType
+// (staging/src/k8s.io/endpointslice/reconciler.go) (N2): a terminating pod
+// stays in its Service's slice until the pod object is gone, with ready
+// false (true only under publishNotReadyAddresses), serving its Ready
+// condition and terminating true; the conditions are the same for a
+// headless and a ClusterIP Service, only what reads them differs (N3, N7).
+func TestTerminatingEndpointConditions(t *testing.T) {
+	for _, tc := range []struct {
+		name      string
+		clusterIP string
+		publish   bool
+		podReady  bool
+		want      api.Endpoint
+	}{
+		{"headless, Ready", api.ClusterIPNone, false, true, api.Endpoint{Ready: false, Serving: true, Terminating: true}},
+		{"headless, not Ready", api.ClusterIPNone, false, false, api.Endpoint{Ready: false, Serving: false, Terminating: true}},
+		{"headless publishing, Ready", api.ClusterIPNone, true, true, api.Endpoint{Ready: true, Serving: true, Terminating: true}},
+		{"headless publishing, not Ready", api.ClusterIPNone, true, false, api.Endpoint{Ready: true, Serving: false, Terminating: true}},
+		{"ClusterIP, Ready", "", false, true, api.Endpoint{Ready: false, Serving: true, Terminating: true}},
+		{"ClusterIP, not Ready", "", false, false, api.Endpoint{Ready: false, Serving: false, Terminating: true}},
+		{"ClusterIP publishing, Ready", "", true, true, api.Endpoint{Ready: true, Serving: true, Terminating: true}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			svc := &api.Service{ObjectMeta: api.ObjectMeta{Name: "web"}, Spec: api.ServiceSpec{ClusterIP: tc.clusterIP,
+				Selector: map[string]string{"app": "web"}, PublishNotReadyAddresses: tc.publish, Ports: []api.ServicePort{{Name: "http", Port: 80}}}}
+			e := engine(t, node("node-1"), svc, pod("web-0", "10.0.0.1", tc.podReady))
+			deletePod(t, e, "web-0")
+			slice := e.View().EndpointSlice("default/web")
+			require.Len(t, slice.Endpoints, 1)
+			got := slice.Endpoints[0]
+			want := tc.want
+			want.IP, want.PodName, want.NodeName = "10.0.0.1", "web-0", "node-1"
+			assert.Equal(t, want, got)
+
+			require.NoError(t, e.Do(func(ctx *sim.Context) error { ctx.Remove(ctx.Txn().Pod("default/web-0")); return nil }))
+			assert.Empty(t, e.View().EndpointSlice("default/web").Endpoints, "the endpoint goes with the pod object")
+		})
+	}
+}
+
+// TestEndpointPorts follows getEndpointPorts and FindPort
+// (staging/src/k8s.io/endpointslice/utils.go) (N1, N2): a numeric
+// targetPort is used as it is; a named one is the container port of that
+// name and the Service port's protocol; a port no pod resolves is left out;
+// a headless Service without ports has a slice without ports.
+func TestEndpointPorts(t *testing.T) {
+	named := func(name, protocol string) api.ServicePort {
+		return api.ServicePort{Name: name, Port: 80, Protocol: protocol, TargetPort: api.IntOrString{IsString: true, StrVal: "web"}}
+	}
+	for _, tc := range []struct {
+		name  string
+		ports []api.ServicePort
+		want  []api.EndpointPort
+	}{
+		{"numeric", []api.ServicePort{{Name: "http", Port: 80, TargetPort: api.IntOrString{IntVal: 9000}}}, []api.EndpointPort{{Name: "http", Port: 9000, Protocol: "TCP"}}},
+		{"defaulted to the port", []api.ServicePort{{Name: "http", Port: 80}}, []api.EndpointPort{{Name: "http", Port: 80, Protocol: "TCP"}}},
+		{"named", []api.ServicePort{named("http", "TCP")}, []api.EndpointPort{{Name: "http", Port: 8080, Protocol: "TCP"}}},
+		{"named, other protocol", []api.ServicePort{named("dns", "UDP")}, nil},
+		{"named, missing", []api.ServicePort{{Name: "http", Port: 80, TargetPort: api.IntOrString{IsString: true, StrVal: "nope"}}}, nil},
+		{"headless without ports", nil, nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			svc := &api.Service{ObjectMeta: api.ObjectMeta{Name: "web"}, Spec: api.ServiceSpec{ClusterIP: api.ClusterIPNone,
+				Selector: map[string]string{"app": "web"}, Ports: tc.ports}}
+			e := engine(t, node("node-1"), svc, pod("web-0", "10.0.0.1", true))
+			slice := e.View().EndpointSlice("default/web")
+			require.Len(t, slice.Endpoints, 1, "the pod is listed whatever its ports")
+			assert.Equal(t, tc.want, slice.Ports)
+		})
+	}
+	p := pod("web-0", "10.0.0.1", true)
+	p.Spec.Containers[0].Ports[0].Protocol = "TCP"
+	port, ok := endpoints.FindPort(p, named("http", "TCP"))
+	assert.True(t, ok)
+	assert.Equal(t, int32(8080), port)
+	_, ok = endpoints.FindPort(p, named("http", "UDP"))
+	assert.False(t, ok)
+}
+
+// TestPodOnMissingNode follows reconcileByAddressType
+// (staging/src/k8s.io/endpointslice/reconciler.go) (N2): a pod whose node
+// does not exist is left out of the slice, unless the Service publishes
+// not-ready addresses; it comes back when the node does. Upstream retries
+// the Service with backoff; stsim wakes it when the node is added or
+// removed.
+func TestPodOnMissingNode(t *testing.T) {
+	for _, publish := range []bool{false, true} {
+		svc := &api.Service{ObjectMeta: api.ObjectMeta{Name: "web"}, Spec: api.ServiceSpec{ClusterIP: api.ClusterIPNone,
+			Selector: map[string]string{"app": "web"}, PublishNotReadyAddresses: publish}}
+		e := engine(t, svc, pod("web-0", "10.0.0.1", true))
+		names := func() []string {
+			var out []string
+			for _, ep := range e.View().EndpointSlice("default/web").Endpoints {
+				out = append(out, ep.PodName)
+			}
+			return out
 		}
-		return ctx.Create(pod("a", "10.0.0.1", false))
-	}))
+		if publish {
+			assert.Equal(t, []string{"web-0"}, names(), "published whatever its node")
+			continue
+		}
+		assert.Empty(t, names(), "node-1 does not exist")
+		require.NoError(t, e.Do(func(ctx *sim.Context) error { return ctx.Create(node("node-1")) }))
+		assert.Equal(t, []string{"web-0"}, names(), "node-1 is there")
+		require.NoError(t, e.Do(func(ctx *sim.Context) error { ctx.Remove(ctx.Txn().Node("node-1")); return nil }))
+		assert.Empty(t, names(), "node-1 is gone again")
+	}
+}
+
+// TestEndpointsFollowPodChanges checks that the slice is rebuilt when a pod
+// it selects changes or goes (the EndpointSlice controller's pod handlers,
+// GetPodUpdateProjectionKey and GetServicesToUpdate in
+// staging/src/k8s.io/endpointslice/util/controller_utils.go), when a
+// pod's labels take it in or out, and that it goes with its Service (N2).
+func TestEndpointsFollowPodChanges(t *testing.T) {
+	e := engine(t, node("node-1"), &api.Service{ObjectMeta: api.ObjectMeta{Name: "web"}, Spec: api.ServiceSpec{
+		ClusterIP: api.ClusterIPNone, Selector: map[string]string{"app": "web"}}}, pod("a", "10.0.0.1", false))
 	ready := func() []bool {
 		var out []bool
 		for _, ep := range e.View().EndpointSlice("default/web").Endpoints {
@@ -93,13 +224,20 @@ func TestEndpointsFollowPodChanges(t *testing.T) {
 		}
 		return out
 	}
+	update := func(f func(p *api.Pod)) {
+		require.NoError(t, e.Do(func(ctx *sim.Context) error {
+			p := ctx.Txn().Pod("default/a").DeepCopy()
+			f(p)
+			return ctx.Update(p)
+		}))
+	}
 	require.Equal(t, []bool{false}, ready())
-	require.NoError(t, e.Do(func(ctx *sim.Context) error {
-		p := ctx.Txn().Pod("default/a").DeepCopy()
-		p.Status.Ready = true
-		return ctx.Update(p)
-	}))
+	update(func(p *api.Pod) { p.Status.Ready = true })
 	require.Equal(t, []bool{true}, ready())
+	update(func(p *api.Pod) { p.Labels = map[string]string{"app": "db"} })
+	require.Empty(t, ready(), "relabelled out of the selector")
+	update(func(p *api.Pod) { p.Labels = map[string]string{"app": "web"} })
+	require.Equal(t, []bool{true}, ready(), "relabelled back in")
 	require.NoError(t, e.Do(func(ctx *sim.Context) error { ctx.Remove(ctx.Txn().Pod("default/a")); return nil }))
 	require.Empty(t, ready())
 	require.NoError(t, e.Do(func(ctx *sim.Context) error {

@@ -96,12 +96,14 @@ func TestClaimOfGonePodIsDeleted(t *testing.T) {
 		if err := ctx.Create(owner); err != nil {
 			return err
 		}
-		free := &api.PersistentVolumeClaim{ObjectMeta: api.ObjectMeta{Name: "free"}, Spec: api.PersistentVolumeClaimSpec{AccessModes: []string{"ReadWriteOnce"}}}
+		free := &api.PersistentVolumeClaim{ObjectMeta: api.ObjectMeta{Name: "free"}, Spec: api.PersistentVolumeClaimSpec{AccessModes: []string{"ReadWriteOnce"},
+			Resources: api.ResourceRequirements{Requests: map[string]string{"storage": "1Gi"}}}}
 		if err := ctx.Create(free); err != nil {
 			return err
 		}
 		return ctx.Create(&api.PersistentVolumeClaim{ObjectMeta: api.ObjectMeta{Name: "data-web-0",
-			OwnerReferences: []api.OwnerReference{ownedBy(owner, api.KindPod)}}, Spec: api.PersistentVolumeClaimSpec{AccessModes: []string{"ReadWriteOnce"}}})
+			OwnerReferences: []api.OwnerReference{ownedBy(owner, api.KindPod)}}, Spec: api.PersistentVolumeClaimSpec{AccessModes: []string{"ReadWriteOnce"},
+			Resources: api.ResourceRequirements{Requests: map[string]string{"storage": "1Gi"}}}})
 	})
 	require.NotNil(t, e.View().Claim("default/data-web-0"))
 	do(t, e, func(ctx *sim.Context) error {

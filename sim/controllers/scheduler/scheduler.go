@@ -1,13 +1,24 @@
 // Package scheduler binds pending pods to nodes. It is a stand-in for
-// kube-scheduler with its filters that matter here: the node is Ready and
-// schedulable, has room (pods capacity), matches the pod's nodeSelector,
-// and is in the zone of every bound zonal volume the pod mounts. Among the
-// nodes left it picks the one running the fewest pods, then the first by
-// name, so placement is deterministic and spreads pods out.
+// kube-scheduler with the filter plugins that matter here, run for each node
+// in kube-scheduler's order, the first failure deciding: NodeUnschedulable
+// (a cordoned node), TaintToleration (a NoSchedule or NoExecute taint the
+// pod does not tolerate; this is also how a not-ready or unreachable node is
+// kept out, by the taints the node lifecycle controller adds),
+// NodeAffinity (the pod's nodeSelector), NodeResourcesFit (the pods
+// capacity, and cpu and memory requests against what the node has left)
+// and VolumeZone (the zone of every bound zonal volume the pod mounts).
+// Among the nodes left it prefers the fewest untolerated PreferNoSchedule
+// taints (TaintToleration's score), then the node running the fewest pods,
+// then the first by name, so placement is deterministic and spreads pods
+// out. A pod no node fits stays Pending with a FailedScheduling event that
+// counts the reasons as kube-scheduler's FitError does.
 package scheduler
 
 import (
+	"fmt"
+	"maps"
 	"slices"
+	"strings"
 
 	"stsim/sim"
 	"stsim/sim/api"
@@ -16,17 +27,22 @@ import (
 
 // Controller schedules pods.
 type Controller struct {
-	// load counts the non-terminal pods bound to each node, kept up to date
-	// from pod changes as an informer cache would be.
-	load map[string]int
+	// load counts the non-terminal pods bound to each node, and requested
+	// their cpu (millicores) and memory (bytes) requests, kept up to date
+	// from pod changes as the scheduler's cache is.
+	load      map[string]int
+	requested map[string]resources
 	// unschedulable holds the keys of pods no node fitted, in the order
 	// they failed: they are tried again when a pod leaves a node or a node
 	// changes (the scheduling queue's unschedulable pods).
 	unschedulable []string
 }
 
+// resources is a cpu and memory amount.
+type resources struct{ milliCPU, memory int64 }
+
 // New returns the scheduler.
-func New() *Controller { return &Controller{load: map[string]int{}} }
+func New() *Controller { return &Controller{load: map[string]int{}, requested: map[string]resources{}} }
 
 // retry hands back the unschedulable pods to try again.
 func (c *Controller) retry() []string {
@@ -38,7 +54,18 @@ func (c *Controller) retry() []string {
 // Name implements sim.Controller.
 func (*Controller) Name() string { return "default-scheduler" }
 
+// counts: the scheduler's cache holds bound pods that are not terminal
+// (its informer leaves out Succeeded and Failed pods).
 func counts(p *api.Pod) bool { return p != nil && p.Spec.NodeName != "" && !p.IsTerminal() }
+
+func (c *Controller) account(p *api.Pod, sign int) {
+	cpu, mem := api.PodRequests(p)
+	c.load[p.Spec.NodeName] += sign
+	r := c.requested[p.Spec.NodeName]
+	r.milliCPU += int64(sign) * cpu
+	r.memory += int64(sign) * mem
+	c.requested[p.Spec.NodeName] = r
+}
 
 // Keys keeps the per-node load and wakes pods that need a node.
 func (c *Controller) Keys(_ *store.Txn, ch store.Change) []string {
@@ -52,23 +79,104 @@ func (c *Controller) Keys(_ *store.Txn, ch store.Change) []string {
 			newP = ch.New.(*api.Pod)
 		}
 		if counts(oldP) {
-			c.load[oldP.Spec.NodeName]--
+			c.account(oldP, -1)
 			if !counts(newP) {
 				return c.retry() // room on a node, and maybe a volume freed
 			}
 		}
 		if counts(newP) {
-			c.load[newP.Spec.NodeName]++
+			c.account(newP, +1)
 		}
 		if newP != nil && newP.Spec.NodeName == "" && !newP.Terminating() {
 			return []string{newP.Key()}
 		}
 	case api.KindNode:
-		if n, ok := ch.New.(*api.Node); ok && n.Ready() {
+		// A node added or changed (its taints, readiness or capacity) may
+		// fit a pod that waits (the queueing hints of the filter plugins).
+		if ch.New != nil {
 			return c.retry()
 		}
 	}
 	return nil
+}
+
+// Filter failure reasons, as the plugins word them.
+const (
+	reasonUnschedulable = "node(s) were unschedulable"
+	reasonSelector      = "node(s) didn't match Pod's node affinity/selector"
+	reasonTooManyPods   = "Too many pods"
+	reasonCPU           = "Insufficient cpu"
+	reasonMemory        = "Insufficient memory"
+	reasonVolumeZone    = "node(s) had volume node affinity conflict"
+)
+
+// verdict is one node's filter result: why it does not fit (none: it fits)
+// and whether preemption could help (framework.Unschedulable) or not
+// (UnschedulableAndUnresolvable).
+type verdict struct {
+	reasons    []string
+	unresolved bool
+}
+
+// filter runs the filter plugins on one node in kube-scheduler's order and
+// stops at the first that fails (RunFilterPlugins).
+func (c *Controller) filter(p *api.Pod, n *api.Node, zone string) verdict {
+	// NodeUnschedulable: a cordoned node, unless the pod tolerates
+	// node.kubernetes.io/unschedulable:NoSchedule.
+	if n.Spec.Unschedulable && !api.TolerationsTolerateTaint(p.Spec.Tolerations, api.Taint{Key: api.TaintNodeUnschedulable, Effect: api.TaintNoSchedule}) {
+		return verdict{reasons: []string{reasonUnschedulable}, unresolved: true}
+	}
+	// TaintToleration: the first NoSchedule or NoExecute taint the pod
+	// does not tolerate (DoNotScheduleTaintsFilterFunc).
+	if t, ok := api.FindMatchingUntoleratedTaint(n.Spec.Taints, p.Spec.Tolerations, func(t api.Taint) bool {
+		return t.Effect == api.TaintNoSchedule || t.Effect == api.TaintNoExecute
+	}); ok {
+		return verdict{reasons: []string{fmt.Sprintf("node(s) had untolerated taint {%s: %s}", t.Key, t.Value)}, unresolved: true}
+	}
+	// NodeAffinity: the nodeSelector.
+	if !matches(p.Spec.NodeSelector, n.Labels) {
+		return verdict{reasons: []string{reasonSelector}, unresolved: true}
+	}
+	// NodeResourcesFit (fitsRequest): every shortage is a reason.
+	var short []string
+	if c.load[n.Name]+1 > n.Status.Capacity.Pods {
+		short = append(short, reasonTooManyPods)
+	}
+	cpu, mem := api.PodRequests(p)
+	used := c.requested[n.Name]
+	if cpu > 0 && n.Status.Capacity.MilliCPU > 0 && cpu > n.Status.Capacity.MilliCPU-used.milliCPU {
+		short = append(short, reasonCPU)
+	}
+	if mem > 0 && n.Status.Capacity.Memory > 0 && mem > n.Status.Capacity.Memory-used.memory {
+		short = append(short, reasonMemory)
+	}
+	if len(short) > 0 {
+		return verdict{reasons: short}
+	}
+	// VolumeZone.
+	if zone != "" && n.Labels[api.LabelZone] != zone {
+		return verdict{reasons: []string{reasonVolumeZone}, unresolved: true}
+	}
+	return verdict{}
+}
+
+// preferNoSchedule counts the node's PreferNoSchedule taints that the
+// pod's tolerations with that effect (or none) do not tolerate
+// (TaintToleration's Score: fewer is better).
+func preferNoSchedule(p *api.Pod, n *api.Node) int {
+	var tolerations []api.Toleration
+	for _, t := range p.Spec.Tolerations {
+		if t.Effect == "" || t.Effect == api.TaintPreferNoSchedule {
+			tolerations = append(tolerations, t)
+		}
+	}
+	count := 0
+	for _, t := range n.Spec.Taints {
+		if t.Effect == api.TaintPreferNoSchedule && !api.TolerationsTolerateTaint(tolerations, t) {
+			count++
+		}
+	}
+	return count
 }
 
 // Reconcile binds one pod.
@@ -86,16 +194,19 @@ func (c *Controller) Reconcile(ctx *sim.Context, key string) error {
 			}
 		}
 	}
+	nodes := tx.Nodes()
 	var best *api.Node
-	for _, n := range tx.Nodes() {
-		if !n.Ready() || n.Spec.Unschedulable || c.load[n.Name] >= n.Status.Capacity.Pods || !matches(p.Spec.NodeSelector, n.Labels) {
+	bestTaints := 0
+	verdicts := make([]verdict, 0, len(nodes))
+	for _, n := range nodes {
+		v := volumeFilter(tx, p, n, c.filter(p, n, zone)) // volumes.go
+		if len(v.reasons) > 0 {
+			verdicts = append(verdicts, v)
 			continue
 		}
-		if zone != "" && n.Labels[api.LabelZone] != zone {
-			continue
-		}
-		if best == nil || c.load[n.Name] < c.load[best.Name] {
-			best = n
+		taints := preferNoSchedule(p, n)
+		if best == nil || taints < bestTaints || taints == bestTaints && c.load[n.Name] < c.load[best.Name] {
+			best, bestTaints = n, taints
 		}
 	}
 	if best == nil {
@@ -105,7 +216,7 @@ func (c *Controller) Reconcile(ctx *sim.Context, key string) error {
 		if p.Status.Reason != "Unschedulable" {
 			n := p.DeepCopy()
 			n.Status.Reason = "Unschedulable"
-			ctx.Event(p, "Warning", "FailedScheduling", "0/%d nodes are available: no node fits the pod", len(tx.Nodes()))
+			ctx.Event(p, "Warning", "FailedScheduling", "%s", fitError(len(nodes), verdicts))
 			return ctx.Update(n)
 		}
 		return nil
@@ -118,6 +229,38 @@ func (c *Controller) Reconcile(ctx *sim.Context, key string) error {
 	}
 	ctx.Event(p, "Normal", "Scheduled", "Successfully assigned %s/%s to %s", p.Namespace, p.Name, best.Name)
 	return nil
+}
+
+// fitError is FitError.Error with the message of the default preemption
+// plugin that runs after it: each filter reason with the number of nodes
+// that gave it, sorted; then, since every pod has the same priority,
+// "No preemption victims found for incoming pod" for the nodes where
+// preemption was tried and "Preemption is not helpful for scheduling" for
+// the others.
+func fitError(all int, verdicts []verdict) string {
+	if all == 0 {
+		return "no nodes available to schedule pods"
+	}
+	histogram := func(count map[string]int) string {
+		var parts []string
+		for _, r := range slices.Sorted(maps.Keys(count)) {
+			parts = append(parts, fmt.Sprintf("%d %s", count[r], r))
+		}
+		slices.Sort(parts)
+		return strings.Join(parts, ", ")
+	}
+	reasons, preemption := map[string]int{}, map[string]int{}
+	for _, v := range verdicts {
+		for _, r := range v.reasons {
+			reasons[r]++
+		}
+		if v.unresolved {
+			preemption["Preemption is not helpful for scheduling"]++
+		} else {
+			preemption["No preemption victims found for incoming pod"]++
+		}
+	}
+	return fmt.Sprintf("0/%d nodes are available: %s. preemption: 0/%d nodes are available: %s.", all, histogram(reasons), all, histogram(preemption))
 }
 
 func matches(selector, labels map[string]string) bool {

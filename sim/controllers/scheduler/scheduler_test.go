@@ -42,11 +42,14 @@ func TestVolumeZoneAndLeastLoaded(t *testing.T) {
 			}
 		}
 		pv := &api.PersistentVolume{ObjectMeta: api.ObjectMeta{Name: "pv-a", Labels: map[string]string{api.LabelZone: "zone-a"}},
+			Spec: api.PersistentVolumeSpec{AccessModes: []string{"ReadWriteOnce"}, Capacity: map[string]string{"storage": "1Gi"},
+				CSI: &api.CSIPersistentVolumeSource{Driver: "disk.csi.test", VolumeHandle: "a"}},
 			Status: api.PersistentVolumeStatus{Phase: api.VolumeBound}}
 		if err := ctx.Create(pv); err != nil {
 			return err
 		}
-		cl := &api.PersistentVolumeClaim{ObjectMeta: api.ObjectMeta{Name: "data"}, Spec: api.PersistentVolumeClaimSpec{VolumeName: "pv-a", AccessModes: []string{"ReadWriteOnce"}},
+		cl := &api.PersistentVolumeClaim{ObjectMeta: api.ObjectMeta{Name: "data"}, Spec: api.PersistentVolumeClaimSpec{VolumeName: "pv-a", AccessModes: []string{"ReadWriteOnce"},
+			Resources: api.ResourceRequirements{Requests: map[string]string{"storage": "1Gi"}}},
 			Status: api.PersistentVolumeClaimStatus{Phase: api.ClaimBound}}
 		if err := ctx.Create(cl); err != nil {
 			return err

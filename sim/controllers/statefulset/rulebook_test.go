@@ -98,8 +98,8 @@ func docComment(t *testing.T, file, name string) (comment string, ok bool) {
 }
 
 // TestRulebookRowsNameTestsThatCiteThem checks docs/rules.md against the
-// tests: every R-… row of the StatefulSet tables (the IDs of the team's
-// StatefulSet rule book) appears once and names at least one Go test; each
+// tests: every R-… row of the StatefulSet tables (the IDs of the
+// StatefulSet rules) appears once and names at least one Go test; each
 // test it names exists in the file the row gives, and its doc comment
 // cites the row's ID (not as the prefix of a longer one: R-POD-1 is not
 // cited by R-POD-10).

@@ -669,3 +669,70 @@ func TestReleasedPodBlocksItsOrdinal(t *testing.T) {
 		})
 	}
 }
+
+// TestCrashLoopingPodBlocksButIsNotReplaced follows R-POD-8 and R-POD-5
+// (processReplica in sts/stateful_set_control.go deletes only Failed or
+// Succeeded pods; a crash-looping container leaves the pod Running and
+// unready): under OrderedReady the set waits on the crash-looping pod, never
+// deletes it, and goes on once it runs again.
+func TestCrashLoopingPodBlocksButIsNotReplaced(t *testing.T) {
+	steps := `  - apply: {}
+  - waitFor: {rolledOut: true}
+  - crashLoop: {target: {ordinal: 0}, until: 2m}
+  - scale: {replicas: 3}
+  - expect: {podNames: [web-0, web-1], ready: 1}
+    after: 1m
+  - waitFor: {ready: 3, timeout: 5m}
+  - expect: {podNames: [web-0, web-1, web-2]}
+`
+	run := simtest.Run(t, scenario(set{replicas: 2}, steps), "statefulset")
+	expectationsOK(t, run)
+	inc := rows(run, "web-0")
+	require.Len(t, inc, 1, "the crash-looping pod is never replaced")
+	assert.Greater(t, inc[0].Restarts, int32(3))
+	web2 := rows(run, "web-2")
+	require.Len(t, web2, 1)
+	assert.Greater(t, web2[0].Created, 2*time.Minute, "web-2 waits until web-0 runs again")
+}
+
+// TestEvictedPodIsReplacedUnderItsName follows R-POD-1 (processReplica:
+// a Failed pod is deleted, and created again once it is gone): an evicted
+// pod comes back with its name and its claim, under both policies.
+func TestEvictedPodIsReplacedUnderItsName(t *testing.T) {
+	for _, p := range policies {
+		t.Run(p, func(t *testing.T) {
+			steps := `  - apply: {}
+  - waitFor: {rolledOut: true}
+  - write: {target: {ordinal: 1}, volume: data, key: k, value: v}
+  - evictPod: {target: {ordinal: 1}}
+  - waitFor: {ready: 2}
+  - expect: {podNames: [web-0, web-1], read: {target: {ordinal: 1}, volume: data, key: k, value: v}}
+`
+			run := simtest.Run(t, scenario(set{replicas: 2, extra: policy(p)}, steps), "statefulset")
+			expectationsOK(t, run)
+			inc := rows(run, "web-1")
+			require.Len(t, inc, 2)
+			assert.Equal(t, "Failed", inc[0].Phase)
+			assert.NotNil(t, inc[0].Gone, "the controller deleted the Failed pod")
+			assert.GreaterOrEqual(t, inc[1].Created, *inc[0].Gone, "created again only once the Failed one is gone")
+		})
+	}
+}
+
+// TestForceDeletedPodIsCreatedAgainAtOnce follows R-POD-2 and R-NODE-1
+// (force deletion removes the object without waiting for the kubelet, so
+// the name is free at once; force-delete-stateful-set-pod docs): the
+// replacement is created in the same instant.
+func TestForceDeletedPodIsCreatedAgainAtOnce(t *testing.T) {
+	steps := `  - apply: {}
+  - waitFor: {rolledOut: true}
+  - forceDeletePod: {target: {ordinal: 1}}
+  - waitFor: {ready: 2}
+`
+	run := simtest.Run(t, scenario(set{replicas: 2}, steps), "statefulset")
+	inc := rows(run, "web-1")
+	require.Len(t, inc, 2)
+	require.NotNil(t, inc[0].Gone)
+	assert.Equal(t, *inc[0].Deleted, *inc[0].Gone, "gone at once")
+	assert.Equal(t, *inc[0].Gone, inc[1].Created, "its name is free at once")
+}

@@ -109,7 +109,7 @@ func TestWaitForFirstConsumer(t *testing.T) {
 	tx = imm.View()
 	assert.Equal(t, api.ClaimBound, tx.Claim("default/data").Status.Phase, "Immediate binds without a consumer")
 	require.Len(t, allVolumes(tx), 1)
-	assert.Empty(t, allVolumes(tx)[0].Labels[api.LabelZone], "and without regard to a node")
+	assert.Equal(t, "zone-a", allVolumes(tx)[0].Zone(), "in a zone of the cluster, chosen without a pod")
 }
 
 // boundClaim creates claim "data" with a scheduled pod "app" using it and a
