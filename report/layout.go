@@ -44,6 +44,9 @@ func runPart(run *Run, opt Options) Part {
 		add(Section{Title: "Ignored", Note: "not simulated", List: run.Ignored})
 	}
 	add(pods(run), claims(run))
+	if len(run.Volumes) > 0 {
+		add(volumes(run))
+	}
 	add(revisions(run)...)
 	add(identityTable(run)...)
 	add(dataTable(run)...)
@@ -132,6 +135,17 @@ func claims(run *Run) Section {
 		tb.add(row...)
 	}
 	return Section{Title: "Claims", Note: "PersistentVolumeClaims", Table: tb}
+}
+
+// volumes shows each PersistentVolume and what its reclaim policy did with
+// it and its data once its claim went.
+func volumes(run *Run) Section {
+	tb := newTable("NAME", "CLASS", "RECLAIM", "CLAIM", "CREATED", "RELEASED", "GONE", "PHASE", "RECORDS")
+	for _, v := range run.Volumes {
+		tb.add(text(v.Name), text(v.Class), text(v.ReclaimPolicy), text(v.Claim), timeCell(v.Created), optTimeCell(v.Released),
+			optTimeCell(v.Gone), text(v.Phase), Cell{Value: v.Records, Text: strconv.Itoa(v.Records)})
+	}
+	return Section{Title: "Volumes", Note: "PersistentVolumes; RECORDS: what is left on the disk at the end", Table: tb}
 }
 
 func revisions(run *Run) []Section {

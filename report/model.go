@@ -22,6 +22,7 @@ type Run struct {
 	Events       []Event        `json:"events"`
 	Pods         []*Pod         `json:"pods"`
 	Claims       []*Claim       `json:"claims"`
+	Volumes      []*Volume      `json:"volumes"`
 	Revisions    []*Revision    `json:"revisions"`
 	Status       []Status       `json:"status"`
 	Rejections   []Rejection    `json:"rejections"`
@@ -107,6 +108,20 @@ type Claim struct {
 	Bound           *float64 `json:"bound"`
 	Deleted         *float64 `json:"deleted"`
 	Gone            *float64 `json:"gone"`
+}
+
+// Volume is a PersistentVolume and what was left of it, and of its data,
+// at the end of the run.
+type Volume struct {
+	Name          string   `json:"name"`
+	Class         string   `json:"class"`
+	ReclaimPolicy string   `json:"reclaimPolicy"`
+	Claim         string   `json:"claim"`
+	Created       float64  `json:"created"`
+	Released      *float64 `json:"released"`
+	Gone          *float64 `json:"gone"`
+	Phase         string   `json:"phase"`
+	Records       int      `json:"records"`
 }
 
 // Revision is a ControllerRevision (StatefulSet) or a ReplicaSet (Deployment).
@@ -282,6 +297,10 @@ func run(h *history.Run) *Run {
 	out.Claims = convertAll(h.Claims, func(c *history.Claim) *Claim {
 		return &Claim{Name: c.Name, Volume: c.Volume, Zone: c.Zone, OwnerReferences: clone(c.OwnerReferences),
 			Created: seconds(c.Created), Bound: optSeconds(c.Bound), Deleted: optSeconds(c.Deleted), Gone: optSeconds(c.Gone)}
+	})
+	out.Volumes = convertAll(h.Volumes, func(v *history.Volume) *Volume {
+		return &Volume{Name: v.Name, Class: v.Class, ReclaimPolicy: v.ReclaimPolicy, Claim: v.Claim, Created: seconds(v.Created),
+			Released: optSeconds(v.Released), Gone: optSeconds(v.Gone), Phase: v.Phase, Records: v.Records}
 	})
 	out.Revisions = convertAll(h.Revisions, func(r *history.Revision) *Revision {
 		return &Revision{Name: r.Name, Revision: r.Revision, Created: seconds(r.Created), Gone: optSeconds(r.Gone)}

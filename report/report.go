@@ -133,6 +133,9 @@ func sortRun(run *Run) {
 	slices.SortStableFunc(run.Claims, func(a, b *Claim) int {
 		return cmp.Or(cmp.Compare(a.Created, b.Created), compareNames(a.Name, b.Name))
 	})
+	slices.SortStableFunc(run.Volumes, func(a, b *Volume) int {
+		return cmp.Or(cmp.Compare(a.Created, b.Created), compareNames(a.Name, b.Name))
+	})
 	slices.SortStableFunc(run.Revisions, func(a, b *Revision) int {
 		return cmp.Or(cmp.Compare(a.Created, b.Created), compareNames(a.Name, b.Name))
 	})

@@ -59,5 +59,8 @@ func (d *Disks) Read(disk, key string) (Record, bool) {
 	return r, ok
 }
 
+// Records counts the records on a disk (0 once it is wiped).
+func (d *Disks) Records(disk string) int { return len(d.data[disk]) }
+
 // Delete wipes a disk.
 func (d *Disks) Delete(disk string) { delete(d.data, disk) }

@@ -29,6 +29,7 @@ type Run struct {
 	Events      []Event
 	Pods        []*Pod
 	Claims      []*Claim
+	Volumes     []*Volume
 	Revisions   []*Revision
 	Status      []Status
 	Rejections  []Rejection
@@ -119,6 +120,24 @@ type Claim struct {
 	Bound           *time.Duration
 	Deleted         *time.Duration
 	Gone            *time.Duration
+}
+
+// Volume is a PersistentVolume: what became of it, and of its data, when
+// its claim went.
+type Volume struct {
+	Name          string
+	Class         string
+	ReclaimPolicy string
+	// Claim is the claim it was bound to, if any.
+	Claim   string
+	Created time.Duration
+	// Released is when its claim went and it became Released.
+	Released *time.Duration
+	Gone     *time.Duration
+	// Phase is its phase at the end of the run (Gone when deleted).
+	Phase string
+	// Records counts the records left on its disk at the end of the run.
+	Records int
 }
 
 // Revision is a ControllerRevision (StatefulSet) or a ReplicaSet (Deployment).

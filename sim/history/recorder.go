@@ -20,6 +20,7 @@ type Recorder struct {
 	claims     map[string]*Claim
 	revisions  map[string]*Revision
 	pvZones    map[string]string
+	volumes    map[string]*Volume
 	lastStatus *workload.Status
 	ready      int
 	live       int
@@ -32,7 +33,7 @@ func NewRecorder(w workload.Workload, t *slots.Tracker) *Recorder {
 	return &Recorder{
 		run: &Run{Rules: w.Rules(), Workload: WorkloadRef{Kind: w.Kind(), Name: w.Name()}},
 		w:   w, slots: t,
-		pods: map[string]*Pod{}, claims: map[string]*Claim{}, revisions: map[string]*Revision{}, pvZones: map[string]string{},
+		pods: map[string]*Pod{}, claims: map[string]*Claim{}, revisions: map[string]*Revision{}, pvZones: map[string]string{}, volumes: map[string]*Volume{},
 	}
 }
 
@@ -117,6 +118,7 @@ func (r *Recorder) Observe(_ *store.Txn, now time.Duration, changes []store.Chan
 			if c.New != nil {
 				r.pvZones[c.New.Meta().Name] = c.New.(*api.PersistentVolume).Zone()
 			}
+			r.volume(now, c)
 		case api.KindControllerRevision, api.KindReplicaSet:
 			r.revision(now, c)
 		case api.KindStatefulSet, api.KindDeployment:
@@ -233,6 +235,36 @@ func (r *Recorder) claim(now time.Duration, c store.Change) {
 	}
 	if row.Deleted == nil && cl.Terminating() {
 		row.Deleted = at(now)
+	}
+}
+
+func (r *Recorder) volume(now time.Duration, c store.Change) {
+	o := c.Object().(*api.PersistentVolume)
+	row := r.volumes[o.UID]
+	if row == nil {
+		row = &Volume{Name: o.Name, Created: now}
+		r.volumes[o.UID] = row
+		r.run.Volumes = append(r.run.Volumes, row)
+	}
+	if c.New == nil {
+		row.Gone, row.Phase = at(now), "Gone"
+		return
+	}
+	pv := c.New.(*api.PersistentVolume)
+	row.Class, row.ReclaimPolicy, row.Phase = pv.Spec.StorageClassName, pv.Spec.PersistentVolumeReclaimPolicy, pv.Status.Phase
+	if ref := pv.Spec.ClaimRef; ref != nil {
+		row.Claim = ref.Name
+	}
+	if row.Released == nil && pv.Status.Phase == api.VolumeReleased {
+		row.Released = at(now)
+	}
+}
+
+// VolumeRecords counts what is left on each volume's disk at the end of
+// the run.
+func (r *Recorder) VolumeRecords(records func(pv string) int) {
+	for _, v := range r.run.Volumes {
+		v.Records = records(v.Name)
 	}
 }
 

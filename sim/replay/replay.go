@@ -49,6 +49,8 @@ type replay struct {
 	w     workload.Workload
 	eng   *sim.Engine
 	slots *slots.Tracker
+	// disks hold the data of every volume.
+	disks *disks.Disks
 	rec   *history.Recorder
 	kube  *kubelet.Controller
 	// attach is the attach/detach controller: node faults tell it when a
@@ -91,6 +93,7 @@ func newReplay(sc *scenarios.Scenario, rules workload.Rules) (*replay, error) {
 	w := sc.WorkloadFor(rules)
 	r := &replay{sc: sc, rules: rules, w: w, eng: sim.New(sc.Seed), slots: slots.New(w)}
 	d := disks.New()
+	r.disks = d
 	r.kube = kubelet.New(r.behavior, d)
 	r.kube.AssumeProbe = sc.AppReadiness
 	r.rec = history.NewRecorder(w, r.slots)
@@ -185,6 +188,7 @@ func (r *replay) run() error {
 			return err
 		}
 	}
+	r.rec.VolumeRecords(func(pv string) int { return r.disks.Records(disks.ForVolume(pv)) })
 	r.rec.End(max(stepsEnd, r.lastChange))
 	return nil
 }

@@ -1,6 +1,7 @@
 package replay_test
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -281,5 +282,24 @@ spec:
 		require.Len(t, run.Pods, 2, rules)
 		assert.Equal(t, int32(1), run.Pods[0].Restarts, "%s: the crash restarted the first pod in place", rules)
 		assert.Zero(t, run.Pods[1].Restarts, rules)
+	}
+}
+
+// TestVolumesShowWhatReclaimDid follows S4 (reclaimVolume in
+// pkg/controller/volume/persistentvolume/pv_controller.go): once its claim
+// is gone, a Retain volume stays Released with its data and a Delete one
+// goes with its disk; the run records each volume's fate and what is left
+// on it.
+func TestVolumesShowWhatReclaimDid(t *testing.T) {
+	sc, err := scenarios.Builtin("storage-reclaim")
+	require.NoError(t, err)
+	for _, rules := range []workload.Rules{"statefulset", "deployment"} {
+		run := simtest.RunScenario(t, sc, rules)
+		byPolicy := map[string][]string{}
+		for _, v := range run.Volumes {
+			byPolicy[v.ReclaimPolicy] = append(byPolicy[v.ReclaimPolicy], fmt.Sprintf("%s/%d", v.Phase, v.Records))
+		}
+		assert.Equal(t, []string{"Released/1", "Bound/0"}, byPolicy["Retain"], rules)
+		assert.Equal(t, []string{"Gone/0", "Bound/0"}, byPolicy["Delete"], rules)
 	}
 }
