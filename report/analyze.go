@@ -107,7 +107,7 @@ func hostname(p *Pod) string {
 // DuplicateIdentitySeconds is the time, summed over pod names, during which
 // two pods of that name existed at once.
 func availability(run *Run) Availability {
-	a := Availability{DuplicateIdentitySeconds: duplicateIdentitySeconds(run)}
+	a := Availability{DuplicateIdentitySeconds: duplicateIdentitySeconds(run), MaxConcurrentWriters: maxConcurrentWriters(run)}
 	samples := run.ReadyOverTime
 	if len(samples) == 0 {
 		return a
@@ -163,14 +163,7 @@ func duplicateIdentitySeconds(run *Run) float64 {
 		}
 		var edges []edge
 		for _, p := range pods {
-			end := run.EndTime
-			switch {
-			case p.Outlived && p.Stopped != nil:
-				end = *p.Stopped
-			case p.Outlived:
-			case p.Gone != nil:
-				end = *p.Gone
-			}
+			end := runEnd(run, p)
 			if end <= p.Created {
 				continue
 			}
@@ -189,6 +182,56 @@ func duplicateIdentitySeconds(run *Run) float64 {
 		}
 	}
 	return roundMillis(total)
+}
+
+// runEnd is when a pod's containers stopped running: when its object went,
+// or, for a pod that outlived its object on a node cut off, when they
+// stopped; the end of the run while they still run.
+func runEnd(run *Run, p *Pod) float64 {
+	switch {
+	case p.Outlived && p.Stopped != nil:
+		return *p.Stopped
+	case p.Outlived:
+	case p.Gone != nil:
+		return *p.Gone
+	}
+	return run.EndTime
+}
+
+// maxConcurrentWriters is, over the disks, the most pod incarnations that
+// wrote to one disk and ran at the same time. A write is the pod of its
+// name that ran on its node at its time.
+func maxConcurrentWriters(run *Run) int {
+	writers := map[string][]*Pod{}
+	var disks []string
+	for _, w := range run.Writes {
+		for _, p := range run.Pods {
+			if p.Name != w.Pod || (w.Node != "" && p.Node != w.Node) || p.Created > w.Time || runEnd(run, p) < w.Time {
+				continue
+			}
+			if _, seen := writers[w.Disk]; !seen {
+				disks = append(disks, w.Disk)
+			}
+			if !slices.Contains(writers[w.Disk], p) {
+				writers[w.Disk] = append(writers[w.Disk], p)
+			}
+			break
+		}
+	}
+	most := 0
+	for _, d := range disks {
+		for _, p := range writers[d] {
+			n := 0
+			for _, q := range writers[d] {
+				// q ran when p started.
+				if q.Created <= p.Created && runEnd(run, q) > p.Created {
+					n++
+				}
+			}
+			most = max(most, n)
+		}
+	}
+	return most
 }
 
 // roundMillis rounds seconds to milliseconds, so sums of times print cleanly.

@@ -19,6 +19,7 @@ const (
 	AspectPeakPods         = "peak pods"
 	AspectMinReady         = "min ready after rollout"
 	AspectDuplicateSeconds = "duplicate identity seconds"
+	AspectWriters          = "writers of one volume at once"
 )
 
 // Difference is one aspect compared between the two rule sets: the value
@@ -61,6 +62,10 @@ var aspects = []aspect{
 	{AspectDuplicateSeconds, func(r *Run) (any, string) {
 		s := r.Availability.DuplicateIdentitySeconds
 		return s, formatSeconds(s)
+	}},
+	{AspectWriters, func(r *Run) (any, string) {
+		n := r.Availability.MaxConcurrentWriters
+		return n, strconv.Itoa(n)
 	}},
 }
 

@@ -254,6 +254,7 @@ func availabilityTable(run *Run) Section {
 	tb.add(text("min ready after the first full rollout:"), number(a.MinReady))
 	tb.add(text("most pods at once:"), number(a.MaxPods))
 	tb.add(text("two pods of one name at once:"), Cell{Value: a.DuplicateIdentitySeconds, Text: formatSeconds(a.DuplicateIdentitySeconds)})
+	tb.add(text("writers of one volume at once:"), number(a.MaxConcurrentWriters))
 	if s := readyOverTime(run.ReadyOverTime); s != "" {
 		tb.add(text("ready/existing pods over time:"), Cell{Value: run.ReadyOverTime, Text: s})
 	}

@@ -223,6 +223,11 @@ type Availability struct {
 	// DuplicateIdentitySeconds is how long two pods of one identity (one
 	// StatefulSet name) existed at once.
 	DuplicateIdentitySeconds float64 `json:"duplicateIdentitySeconds"`
+	// MaxConcurrentWriters is the most pods that wrote to one disk while
+	// their containers ran at the same time (two writers of one volume:
+	// a shared claim, or a replacement while the old pod runs on a node
+	// that is cut off).
+	MaxConcurrentWriters int `json:"maxConcurrentWriters"`
 }
 
 // ReadySample is the ready and existing pod counts from Time on.

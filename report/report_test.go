@@ -219,8 +219,8 @@ func TestAvailability(t *testing.T) {
 		run  *Run
 		want Availability
 	}{
-		{r.Runs[0], Availability{MinReady: 1, MaxPods: 2, DuplicateIdentitySeconds: 0}},
-		{r.Runs[1], Availability{MinReady: 1, MaxPods: 3, DuplicateIdentitySeconds: 0}},
+		{r.Runs[0], Availability{MinReady: 1, MaxPods: 2, DuplicateIdentitySeconds: 0, MaxConcurrentWriters: 1}},
+		{r.Runs[1], Availability{MinReady: 1, MaxPods: 3, DuplicateIdentitySeconds: 0, MaxConcurrentWriters: 1}},
 	}
 	for _, tt := range tests {
 		if diff := cmp.Diff(tt.want, tt.run.Availability); diff != "" {
@@ -275,7 +275,7 @@ func TestDifferences(t *testing.T) {
 		aspects = append(aspects, d.Aspect)
 	}
 	want := []string{AspectPodNames, AspectReplacement, AspectStorage, AspectData, AspectDNS, AspectClaimsLeft,
-		AspectPeakPods, AspectMinReady, AspectDuplicateSeconds}
+		AspectPeakPods, AspectMinReady, AspectDuplicateSeconds, AspectWriters}
 	if diff := cmp.Diff(want, aspects); diff != "" {
 		t.Fatalf("aspects (-want +got):\n%s", diff)
 	}
@@ -293,6 +293,7 @@ func TestDifferences(t *testing.T) {
 		{AspectPeakPods, "2", "3"},
 		{AspectMinReady, "1", "1"},
 		{AspectDuplicateSeconds, "0s", "0s"},
+		{AspectWriters, "1", "1"},
 	}
 	for _, c := range checks {
 		got := byAspect[c.aspect]
