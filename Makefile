@@ -1,20 +1,24 @@
 # stsim's checks. Everything needs only Go: staticcheck is built from the Go
 # module proxy at a pinned version by `go run`.
 #
-#   make test    gofmt, go vet, staticcheck, go test (what CI runs: .ci/run)
+#   make test    gofmt, go vet, staticcheck, go test -race (what CI runs: .ci/run)
+#   make unit    go test without the race detector (quicker)
 #   make bench   every benchmark, with allocations
-#   make fuzz    every fuzz test for FUZZTIME each
+#   make fuzz    every fuzz test for FUZZTIME each (docs/robustness.md)
+#
+# The race detector needs cgo, so a C compiler (gcc); .ci/run installs it
+# when it is missing.
 
 GO ?= go
 GOFMT := $(shell $(GO) env GOROOT)/bin/gofmt
 # staticcheck 2026.2.2, the first release line that knows Go 1.26.
 STATICCHECK_VERSION := v0.8.2
 STATICCHECK := $(GO) run honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION)
-FUZZTIME ?= 20s
+FUZZTIME ?= 30s
 
-.PHONY: test fmt vet staticcheck unit bench fuzz
+.PHONY: test fmt vet staticcheck unit race bench fuzz
 
-test: fmt vet staticcheck unit
+test: fmt vet staticcheck race
 
 # fmt fails listing the files gofmt would change.
 fmt:
@@ -34,16 +38,23 @@ staticcheck:
 unit:
 	$(GO) test ./...
 
+# race is go test with the race detector: the whole suite, as CI runs it.
+race:
+	CGO_ENABLED=1 $(GO) test -race ./...
+
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./...
 
 # fuzz runs each Fuzz function of each package on its own (go test -fuzz
-# takes one target at a time).
+# takes one target at a time) for FUZZTIME, with no test timeout so that a
+# long FUZZTIME is not cut at go test's default 10 minutes. A failing input
+# is written to the package's testdata/fuzz/FuzzX/, where go test keeps
+# running it.
 fuzz:
 	@set -e; \
 	for pkg in $$($(GO) list -f '{{if or .TestGoFiles .XTestGoFiles}}{{.ImportPath}}{{end}}' ./...); do \
 		for fn in $$($(GO) test -list '^Fuzz' $$pkg | grep '^Fuzz' || true); do \
 			echo "== $$pkg $$fn ($(FUZZTIME))"; \
-			$(GO) test -run '^$$' -fuzz "^$$fn\$$" -fuzztime $(FUZZTIME) $$pkg; \
+			$(GO) test -run '^$$' -fuzz "^$$fn\$$" -fuzztime $(FUZZTIME) -timeout 0 $$pkg; \
 		done; \
 	done

@@ -15,6 +15,7 @@ import (
 
 	"github.com/spf13/pflag"
 
+	"stsim/limits"
 	"stsim/scenarios"
 )
 
@@ -52,40 +53,48 @@ func (e *expectationsFailed) Error() string {
 	return fmt.Sprintf("%d of %d expectations failed: %s", e.failed, e.total, joinComma(e.where))
 }
 
-// Main runs stsim with args and returns its exit status.
+// Main runs stsim with args and returns its exit status. A scenario given
+// as - is read from standard input.
 func Main(args []string, stdout, stderr io.Writer) (status int) {
 	defer func() {
 		if r := recover(); r != nil {
-			fmt.Fprintf(stderr, "stsim: internal error: %v\n", r)
+			fmt.Fprintf(stderr, "stsim: internal error: %s\n", message(fmt.Errorf("%v", r)))
 			if os.Getenv("STSIM_DEBUG") != "" {
 				stderr.Write(debug.Stack())
 			}
 			status = ExitInternal
 		}
 	}()
-	err := dispatch(context.Background(), args, &env{stdout: stdout, stderr: stderr})
+	out := &stdoutWriter{w: stdout}
+	err := dispatch(context.Background(), args, &env{stdin: os.Stdin, stdout: out, stderr: stderr})
 	var ue *usageError
 	var ie *inputError
 	var fail *expectationsFailed
+	var capped *limits.Error
+	if out.err != nil && (err == nil || errors.Is(err, pflag.ErrHelp) || errors.As(err, &fail)) {
+		// What was written is not all there: that is not a success.
+		err = &inputError{fmt.Errorf("cannot write standard output: %w", cause(out.err))}
+	}
 	switch {
 	case err == nil, errors.Is(err, pflag.ErrHelp):
 		return ExitOK
 	case errors.As(err, &fail):
-		fmt.Fprintf(stderr, "stsim: %v\n", err)
+		fmt.Fprintf(stderr, "stsim: %s\n", message(err))
 		return ExitExpect
 	case errors.As(err, &ue):
-		fmt.Fprintf(stderr, "stsim: error: %v\nstsim: hint: run 'stsim --help' for usage\n", err)
+		fmt.Fprintf(stderr, "stsim: error: %s\nstsim: hint: run 'stsim --help' for usage\n", message(err))
 		return ExitUsage
-	case errors.As(err, &ie):
-		fmt.Fprintf(stderr, "stsim: error: %v\n", err)
+	case errors.As(err, &ie), errors.As(err, &capped):
+		fmt.Fprintf(stderr, "stsim: error: %s\n", message(err))
 		return ExitUsage
 	}
-	fmt.Fprintf(stderr, "stsim: internal error: %v\n", err)
+	fmt.Fprintf(stderr, "stsim: internal error: %s\n", message(err))
 	return ExitInternal
 }
 
-// env is what every command writes to.
+// env is what every command reads from and writes to.
 type env struct {
+	stdin          io.Reader
 	stdout, stderr io.Writer
 }
 

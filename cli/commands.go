@@ -38,7 +38,7 @@ type commandSpec struct {
 
 // commands is the command table, in the order help lists it.
 var commands = []commandSpec{
-	{"run", "stsim run SCENARIO... [flags]", "run scenario files (or bundled scenario names)", newRun},
+	{"run", "stsim run SCENARIO... [flags]", "run scenario files, bundled scenario names, or - (standard input)", newRun},
 	{"list", "stsim list", "list the bundled scenarios", newList},
 	{"show", "stsim show NAME", "print a bundled scenario", newShow},
 	{"validate", "stsim validate FILE...", "check scenario files without running them", newValidate},

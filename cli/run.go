@@ -1,10 +1,10 @@
 package cli
 
 import (
+	"bytes"
 	"context"
+	"errors"
 	"fmt"
-	"io"
-	"os"
 	"strings"
 
 	"stsim/report"
@@ -23,6 +23,7 @@ type runCmd struct {
 	output string
 	out    string
 	events bool
+	in     inputs
 }
 
 func newRun(e *env) command {
@@ -30,8 +31,9 @@ func newRun(e *env) command {
 	c.fs.StringVar(&c.rules, "rules", "", "rule sets to run, comma-separated: statefulset,deployment (default: the scenario's spec.rules)")
 	c.fs.Int64Var(&c.seed, "seed", 0, "seed of the run's random source (default: the scenario's spec.seed)")
 	c.fs.StringVarP(&c.output, "output", "o", "text", "report format: "+strings.Join(report.Formats(), " or "))
-	c.fs.StringVar(&c.out, "out", "", "write the report to this file instead of standard output")
+	c.fs.StringVar(&c.out, "out", "", "write the report to this file instead of standard output (never over a file the run reads)")
 	c.fs.BoolVar(&c.events, "events", false, "include the full event log in the text report")
+	c.in.addFlags(c.fs)
 	return c
 }
 
@@ -54,10 +56,12 @@ func (c *runCmd) Run(_ context.Context, args []string) error {
 	if len(c.fs.Args()) == 0 {
 		return usagef("run needs at least one scenario file or bundled scenario name")
 	}
-	var reports []*report.Report
-	fail := &expectationsFailed{}
+	if err := checkArgs(c.fs.Args()); err != nil {
+		return err
+	}
+	var scs []*scenarios.Scenario
 	for _, n := range c.fs.Args() {
-		sc, err := load(n)
+		sc, err := c.in.load(c.env, n)
 		if err != nil {
 			return err
 		}
@@ -67,6 +71,17 @@ func (c *runCmd) Run(_ context.Context, args []string) error {
 		if rules != nil {
 			sc.Rules = rules
 		}
+		scs = append(scs, sc)
+	}
+	if c.out != "" {
+		// Refuse a bad --out before the runs, and again when writing.
+		if _, err := resolveOut(c.out, c.in.read); err != nil {
+			return err
+		}
+	}
+	var reports []*report.Report
+	fail := &expectationsFailed{}
+	for _, sc := range scs {
 		r, err := c.replay(sc)
 		if err != nil {
 			return err
@@ -79,17 +94,16 @@ func (c *runCmd) Run(_ context.Context, args []string) error {
 		}
 		reports = append(reports, r)
 	}
-	w := io.Writer(c.stdout)
-	if c.out != "" {
-		f, err := os.Create(c.out)
-		if err != nil {
-			return &inputError{err}
-		}
-		defer f.Close()
-		w = f
-	}
-	if err := report.Render(w, c.output, reports, report.Options{Events: c.events}); err != nil {
+	var buf bytes.Buffer
+	if err := report.Render(&buf, c.output, reports, report.Options{Events: c.events}); err != nil {
 		return err
+	}
+	if c.out != "" {
+		if err := writeOut(c.out, c.in.read, buf.Bytes()); err != nil {
+			return err
+		}
+	} else if _, err := c.stdout.Write(buf.Bytes()); err != nil {
+		return &inputError{fmt.Errorf("cannot write standard output: %w", cause(err))}
 	}
 	if fail.failed > 0 {
 		return fail
@@ -105,25 +119,15 @@ func (c *runCmd) replay(sc *scenarios.Scenario) (*report.Report, error) {
 			return nil, &inputError{fmt.Errorf("%s: under %s rules the converted workload is invalid: %w", sc.File, rules, err)}
 		}
 		run, err := replay.Run(sc, rules)
-		if err != nil {
+		var se *scenarios.Error
+		switch {
+		case errors.As(err, &se):
+			// A step the scenario got wrong, found only when it runs.
+			return nil, &inputError{err}
+		case err != nil:
 			return nil, fmt.Errorf("scenario %s, %s rules: %w", sc.Name, rules, err)
 		}
 		runs = append(runs, run)
 	}
 	return report.Build(report.Header{Name: sc.Name, Seed: sc.Seed, Description: sc.Description, File: sc.File, Notes: sc.Notes}, runs), nil
-}
-
-// load reads a scenario file, or a bundled scenario by name.
-func load(name string) (*scenarios.Scenario, error) {
-	var sc *scenarios.Scenario
-	var err error
-	if _, statErr := os.Stat(name); statErr != nil && !strings.ContainsAny(name, "/.") {
-		sc, err = scenarios.Builtin(name)
-	} else {
-		sc, err = scenarios.Load(name)
-	}
-	if err != nil {
-		return nil, &inputError{err}
-	}
-	return sc, nil
 }

@@ -1,6 +1,7 @@
 package report
 
 import (
+	"bytes"
 	"fmt"
 	"io"
 	"slices"
@@ -47,11 +48,25 @@ func CheckFormat(format string) error {
 	return nil
 }
 
-// Render writes the reports in a format.
+// Render writes the reports in a format. No string of a scenario reaches w
+// raw: the text renderer escapes each one it prints (Escape), and what is
+// left that a terminal could act on is escaped here, in every format, JSON
+// as \u escapes that keep the same JSON value.
 func Render(w io.Writer, format string, reports []*Report, opt Options) error {
 	r, ok := renderers[format]
 	if !ok {
 		return &FormatError{Format: format}
 	}
-	return r.Render(w, reports, opt)
+	var buf bytes.Buffer
+	if err := r.Render(&buf, reports, opt); err != nil {
+		return err
+	}
+	out := buf.Bytes()
+	if format == "json" {
+		out = escapeJSON(out)
+	} else {
+		out = []byte(escape(string(out), true))
+	}
+	_, err := w.Write(out)
+	return err
 }

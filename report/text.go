@@ -43,10 +43,10 @@ func (t *textWriter) document(d *Document) {
 	t.header(d.Header)
 	for _, p := range d.Parts {
 		if len(p.Sections) == 0 {
-			t.printf("\n\n%s: %s\n", p.Title, p.Note)
+			t.printf("\n\n%s: %s\n", oneLine(p.Title), oneLine(p.Note))
 			continue
 		}
-		t.printf("\n\n== %s ==\n", p.Title)
+		t.printf("\n\n== %s ==\n", oneLine(p.Title))
 		for _, s := range p.Sections {
 			t.section(s)
 		}
@@ -59,19 +59,19 @@ func (t *textWriter) header(h Header) {
 	if name == "" {
 		name = "(unnamed scenario)"
 	}
-	t.printf("stsim report: %s  (seed %d)\n", cell(name), h.Seed)
+	t.printf("stsim report: %s  (seed %d)\n", safeCell(name), h.Seed)
 	if h.Description != "" {
-		for _, l := range wrap(cell(h.Description), 100) {
+		for _, l := range wrap(safeCell(h.Description), 100) {
 			t.printf("  %s\n", l)
 		}
 	}
 	if h.File != "" {
-		t.printf("  file: %s\n", cell(h.File))
+		t.printf("  file: %s\n", safeCell(h.File))
 	}
 	if len(h.Notes) > 0 {
 		t.printf("  notes:\n")
 		for _, n := range h.Notes {
-			t.printf("    - %s\n", cell(n))
+			t.printf("    - %s\n", safeCell(n))
 		}
 	}
 }
@@ -81,14 +81,14 @@ func (t *textWriter) header(h Header) {
 func (t *textWriter) section(s Section) {
 	t.printf("\n")
 	if s.Title != "" {
-		t.printf("%s", s.Title)
+		t.printf("%s", oneLine(s.Title))
 		if s.Note != "" {
-			t.printf("  (%s)", s.Note)
+			t.printf("  (%s)", oneLine(s.Note))
 		}
 		t.printf("\n")
 	}
 	for _, it := range s.List {
-		for i, l := range wrap(cell(it), textWidth-4) {
+		for i, l := range wrap(safeCell(it), textWidth-4) {
 			if i == 0 {
 				t.printf("  - %s\n", l)
 			} else {
@@ -110,14 +110,14 @@ func (t *textWriter) table(tb *Table) {
 	if !tb.NoHeader {
 		head := make([][]string, len(tb.Columns))
 		for j, c := range tb.Columns {
-			head[j] = []string{c.Name}
+			head[j] = []string{oneLine(c.Name)}
 		}
 		rows = append(rows, head)
 	}
 	for _, r := range tb.Rows {
 		row := make([][]string, len(r))
 		for j, c := range r {
-			s := cell(c.Text)
+			s := safeCell(c.Text)
 			row[j] = []string{s}
 			if j < len(tb.Columns) && tb.Columns[j].Wrap > 0 {
 				row[j] = wrap(s, tb.Columns[j].Wrap)
@@ -166,6 +166,20 @@ func (t *textWriter) table(tb *Table) {
 		}
 	}
 	tw.Flush() // writes to a bytes.Buffer: cannot fail
+}
+
+// safeCell is a table cell or list item as the terminal may see it: cell's
+// "-" for nothing and spaces for tabs and line breaks, and every other
+// character that is not printable escaped (Escape), so that no string of
+// the scenario reaches the terminal raw.
+func safeCell(s string) string { return Escape(cell(s)) }
+
+// oneLine is a title or note on one line, escaped as safeCell does.
+func oneLine(s string) string {
+	if s == "" {
+		return ""
+	}
+	return safeCell(s)
 }
 
 // trimLines removes trailing spaces from every line.

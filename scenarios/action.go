@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"gopkg.in/yaml.v3"
+
+	"stsim/limits"
 )
 
 // Action is what one step does. Each action of the language is its own
@@ -160,9 +162,45 @@ func (s *rawStep) decodeYAML(d *decoder, n *yaml.Node, path string) error {
 	return nil
 }
 
+// stepEnd is the latest time step st can end, given the latest time the
+// step before it ended: its at or after, plus the longest it can wait (a
+// waitFor's timeout, a crashLoop's until). Past the horizon it is an error.
+func (l *loader) stepEnd(st Step, prev time.Duration, path string) (time.Duration, error) {
+	h := l.sc.Limits.Horizon
+	over := func(field string, t time.Duration) error {
+		return l.errorAt(path+field, "the steps reach past %s of virtual time (stsim's cap; --max-virtual-time raises it): this one can end at %s at the latest", limits.FormatDuration(h), limits.FormatDuration(t))
+	}
+	// Each value is at most the duration cap (1e9 s), so no single sum
+	// below wraps before it is compared with the horizon.
+	end := prev + st.After
+	if st.At != nil {
+		end = max(prev, *st.At)
+	}
+	if end > h {
+		return 0, over(map[bool]string{true: ".at", false: ".after"}[st.At != nil], end)
+	}
+	switch a := st.Action.(type) {
+	case *WaitFor:
+		if end += a.Timeout; end > h {
+			return 0, over("."+a.ActionName()+".timeout", end)
+		}
+	case *CrashLoop:
+		if a.Until > h {
+			return 0, over("."+a.ActionName()+".until", a.Until)
+		}
+	}
+	return end, nil
+}
+
 // steps turns spec.steps into Steps; the workload must be known.
 func (l *loader) steps(raw []rawStep) error {
+	if len(raw) > l.sc.Limits.Steps {
+		return l.errorAt(fmt.Sprintf("spec.steps[%d]", l.sc.Limits.Steps), "want at most %d steps (stsim's cap; --max-steps raises it), got %d", l.sc.Limits.Steps, len(raw))
+	}
 	hasApply := false
+	// end bounds the virtual time when the step ends, so that no sum of
+	// at, after and timeout values passes the horizon (or wraps).
+	end := time.Duration(0)
 	for i, rs := range raw {
 		path := fmt.Sprintf("spec.steps[%d]", i)
 		if rs.node == nil {
@@ -184,6 +222,9 @@ func (l *loader) steps(raw []rawStep) error {
 			return err
 		}
 		st.Action = a
+		if end, err = l.stepEnd(st, end, path); err != nil {
+			return err
+		}
 		_, isApply := a.(*Apply)
 		hasApply = hasApply || isApply
 		l.sc.Steps = append(l.sc.Steps, st)

@@ -184,6 +184,8 @@ func buildScale(l *loader, r *rawScale, path string) (Action, error) {
 		return nil, l.errorAt(path+".replicas", "required")
 	case *r.Replicas < 0:
 		return nil, l.errorAt(path+".replicas", "must not be negative, got %d", *r.Replicas)
+	case int(*r.Replicas) > l.sc.Limits.Pods:
+		return nil, l.errorAt(path+".replicas", "%d is more than the %d pods a run may create (stsim's cap; --max-pods raises it)", *r.Replicas, l.sc.Limits.Pods)
 	}
 	return &Scale{Replicas: *r.Replicas}, nil
 }

@@ -2,6 +2,7 @@ package scenarios
 
 import (
 	"fmt"
+	pathpkg "path"
 	"reflect"
 	"slices"
 	"strings"
@@ -114,7 +115,12 @@ var checks = []checkDef{
 		}
 		return PodsCheck{*r}, nil
 	}),
-	check("podNames", func(_ *loader, r *[]string, _ string) (Check, error) { return PodNamesCheck{slices.Clone(*r)}, nil }),
+	check("podNames", func(l *loader, r *[]string, path string) (Check, error) {
+		if err := l.patterns(*r, path); err != nil {
+			return nil, err
+		}
+		return PodNamesCheck{slices.Clone(*r)}, nil
+	}),
 	check("ready", func(l *loader, r *int, path string) (Check, error) {
 		if *r < 0 {
 			return nil, l.errorAt(path, "must not be negative, got %d", *r)
@@ -124,11 +130,31 @@ var checks = []checkDef{
 	check("pvcs", func(_ *loader, r *[]string, _ string) (Check, error) { return PVCsCheck{slices.Clone(*r)}, nil }),
 	check("read", buildReadCheck),
 	check("resolve", buildResolveCheck),
-	check("terminating", func(_ *loader, r *[]string, _ string) (Check, error) {
+	check("terminating", func(l *loader, r *[]string, path string) (Check, error) {
+		if err := l.patterns(*r, path); err != nil {
+			return nil, err
+		}
 		return TerminatingCheck{slices.Clone(*r)}, nil
 	}),
 	check("status", buildStatusCheck),
 	check("rejected", buildRejectedCheck),
+}
+
+// patterns checks the name patterns of a podNames or terminating check:
+// each is a pod name or a path.Match pattern, which must be well formed
+// (a malformed one would match nothing, and the check would fail without
+// saying why).
+func (l *loader) patterns(ps []string, path string) error {
+	for i, p := range ps {
+		at := indexPath(path, i)
+		if p == "" {
+			return l.errorAt(at, "want a pod name or a pattern such as \"web-*\", got an empty string")
+		}
+		if _, err := pathpkg.Match(p, ""); err != nil {
+			return l.errorAt(at, "malformed pattern %q: %v (patterns use *, ? and [...], as Go's path.Match; write \\[ for a literal [)", p, err)
+		}
+	}
+	return nil
 }
 
 // checkNames lists the checks, the last two joined by last.
@@ -175,8 +201,9 @@ func (e *rawExpect) decodeYAML(d *decoder, n *yaml.Node, path string) error {
 		given = append(given, p)
 	}
 	for _, p := range given {
-		if isNull(p.value) {
-			continue
+		// A check written without a value would check nothing, silently.
+		if v, err := d.resolve(p.value, joinPath(path, p.key)); err == nil && isNull(v) {
+			return d.errorf(p.keyNode, joinPath(path, p.key), "want a value, got nothing (a check written without one would check nothing; write [] for an empty list)")
 		}
 		i := slices.IndexFunc(checks, func(c checkDef) bool { return c.name == p.key })
 		b, err := checks[i].decode(d, p.value, joinPath(path, p.key))
@@ -198,9 +225,19 @@ func buildExpect(l *loader, r *rawExpect, path string) (Action, error) {
 			return nil, l.errorAt(path+".rules", "want %s, %s or both", workload.StatefulSet, workload.Deployment)
 		}
 		for i, s := range *r.rules {
+			at := fmt.Sprintf("%s.rules[%d]", path, i)
+			if n := l.d.locate(l.root, path+".rules"); n != nil && n.Kind == yaml.ScalarNode {
+				at = path + ".rules"
+			}
 			rules, err := workload.ParseRules(s)
 			if err != nil {
-				return nil, l.errorAt(fmt.Sprintf("%s.rules[%d]", path, i), "want %s or %s, got %q", workload.StatefulSet, workload.Deployment, s)
+				return nil, l.errorAt(at, "want %s or %s, got %q", workload.StatefulSet, workload.Deployment, s)
+			}
+			// A step limited to a rule set the scenario does not run would
+			// never run: its checks would pass unseen.
+			if !slices.Contains(l.sc.Rules, rules) {
+				return nil, l.errorAt(at, "the scenario does not run %s rules (spec.rules: %s), so this step would never run; remove it, or add %s to spec.rules",
+					rules, rulesList(l.sc.Rules), rules)
 			}
 			e.Rules = append(e.Rules, rules)
 		}
@@ -215,6 +252,15 @@ func buildExpect(l *loader, r *rawExpect, path string) (Action, error) {
 		}
 	}
 	return e, nil
+}
+
+// rulesList writes rule sets as spec.rules lists them.
+func rulesList(rs []workload.Rules) string {
+	var out []string
+	for _, r := range rs {
+		out = append(out, string(r))
+	}
+	return strings.Join(out, ", ")
 }
 
 // AppliesTo reports whether the checks run under rules.

@@ -78,7 +78,11 @@ func (r *rawStatus) decodeYAML(d *decoder, n *yaml.Node, path string) error {
 				return err
 			}
 			if v.Kind != yaml.ScalarNode {
-				return d.errorf(v, joinPath(path, p.key), "want a number, got %s", describe(v))
+				want := "a number"
+				if p.key == "currentRevision" || p.key == "updateRevision" {
+					want = "a revision number or name"
+				}
+				return d.errorf(v, joinPath(path, p.key), "want %s, got %s", want, describe(v))
 			}
 			r.fields[p.key] = v
 		default:
@@ -144,7 +148,9 @@ func (r *rawRejected) decodeYAML(d *decoder, n *yaml.Node, path string) error {
 	if n.Kind == yaml.ScalarNode {
 		var b bool
 		if err := d.decodeScalar(n, reflect.ValueOf(&b).Elem(), path); err != nil {
-			err.(*Error).Msg = "want true, false or {message: TEXT}, got " + describe(n)
+			if e := err.(*Error); strings.HasPrefix(e.Msg, "want ") {
+				e.Msg = "want true, false or {message: TEXT}, got " + describe(n)
+			}
 			return err
 		}
 		*r = rawRejected{Want: b}

@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"unicode/utf8"
 
 	"gopkg.in/yaml.v3"
 )
@@ -33,7 +34,7 @@ func (e *Error) Error() string {
 
 // Limits that keep hostile input (alias bombs, deep nesting) cheap.
 const (
-	maxNodes = 1 << 20
+	maxNodes = 1 << 17
 	maxDepth = 200
 )
 
@@ -90,7 +91,25 @@ func (d *decoder) pos(n *yaml.Node) Pos {
 }
 
 func (d *decoder) errorf(n *yaml.Node, path, format string, args ...any) *Error {
-	return &Error{Pos: d.pos(n), Path: path, Msg: fmt.Sprintf(format, args...)}
+	return &Error{Pos: d.pos(n), Path: shortPath(path), Msg: fmt.Sprintf(format, args...)}
+}
+
+// maxPath is how long a field path in a message may be; a longer one (of a
+// deeply nested document) keeps its start and its end.
+const maxPath = 120
+
+func shortPath(path string) string {
+	if len(path) <= maxPath {
+		return path
+	}
+	head, tail := 40, len(path)-70
+	for head > 0 && !utf8.RuneStart(path[head]) {
+		head--
+	}
+	for tail < len(path) && !utf8.RuneStart(path[tail]) {
+		tail++
+	}
+	return path[:head] + "…" + path[tail:]
 }
 
 // resolve follows aliases and document nodes to the node that holds a value.
@@ -116,7 +135,7 @@ func (d *decoder) enter(n *yaml.Node, path string) error {
 	d.budget--
 	switch {
 	case d.budget < 0:
-		return d.errorf(n, path, "document too large once its aliases are expanded")
+		return d.errorf(n, path, "document too large once its aliases are expanded (more than %d values)", maxNodes)
 	case d.depth >= maxDepth:
 		return d.errorf(n, path, "nested too deeply")
 	case d.active[n]:
@@ -138,7 +157,9 @@ func isNull(n *yaml.Node) bool {
 }
 
 // describe names a value in a type error: a quoted string, a bare number, or
-// "a mapping" / "a list".
+// "a mapping" / "a list". A long value is cut (its length is given), and
+// anything but a plain number, boolean or null is quoted, so a message
+// never carries control characters or a whole hostile document.
 func describe(n *yaml.Node) string {
 	switch n.Kind {
 	case yaml.MappingNode:
@@ -146,12 +167,41 @@ func describe(n *yaml.Node) string {
 	case yaml.SequenceNode:
 		return "a list"
 	case yaml.ScalarNode:
-		if n.ShortTag() == "!!str" {
-			return strconv.Quote(n.Value)
-		}
-		return n.Value
+		return describeScalar(n)
 	}
 	return "nothing"
+}
+
+// maxDescribed is how many bytes of a value an error message quotes.
+const maxDescribed = 80
+
+func describeScalar(n *yaml.Node) string {
+	v := n.Value
+	cut := ""
+	if len(v) > maxDescribed {
+		i := maxDescribed
+		for i > 0 && !utf8.RuneStart(v[i]) {
+			i--
+		}
+		v, cut = v[:i], fmt.Sprintf("… (%d bytes)", len(n.Value))
+	}
+	switch n.ShortTag() {
+	case "!!int", "!!float", "!!bool", "!!null":
+		if cut == "" && isPlainASCII(v) {
+			return v
+		}
+	}
+	return strconv.Quote(v) + cut
+}
+
+// isPlainASCII reports whether s is printable ASCII without spaces.
+func isPlainASCII(s string) bool {
+	for i := range len(s) {
+		if s[i] <= ' ' || s[i] > '~' {
+			return false
+		}
+	}
+	return true
 }
 
 func joinPath(path, key string) string {
@@ -166,6 +216,7 @@ func indexPath(path string, i int) string { return fmt.Sprintf("%s[%d]", path, i
 // decode decodes n into out (a settable value) following yaml tags. A null
 // leaves the zero value.
 func (d *decoder) decode(n *yaml.Node, out reflect.Value, path string) error {
+	alias := n
 	n, err := d.resolve(n, path)
 	if err != nil {
 		return err
@@ -174,7 +225,15 @@ func (d *decoder) decode(n *yaml.Node, out reflect.Value, path string) error {
 		return err
 	}
 	defer d.leave(n)
-	return d.decodeValue(n, out, path)
+	err = d.decodeValue(n, out, path)
+	// A value that is wrong where an alias brings it is reported at the
+	// alias, which is where the mistake is.
+	var e *Error
+	if alias.Kind == yaml.AliasNode && errors.As(err, &e) && e.Pos == d.pos(n) {
+		e.Pos = d.pos(alias)
+		e.Msg += fmt.Sprintf(" (through the alias *%s)", alias.Value)
+	}
+	return err
 }
 
 // decodeValue decodes the resolved node n, which decode has entered.
@@ -244,18 +303,24 @@ func (d *decoder) decodeScalar(n *yaml.Node, out reflect.Value, path string) err
 		out.SetBool(b)
 		return nil
 	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		isInt := isIntLiteral(n)
 		i, err := strconv.ParseInt(strings.ReplaceAll(n.Value, "_", ""), 0, t.Bits())
-		if tag == "!!int" && errors.Is(err, strconv.ErrRange) {
-			return d.errorf(n, path, "%s is out of range", n.Value)
+		if isInt && errors.Is(err, strconv.ErrRange) {
+			lo, hi := int64(-1)<<(t.Bits()-1), int64(1)<<(t.Bits()-1)-1
+			return d.errorf(n, path, "out of range: want an integer from %d to %d, got %s", lo, hi, describe(n))
 		}
-		if tag != "!!int" || err != nil {
+		if !isInt || err != nil {
 			return d.errorf(n, path, "want an integer, got %s", describe(n))
 		}
 		out.SetInt(i)
 		return nil
 	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		isInt := isIntLiteral(n)
 		u, err := strconv.ParseUint(strings.ReplaceAll(n.Value, "_", ""), 0, t.Bits())
-		if tag != "!!int" || err != nil {
+		if isInt && errors.Is(err, strconv.ErrRange) {
+			return d.errorf(n, path, "out of range: want an integer from 0 to %d, got %s", ^uint64(0)>>(64-t.Bits()), describe(n))
+		}
+		if !isInt || err != nil {
 			return d.errorf(n, path, "want a non-negative integer, got %s", describe(n))
 		}
 		out.SetUint(u)
@@ -269,6 +334,24 @@ func (d *decoder) decodeScalar(n *yaml.Node, out reflect.Value, path string) err
 		return nil
 	}
 	return d.errorf(n, path, "internal error: cannot decode into %s", t)
+}
+
+// intLiteral is YAML's integer syntax: decimal, 0x, 0o, 0b or a leading 0,
+// with an optional sign and "_" separators.
+var intLiteral = regexp.MustCompile(`^[-+]?(?:[0-9][0-9_]*|0[xX][0-9a-fA-F_]+|0[oO][0-7_]+|0[bB][01_]+)$`)
+
+// isIntLiteral reports whether n is written as an integer. yaml.v3 tags an
+// integer too large for int64 as a float (or, in hex, a string); it is
+// still an integer, one that is out of range.
+func isIntLiteral(n *yaml.Node) bool {
+	switch n.ShortTag() {
+	case "!!int":
+		return true
+	case "!!float", "!!str":
+		return n.Style&(yaml.TaggedStyle|yaml.SingleQuotedStyle|yaml.DoubleQuotedStyle|yaml.LiteralStyle|yaml.FoldedStyle) == 0 &&
+			intLiteral.MatchString(n.Value)
+	}
+	return false
 }
 
 func (d *decoder) decodeSlice(n *yaml.Node, out reflect.Value, path string) error {
@@ -314,6 +397,11 @@ func (d *decoder) decodeMap(n *yaml.Node, out reflect.Value, path string) error 
 type field struct {
 	key   string
 	index []int
+	// validatedOnly marks a field tagged `stsim:"validated"`: decoded and
+	// validated as the API server does, but without effect in the
+	// simulation, so a manifest that sets it hears so (as of a field stsim
+	// does not decode).
+	validatedOnly bool
 }
 
 var fieldCache sync.Map // reflect.Type -> []field
@@ -342,7 +430,7 @@ func fieldsOf(t reflect.Type) []field {
 		if name == "" {
 			name = strings.ToLower(sf.Name)
 		}
-		out = append(out, field{key: name, index: []int{i}})
+		out = append(out, field{key: name, index: []int{i}, validatedOnly: sf.Tag.Get("stsim") == "validated"})
 	}
 	fieldCache.Store(t, out)
 	return out
@@ -373,6 +461,9 @@ next:
 				if err := d.decode(p.value, out.FieldByIndex(f.index), joinPath(path, p.key)); err != nil {
 					return err
 				}
+				if f.validatedOnly && d.lenient {
+					d.unknown = append(d.unknown, unknownField{Path: joinPath(path, p.key), Pos: d.pos(p.keyNode)})
+				}
 				continue next
 			}
 		}
@@ -397,7 +488,7 @@ type pair struct {
 // is an error, as in kubectl.
 func (d *decoder) pairs(n *yaml.Node, path string) ([]pair, error) {
 	var out, merged []pair
-	seen := map[string]bool{}
+	seen := map[string]*yaml.Node{}
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		k, err := d.resolve(n.Content[i], path)
 		if err != nil {
@@ -415,15 +506,15 @@ func (d *decoder) pairs(n *yaml.Node, path string) ([]pair, error) {
 		if k.Kind != yaml.ScalarNode {
 			return nil, d.errorf(k, path, "want a string key, got %s", describe(k))
 		}
-		if seen[k.Value] {
-			return nil, d.errorf(k, joinPath(path, k.Value), "key written twice")
+		if first := seen[k.Value]; first != nil {
+			return nil, d.errorf(k, joinPath(path, k.Value), "key written twice (first at line %d, column %d)", first.Line, first.Column)
 		}
-		seen[k.Value] = true
+		seen[k.Value] = k
 		out = append(out, pair{key: k.Value, keyNode: k, value: v})
 	}
 	for _, p := range merged {
-		if !seen[p.key] {
-			seen[p.key] = true
+		if seen[p.key] == nil {
+			seen[p.key] = p.keyNode
 			out = append(out, p)
 		}
 	}
@@ -547,11 +638,9 @@ func (d *decoder) errorAt(root *yaml.Node, path, format string, args ...any) *Er
 	return d.errorf(d.locate(root, path), path, format, args...)
 }
 
-var yamlLine = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
-
 // parseDocuments splits a file into its YAML documents; empty ones are kept
 // as null nodes for the caller to skip. A syntax error becomes an *Error at
-// the line yaml.v3 names (column 1, which yaml.v3 does not report).
+// the place it names (yamlerr.go).
 func parseDocuments(file string, data []byte) (docs []*yaml.Node, err error) {
 	defer func() {
 		if r := recover(); r != nil {
@@ -566,12 +655,7 @@ func parseDocuments(file string, data []byte) (docs []*yaml.Node, err error) {
 			return docs, nil
 		}
 		if err != nil {
-			pos, msg := Pos{File: file, Line: 1, Col: 1}, strings.TrimPrefix(err.Error(), "yaml: ")
-			if m := yamlLine.FindStringSubmatch(err.Error()); m != nil {
-				pos.Line, _ = strconv.Atoi(m[1])
-				msg = m[2]
-			}
-			return nil, &Error{Pos: pos, Msg: "invalid YAML: " + msg}
+			return nil, syntaxError(file, data, err)
 		}
 		docs = append(docs, &n)
 	}

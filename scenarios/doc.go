@@ -9,7 +9,11 @@
 //     strictly: every error names file:line:col and a field path such as
 //     spec.template.spec.containers[0].image (type Error). Unknown keys are
 //     errors in a scenario and "not simulated" notes in a manifest.
-//   - load.go (Load, Parse) checks the scenario document, applies the
+//   - files.go (Load, LoadWith, LoadReader) reads scenario and manifest
+//     files: regular files only, at most Options.MaxFileSize bytes, and
+//     manifest files below the scenario file's folder unless
+//     Options.AllowOutside.
+//   - load.go (Parse) checks the scenario document, applies the
 //     language's defaults and builds a Scenario; spec.go reads the cluster,
 //     timing and images, and steps.go turns spec.steps into Steps.
 //   - manifests.go reads spec.manifests (files, inline objects, JSON merge

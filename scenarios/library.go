@@ -9,6 +9,8 @@ import (
 	"strings"
 
 	"gopkg.in/yaml.v3"
+
+	"stsim/limits"
 )
 
 // DefaultName is the bundled scenario `stsim` runs without arguments: the
@@ -60,10 +62,13 @@ func List() []Info {
 // Builtin loads the bundled scenario with this metadata.name; its manifests
 // come from the embedded library too. A bundled scenario's file is named
 // after it (TestBundledScenariosLoad), so only that file is read.
-func Builtin(name string) (*Scenario, error) {
+func Builtin(name string) (*Scenario, error) { return BuiltinWith(name, limits.Limits{}) }
+
+// BuiltinWith is Builtin with caps other than the defaults.
+func BuiltinWith(name string, lim limits.Limits) (*Scenario, error) {
 	file := name + ".yaml"
 	if data, err := library.ReadFile(file); err == nil && !strings.ContainsAny(name, "/\\") {
-		return Parse(path.Join(builtinDir, file), data, readBuiltin)
+		return parse(path.Join(builtinDir, file), data, readBuiltin, Options{Limits: lim})
 	}
 	var names []string
 	for _, info := range List() {

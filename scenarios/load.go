@@ -2,7 +2,6 @@ package scenarios
 
 import (
 	"fmt"
-	"os"
 	"path/filepath"
 	"reflect"
 	"slices"
@@ -40,26 +39,25 @@ const (
 	DefaultWaitTimeout = 10 * time.Minute
 )
 
-// Load reads the scenario file at path; manifest files it names are read
-// relative to its directory.
-func Load(path string) (*Scenario, error) {
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return nil, err
-	}
-	return Parse(path, data, os.ReadFile)
-}
-
 // Parse reads a scenario from data. name is the file name used in positions
 // and Scenario.File; a manifest entry {file: F} is read with readFile from F
-// joined to name's directory (nil readFile: such entries are errors).
+// joined to name's directory (nil readFile: such entries are errors). F
+// must be below that directory ("../x.yaml" and absolute paths elsewhere are
+// errors); LoadWith also checks where symbolic links lead.
 func Parse(name string, data []byte, readFile func(string) ([]byte, error)) (*Scenario, error) {
+	return parse(name, data, readFile, Options{})
+}
+
+// parse is Parse with the options that matter once the files are read:
+// opt.AllowOutside lets manifest files be anywhere, and opt.Limits are the
+// caps.
+func parse(name string, data []byte, readFile func(string) ([]byte, error), opt Options) (*Scenario, error) {
 	docs, err := parseDocuments(name, data)
 	if err != nil {
 		return nil, err
 	}
-	l := &loader{name: name, readFile: readFile, d: newDecoder(name, false),
-		sc: &Scenario{File: name}, seen: map[string]bool{}}
+	l := &loader{name: name, readFile: readFile, allowOutside: opt.AllowOutside, d: newDecoder(name, false),
+		sc: &Scenario{File: name, Limits: opt.Limits.OrDefault()}, seen: map[string]bool{}}
 	for _, doc := range docs {
 		n, err := l.d.resolve(doc, "")
 		if err != nil {
@@ -86,10 +84,12 @@ func Parse(name string, data []byte, readFile func(string) ([]byte, error)) (*Sc
 type loader struct {
 	name     string
 	readFile func(string) ([]byte, error)
-	d        *decoder
-	root     *yaml.Node
-	sc       *Scenario
-	seen     map[string]bool // Ignored and Notes lines already added
+	// allowOutside lets manifest files be outside the scenario's folder.
+	allowOutside bool
+	d            *decoder
+	root         *yaml.Node
+	sc           *Scenario
+	seen         map[string]bool // Ignored and Notes lines already added
 }
 
 // errorAt reports an error at the scenario field path.
@@ -160,6 +160,11 @@ func (l *loader) load() error {
 	if r.Kind != yaml.MappingNode {
 		return d.errorf(r, "", "want a %s %s mapping, got %s", APIVersion, KindName, describe(r))
 	}
+	// A key written twice is reported where it is, before the header
+	// checks below would miss both copies of it.
+	if _, err := d.pairs(r, ""); err != nil {
+		return err
+	}
 	if v := d.lookup(r, "apiVersion"); v == nil || v.Value != APIVersion {
 		return l.errorAt("apiVersion", "want %s, got %s%s", APIVersion, describeOpt(v), manifestHint(d.lookup(r, "kind")))
 	}
@@ -171,6 +176,9 @@ func (l *loader) load() error {
 		return err
 	}
 	sc, spec := l.sc, &raw.Spec
+	if raw.Metadata.Name == "" {
+		return l.errorAt("metadata.name", "required: the scenario's name, a DNS-1123 label such as web-crash")
+	}
 	if !api.IsDNS1123Label(raw.Metadata.Name) {
 		return l.errorAt("metadata.name", "want a DNS-1123 label (lower-case letters, digits and '-', at most 63 characters), got %q", raw.Metadata.Name)
 	}
@@ -341,9 +349,15 @@ func (l *loader) entry(e rawManifest, path string) ([]Manifest, error) {
 	case e.File != "" && e.Inline != nil:
 		return nil, l.errorAt(path, "file and inline exclude each other; give one")
 	case e.File != "":
+		if len(e.File) > maxPathLen {
+			return nil, l.errorAt(path+".file", "want a path of at most %d bytes, got %d bytes", maxPathLen, len(e.File))
+		}
 		file, label = e.File, e.File
 		if !filepath.IsAbs(file) {
 			file = filepath.Join(filepath.Dir(l.name), file)
+		}
+		if !l.allowOutside && !within(filepath.Dir(l.name), file) {
+			return nil, l.errorAt(path+".file", "%s is outside the scenario file's folder; manifest files are read from below that folder only, unless --allow-outside is given", e.File)
 		}
 		if l.readFile == nil {
 			return nil, l.errorAt(path+".file", "cannot read %s: no files can be read here", e.File)
@@ -380,7 +394,21 @@ func (l *loader) entry(e rawManifest, path string) ([]Manifest, error) {
 
 // convert converts the workload once for every rule set; the workload must
 // be valid under each rule set the scenario runs.
+// replicasOf is a workload's spec.replicas.
+func replicasOf(obj api.Object) int {
+	switch w := obj.(type) {
+	case *api.StatefulSet:
+		return int(*w.Spec.Replicas)
+	case *api.Deployment:
+		return int(*w.Spec.Replicas)
+	}
+	return 0
+}
+
 func (l *loader) convert() error {
+	if n := replicasOf(l.sc.Workload.Object); n > l.sc.Limits.Pods {
+		return l.manifestError(l.sc.Workload, "spec.replicas: %d is more than the %d pods a run may create (stsim's cap; --max-pods raises it)", n, l.sc.Limits.Pods)
+	}
 	for _, rules := range workload.AllRules {
 		v := convert(l.sc, l.sc.Workload.Object, rules)
 		if v.Err != nil && slices.Contains(l.sc.Rules, rules) {

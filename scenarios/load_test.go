@@ -10,6 +10,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"stsim/limits"
 	"stsim/sim/api"
 	"stsim/sim/workload"
 )
@@ -84,6 +85,7 @@ func TestDefaults(t *testing.T) {
 		Nodes:             []Node{{Name: "node-1", Labels: map[string]string{api.LabelHostname: "node-1"}, Pods: 110}},
 		Timing:            ImageBehavior{Start: 2 * time.Second, Shutdown: time.Second},
 		DNSTTL:            30,
+		Limits:            limits.Default,
 	}
 	if len(sc.Steps) != 1 || sc.Steps[0].Index != -1 || sc.Steps[0].Pos != (Pos{"s.yaml", 5, 3}) || *sc.Steps[0].At != zero {
 		t.Fatalf("steps %+v", sc.Steps)

@@ -87,8 +87,14 @@ func decodeObject(md *decoder, n *yaml.Node) (api.Object, string, error) {
 	if n.Kind != yaml.MappingNode {
 		return nil, "", md.errorf(n, "", "a manifest must be a mapping, got %s", describe(n))
 	}
+	if _, err := md.pairs(n, ""); err != nil {
+		return nil, "", err
+	}
 	kindNode, versionNode := md.lookup(n, "kind"), md.lookup(n, "apiVersion")
-	if kindNode == nil || kindNode.Kind != yaml.ScalarNode || kindNode.Value == "" {
+	if kindNode != nil && kindNode.Kind != yaml.ScalarNode {
+		return nil, "", md.errorAt(n, "kind", "want a kind such as StatefulSet, got %s", describe(kindNode))
+	}
+	if kindNode == nil || kindNode.Value == "" {
 		return nil, "", md.errorAt(n, "kind", "required: every manifest names its apiVersion and kind")
 	}
 	kind := kindNode.Value

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"time"
 
+	"stsim/limits"
 	"stsim/sim/api"
 	"stsim/sim/workload"
 )
@@ -52,6 +53,9 @@ type Scenario struct {
 	// Steps are the steps in order; an implicit apply at 0s comes first when
 	// no step applies.
 	Steps []Step
+	// Limits are the caps the scenario was checked against and that its
+	// runs keep (pods created, events recorded).
+	Limits limits.Limits
 	// variants holds the workload as each rule set runs it, in the order of
 	// workload.AllRules, converted once at load.
 	variants []*Variant

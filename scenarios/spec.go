@@ -1,10 +1,12 @@
 package scenarios
 
 import (
+	"errors"
 	"fmt"
 	"maps"
 	"math"
 	"reflect"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -54,8 +56,8 @@ func (l *loader) nodes(c *rawCluster) error {
 		return nil
 	}
 	if n := c.Nodes.count; n != nil {
-		if *n < 1 || *n > 1000 {
-			return l.errorAt("spec.cluster.nodes", "want 1 to 1000 nodes, got %d", *n)
+		if *n < 1 || *n > l.sc.Limits.Nodes {
+			return l.errorAt("spec.cluster.nodes", "want 1 to %d nodes (stsim's cap; --max-nodes raises it), got %d", l.sc.Limits.Nodes, *n)
 		}
 		for i := range *n {
 			l.sc.Nodes = append(l.sc.Nodes, newNode(fmt.Sprintf("node-%d", i+1), "", nil, DefaultNodePods))
@@ -64,6 +66,9 @@ func (l *loader) nodes(c *rawCluster) error {
 	}
 	if len(c.Nodes.list) == 0 {
 		return l.errorAt("spec.cluster.nodes", "want a node count or a non-empty list of nodes")
+	}
+	if n := len(c.Nodes.list); n > l.sc.Limits.Nodes {
+		return l.errorAt(fmt.Sprintf("spec.cluster.nodes[%d]", l.sc.Limits.Nodes), "want at most %d nodes (stsim's cap; --max-nodes raises it), got %d", l.sc.Limits.Nodes, n)
 	}
 	names := map[string]bool{}
 	for i, rn := range c.Nodes.list {
@@ -197,28 +202,48 @@ func (v *duration) decodeYAML(d *decoder, n *yaml.Node, path string) error {
 	if n.Kind != yaml.ScalarNode {
 		return bad
 	}
+	tooLong := d.errorf(n, path, "out of range: a duration is at most 1e9 seconds (about 31 years), got %s", describe(n))
+	negative := d.errorf(n, path, "must not be negative, got %s", describe(n))
 	var x time.Duration
 	switch tag := n.ShortTag(); {
 	case tag == "!!int" || tag == "!!float" || tag == "!!str" && strings.Trim(n.Value, "0123456789.") == "":
-		f, err := strconv.ParseFloat(n.Value, 64)
-		if err != nil || math.IsNaN(f) || math.Abs(f) > maxSeconds {
+		f, err := strconv.ParseFloat(strings.ReplaceAll(n.Value, "_", ""), 64)
+		switch {
+		case err != nil && !errors.Is(err, strconv.ErrRange), math.IsNaN(f):
 			return bad
+		case f < 0:
+			return negative
+		case f > maxSeconds:
+			return tooLong
 		}
 		x = time.Duration(f * float64(time.Second))
 	case tag == "!!str":
 		var err error
-		if x, err = time.ParseDuration(n.Value); err != nil || x.Abs() > maxSeconds*time.Second {
+		x, err = time.ParseDuration(n.Value)
+		switch {
+		case err != nil && durationSyntax.MatchString(n.Value) && strings.HasPrefix(n.Value, "-"):
+			return negative
+		case err != nil && durationSyntax.MatchString(n.Value):
+			// The syntax is right: the value does not fit in a time.Duration.
+			return tooLong
+		case err != nil:
 			return bad
+		case x > maxSeconds*time.Second:
+			return tooLong
 		}
 	default:
 		return bad
 	}
 	if x < 0 {
-		return d.errorf(n, path, "must not be negative, got %s", describe(n))
+		return negative
 	}
 	*v = duration(x)
 	return nil
 }
+
+// durationSyntax is Go's duration syntax (time.ParseDuration), whatever
+// the size of the numbers.
+var durationSyntax = regexp.MustCompile(`^[-+]?(?:(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:ns|us|µs|μs|ms|s|m|h))+$`)
 
 // readyTime is a duration or the word never.
 type readyTime struct {
@@ -233,7 +258,9 @@ func (v *readyTime) decodeYAML(d *decoder, n *yaml.Node, path string) error {
 	}
 	var x duration
 	if err := x.decodeYAML(d, n, path); err != nil {
-		err.(*Error).Msg = "want a duration such as 3s or the word never, got " + describe(n)
+		if e := err.(*Error); strings.HasPrefix(e.Msg, "want ") {
+			e.Msg = "want a duration such as 3s or the word never, got " + describe(n)
+		}
 		return err
 	}
 	*v = readyTime{d: time.Duration(x)}
@@ -265,7 +292,9 @@ func (r *rawNodes) decodeYAML(d *decoder, n *yaml.Node, path string) error {
 	if n.Kind == yaml.ScalarNode {
 		r.count = new(int)
 		if err := d.decodeScalar(n, reflect.ValueOf(r.count).Elem(), path); err != nil {
-			err.(*Error).Msg = "want a node count or a list of nodes, got " + describe(n)
+			if e := err.(*Error); strings.HasPrefix(e.Msg, "want ") {
+				e.Msg = "want a node count or a list of nodes, got " + describe(n)
+			}
 			return err
 		}
 		return nil

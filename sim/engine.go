@@ -7,6 +7,7 @@ import (
 	"slices"
 	"time"
 
+	"stsim/sim/api"
 	"stsim/sim/apiserver"
 	"stsim/sim/store"
 )
@@ -34,11 +35,12 @@ type Context struct {
 }
 
 // After wakes the calling controller for key after d (a delayed requeue).
+// A time past the end of virtual time saturates there: it never comes.
 func (c *Context) After(d time.Duration, key string) {
 	if c.controller < 0 {
 		panic("sim: After outside a controller")
 	}
-	c.e.wake(c.e.now+d, c.controller, key)
+	c.e.wake(api.Later(c.e.now, d), c.controller, key)
 }
 
 // Wake queues key for ctl in this instant. It is for a write that
@@ -179,6 +181,9 @@ func (e *Engine) wake(t time.Duration, controller int, key string) {
 // and commits it.
 func (e *Engine) Do(fn func(*Context) error) error {
 	err := e.write(-1, fn)
+	if exceeded := e.api.Exceeded(); exceeded != nil {
+		return exceeded
+	}
 	if serr := e.settle(); serr != nil {
 		return serr
 	}
@@ -246,6 +251,9 @@ func (e *Engine) settle() error {
 		e.Reconciles++
 		ctl := e.controllers[it.controller]
 		err := e.write(it.controller, func(ctx *Context) error { return ctl.Reconcile(ctx, it.key) })
+		if exceeded := e.api.Exceeded(); exceeded != nil {
+			return exceeded
+		}
 		if err != nil {
 			for _, o := range e.errObs {
 				o(e.now, ctl.Name(), it.key, err)

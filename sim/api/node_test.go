@@ -54,7 +54,7 @@ func TestParseQuantity(t *testing.T) {
 		assert.Equal(t, c.milli, api.MilliValue(c.in), c.in)
 		assert.Equal(t, c.unit, api.Value(c.in), c.in)
 	}
-	for _, bad := range []string{"", "lots", "1.2.3", "1Q", "1 Gi", "Mi"} {
+	for _, bad := range []string{"", "lots", "1.2.3", "1Q", "1 Gi", "1Zi", "1e", "1kk"} {
 		_, err := api.ParseQuantity(bad)
 		assert.Error(t, err, bad)
 	}

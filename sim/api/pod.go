@@ -95,7 +95,12 @@ type GRPCAction struct {
 type ContainerPort struct {
 	Name          string `yaml:"name,omitempty" json:"name,omitempty"`
 	ContainerPort int32  `yaml:"containerPort" json:"containerPort"`
-	Protocol      string `yaml:"protocol,omitempty" json:"protocol,omitempty"`
+	// HostPort is validated (1-65535, unique per protocol across the
+	// pod's containers) but not simulated: no node port is bound, and the
+	// scheduler's NodePorts filter is not run, so the report lists it as
+	// not simulated.
+	HostPort int32  `yaml:"hostPort,omitempty" json:"hostPort,omitempty" stsim:"validated"`
+	Protocol string `yaml:"protocol,omitempty" json:"protocol,omitempty"`
 }
 
 // VolumeMount mounts a pod volume into a container.
@@ -296,5 +301,5 @@ func (p *Pod) GracePeriod() time.Duration {
 	if p.Spec.TerminationGracePeriodSeconds == nil {
 		return 30 * time.Second
 	}
-	return time.Duration(*p.Spec.TerminationGracePeriodSeconds) * time.Second
+	return Seconds(*p.Spec.TerminationGracePeriodSeconds)
 }

@@ -28,6 +28,10 @@ type ServicePort struct {
 	Protocol   string      `yaml:"protocol,omitempty" json:"protocol,omitempty"`
 	Port       int32       `yaml:"port" json:"port"`
 	TargetPort IntOrString `yaml:"targetPort,omitempty" json:"targetPort,omitempty"`
+	// NodePort is validated (its range, unique per protocol, none for a
+	// ClusterIP Service) but not simulated: nothing listens on nodes, and
+	// the report lists it as not simulated.
+	NodePort int32 `yaml:"nodePort,omitempty" json:"nodePort,omitempty" stsim:"validated"`
 }
 
 // GetKind implements Object.

@@ -34,7 +34,7 @@ func TestValidatePersistentVolume(t *testing.T) {
 	}{
 		{"valid", func(*api.PersistentVolume) {}, ""},
 		{"no capacity", func(v *api.PersistentVolume) { v.Spec.Capacity = nil },
-			`PersistentVolume "pv-1" is invalid: spec.capacity: Required value`},
+			`PersistentVolume "pv-1" is invalid: [spec.capacity: Required value, spec.capacity: Unsupported value: core.ResourceList(nil): supported values: "storage"]`},
 		{"no access modes", func(v *api.PersistentVolume) { v.Spec.AccessModes = nil },
 			`PersistentVolume "pv-1" is invalid: spec.accessModes: Required value`},
 		{"ReadWriteOncePod with another mode", func(v *api.PersistentVolume) { v.Spec.AccessModes = []string{api.ReadWriteOncePod, api.ReadWriteOnce} },

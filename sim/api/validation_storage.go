@@ -1,62 +1,172 @@
 package api
 
-import "fmt"
+import (
+	"fmt"
+	"maps"
+	"path"
+	"slices"
+	"strings"
+)
 
-// supportedAccessModes is what ValidatePersistentVolume(ClaimSpec) accepts.
+// This file holds the validation of claims, volumes and storage classes
+// (ValidatePersistentVolumeClaim, ValidatePersistentVolume and their
+// helpers in pkg/apis/core/validation/validation.go; ValidateStorageClass
+// in pkg/apis/storage/validation/validation.go).
+
+// supportedAccessModes is sets.List(supportedAccessModes).
 var supportedAccessModes = `supported values: "ReadOnlyMany", "ReadWriteMany", "ReadWriteOnce", "ReadWriteOncePod"`
 
-// validateAccessModes checks the access modes of a claim or volume spec at
-// path: at least one, each known, and ReadWriteOncePod alone.
+// validateAccessModes checks the access modes at path, as
+// ValidatePersistentVolumeClaimSpec and ValidatePersistentVolumeSpec do:
+// each known (reported at the list, not the item), and ReadWriteOncePod
+// alone. The "at least one" check differs between the two and is the
+// caller's.
 func validateAccessModes(path string, modes []string) []FieldError {
 	var errs []FieldError
-	if len(modes) == 0 {
-		return []FieldError{{Path: path, Type: "Required value", Detail: "at least 1 access mode is required"}}
-	}
-	for i, m := range modes {
+	rwop, other := false, false
+	for _, m := range modes {
 		switch m {
-		case ReadWriteOnce, ReadOnlyMany, ReadWriteMany, ReadWriteOncePod:
+		case ReadWriteOncePod:
+			rwop = true
+		case ReadWriteOnce, ReadOnlyMany, ReadWriteMany:
+			other = true
 		default:
-			errs = append(errs, FieldError{fmt.Sprintf("%s[%d]", path, i), "Unsupported value", m, supportedAccessModes})
+			errs = append(errs, FieldError{path, errUnsupported, m, supportedAccessModes})
 		}
 	}
-	if HasAccessMode(modes, ReadWriteOncePod) && len(modes) > 1 {
-		errs = append(errs, FieldError{Path: path, Type: "Forbidden", Detail: "may not use ReadWriteOncePod with other access modes"})
+	if rwop && other {
+		errs = append(errs, FieldError{Path: path, Type: errForbidden, Detail: "may not use ReadWriteOncePod with other access modes"})
 	}
 	return errs
 }
 
 // validateClaimSpec is ValidatePersistentVolumeClaimSpec for the simulated
-// fields: access modes and a storage request.
-func validateClaimSpec(path string, s PersistentVolumeClaimSpec) []FieldError {
-	errs := validateAccessModes(path+".accessModes", s.AccessModes)
-	if _, ok := s.Resources.Requests["storage"]; !ok {
-		errs = append(errs, FieldError{Path: path + ".resources[storage]", Type: "Required value", Detail: ""})
+// fields: at least one known access mode, the selector, a positive storage
+// request, a class name and a volume mode.
+func validateClaimSpec(p string, s PersistentVolumeClaimSpec) []FieldError {
+	var errs []FieldError
+	if len(s.AccessModes) == 0 {
+		errs = append(errs, FieldError{Path: p + ".accessModes", Type: errRequired, Detail: "at least 1 access mode is required"})
 	}
+	errs = append(errs, validateLabelSelector(p+".selector", s.Selector)...)
+	errs = append(errs, validateAccessModes(p+".accessModes", s.AccessModes)...)
+	// A quantity that does not parse fails the decoding upstream.
+	for _, name := range slices.Sorted(maps.Keys(s.Resources.Limits)) {
+		_, perr := parseQuantityAt(fmt.Sprintf("%s.resources.limits[%s]", p, name), s.Resources.Limits[name])
+		errs = append(errs, perr...)
+	}
+	for _, name := range slices.Sorted(maps.Keys(s.Resources.Requests)) {
+		if name != ResourceStorage {
+			_, perr := parseQuantityAt(fmt.Sprintf("%s.resources.requests[%s]", p, name), s.Resources.Requests[name])
+			errs = append(errs, perr...)
+		}
+	}
+	storagePath := p + ".resources[storage]"
+	if v, ok := s.Resources.Requests[ResourceStorage]; !ok {
+		errs = append(errs, FieldError{Path: storagePath, Type: errRequired})
+	} else if q, perr := parseQuantityAt(storagePath, v); perr != nil {
+		errs = append(errs, perr...)
+	} else if q.Sign() <= 0 {
+		errs = append(errs, FieldError{storagePath, errInvalid, q.String(), isNotPositiveErrorMsg})
+	}
+	if c := s.StorageClassName; c != nil && *c != "" {
+		errs = append(errs, each(p+".storageClassName", *c, isDNS1123Subdomain(*c))...)
+	}
+	errs = append(errs, validateVolumeMode(p+".volumeMode", s.VolumeMode)...)
 	return errs
+}
+
+// validateVolumeMode: Block or Filesystem (sets.List(supportedVolumeModes)).
+func validateVolumeMode(p, m string) []FieldError {
+	if m != "" && m != "Block" && m != "Filesystem" {
+		return []FieldError{{p, errUnsupported, m, `supported values: "Block", "Filesystem"`}}
+	}
+	return nil
+}
+
+// ValidatePersistentVolumeClaim checks a claim's metadata (a DNS subdomain
+// name) and spec (ValidatePersistentVolumeClaim).
+func ValidatePersistentVolumeClaim(c *PersistentVolumeClaim) error {
+	errs := validateObjectMeta(&c.ObjectMeta, true, nameIsDNSSubdomain)
+	errs = append(errs, validateClaimSpec("spec", c.Spec)...)
+	return invalid("PersistentVolumeClaim", c.Name, errs)
+}
+
+// ValidatePersistentVolumeClaimUpdate follows
+// ValidatePersistentVolumeClaimUpdate: the claim is valid, and its spec is
+// immutable but for the volumeName (set once), a storageClassName set
+// where there was none, and the storage request of a bound claim. The API
+// server adds a go-cmp diff of the two specs after the message's first
+// line; stsim leaves it out. The volumeMode is immutable too (reported at
+// "volumeMode", as upstream does).
+func ValidatePersistentVolumeClaimUpdate(c, old *PersistentVolumeClaim) error {
+	errs := validateObjectMeta(&c.ObjectMeta, true, nameIsDNSSubdomain)
+	errs = append(errs, validateClaimSpec("spec", c.Spec)...)
+	n, o := c.DeepCopy().Spec, old.DeepCopy().Spec
+	if old.Spec.VolumeName == "" {
+		o.VolumeName = n.VolumeName
+	}
+	if n.StorageClassName != nil && o.StorageClassName == nil {
+		// validateStorageClassUpgradeFromNil (no beta annotation in stsim).
+		n.StorageClassName = nil
+	}
+	if c.Status.Phase == ClaimBound && n.Resources.Requests != nil {
+		n.Resources.Requests[ResourceStorage] = old.Spec.Resources.Requests[ResourceStorage]
+	}
+	if !semanticEqual(n, o) {
+		errs = append(errs, FieldError{Path: "spec", Type: errForbidden, Detail: "spec is immutable after creation except resources.requests and volumeAttributesClassName for bound claims"})
+	}
+	if c.Spec.VolumeMode != old.Spec.VolumeMode {
+		errs = append(errs, FieldError{"volumeMode", errInvalid, c.Spec.VolumeMode, fieldImmutableMsg})
+	}
+	return invalid("PersistentVolumeClaim", c.Name, errs)
 }
 
 // ValidatePersistentVolume follows ValidatePersistentVolume /
 // ValidatePersistentVolumeSpec (pkg/apis/core/validation/validation.go) for
-// the simulated fields: a DNS-subdomain name, access modes, a storage
-// capacity, a known reclaim policy, exactly one volume source, node
-// affinity for a local volume, and the node affinity's terms.
+// the simulated fields: a DNS-subdomain name, access modes, a positive
+// storage capacity and nothing else, a known reclaim policy, node
+// affinity, exactly one volume source (a local one with node affinity), a
+// class name and a volume mode.
 func ValidatePersistentVolume(v *PersistentVolume) error {
-	errs := validateSubdomainName("metadata.name", v.Name)
+	errs := validateObjectMeta(&v.ObjectMeta, false, nameIsDNSSubdomain)
 	sp := &v.Spec
 	if len(sp.AccessModes) == 0 {
-		errs = append(errs, FieldError{Path: "spec.accessModes", Type: "Required value", Detail: ""})
-	} else {
-		errs = append(errs, validateAccessModes("spec.accessModes", sp.AccessModes)...)
+		errs = append(errs, FieldError{Path: "spec.accessModes", Type: errRequired})
 	}
+	errs = append(errs, validateAccessModes("spec.accessModes", sp.AccessModes)...)
 	if len(sp.Capacity) == 0 {
-		errs = append(errs, FieldError{Path: "spec.capacity", Type: "Required value", Detail: ""})
-	} else if _, ok := sp.Capacity["storage"]; !ok || len(sp.Capacity) > 1 {
-		errs = append(errs, FieldError{"spec.capacity", "Unsupported value", sp.Capacity, `supported values: "storage"`})
+		errs = append(errs, FieldError{Path: "spec.capacity", Type: errRequired})
 	}
-	switch p := sp.PersistentVolumeReclaimPolicy; p {
+	if _, ok := sp.Capacity[ResourceStorage]; !ok || len(sp.Capacity) > 1 {
+		errs = append(errs, FieldError{"spec.capacity", errUnsupported, resourceListValue(sp.Capacity), `supported values: "storage"`})
+	}
+	for _, name := range slices.Sorted(maps.Keys(sp.Capacity)) {
+		p := fmt.Sprintf("spec.capacity[%s]", name)
+		q, perr := parseQuantityAt(p, sp.Capacity[name])
+		if perr != nil {
+			errs = append(errs, perr...)
+			continue
+		}
+		// validateBasicResource, then ValidatePositiveQuantityValue.
+		if n := q.scaled(0); n < 0 {
+			errs = append(errs, FieldError{p, errInvalid, n, "must be a valid resource quantity"})
+		}
+		if q.Sign() <= 0 {
+			errs = append(errs, FieldError{p, errInvalid, q.String(), isNotPositiveErrorMsg})
+		}
+	}
+	switch pol := sp.PersistentVolumeReclaimPolicy; pol {
 	case "", RetainPolicy, DeletePolicy, RecyclePolicy:
 	default:
-		errs = append(errs, FieldError{"spec.persistentVolumeReclaimPolicy", "Unsupported value", p, `supported values: "Delete", "Recycle", "Retain"`})
+		errs = append(errs, FieldError{"spec.persistentVolumeReclaimPolicy", errUnsupported, pol, `supported values: "Delete", "Recycle", "Retain"`})
+	}
+	if a := sp.NodeAffinity; a != nil {
+		if a.Required == nil {
+			errs = append(errs, FieldError{Path: "spec.nodeAffinity.required", Type: errRequired, Detail: "must specify required node constraints"})
+		} else {
+			errs = append(errs, validateNodeSelector("spec.nodeAffinity.required", a.Required)...)
+		}
 	}
 	sources := 0
 	for _, src := range []struct {
@@ -67,112 +177,133 @@ func ValidatePersistentVolume(v *PersistentVolume) error {
 			continue
 		}
 		if sources > 0 {
-			errs = append(errs, FieldError{Path: "spec." + src.name, Type: "Forbidden", Detail: "may not specify more than 1 volume type"})
+			errs = append(errs, FieldError{Path: "spec." + src.name, Type: errForbidden, Detail: "may not specify more than 1 volume type"})
 			continue
 		}
 		sources++
 		switch src.name {
 		case "hostPath":
-			if sp.HostPath.Path == "" {
-				errs = append(errs, FieldError{Path: "spec.hostPath.path", Type: "Required value", Detail: ""})
-			}
+			errs = append(errs, validateHostPath("spec.hostPath", sp.HostPath)...)
 		case "nfs":
 			if sp.NFS.Server == "" {
-				errs = append(errs, FieldError{Path: "spec.nfs.server", Type: "Required value", Detail: ""})
+				errs = append(errs, FieldError{Path: "spec.nfs.server", Type: errRequired})
 			}
 			if sp.NFS.Path == "" {
-				errs = append(errs, FieldError{Path: "spec.nfs.path", Type: "Required value", Detail: ""})
+				errs = append(errs, FieldError{Path: "spec.nfs.path", Type: errRequired})
+			}
+			if !path.IsAbs(sp.NFS.Path) {
+				errs = append(errs, FieldError{"spec.nfs.path", errInvalid, sp.NFS.Path, "must be an absolute path"})
 			}
 		case "local":
 			if sp.Local.Path == "" {
-				errs = append(errs, FieldError{Path: "spec.local.path", Type: "Required value", Detail: ""})
+				errs = append(errs, FieldError{Path: "spec.local.path", Type: errRequired})
+			} else {
+				errs = append(errs, validatePathNoBacksteps("spec.local.path", sp.Local.Path)...)
 			}
 			if sp.NodeAffinity == nil {
-				errs = append(errs, FieldError{Path: "spec.nodeAffinity", Type: "Required value", Detail: "Local volume requires node affinity"})
+				errs = append(errs, FieldError{Path: "spec.nodeAffinity", Type: errRequired, Detail: "Local volume requires node affinity"})
 			}
 		case "csi":
-			if sp.CSI.Driver == "" {
-				errs = append(errs, FieldError{Path: "spec.csi.driver", Type: "Required value", Detail: ""})
-			}
+			errs = append(errs, validateCSIDriverName("spec.csi.driver", sp.CSI.Driver)...)
 			if sp.CSI.VolumeHandle == "" {
-				errs = append(errs, FieldError{Path: "spec.csi.volumeHandle", Type: "Required value", Detail: ""})
+				errs = append(errs, FieldError{Path: "spec.csi.volumeHandle", Type: errRequired})
 			}
 		}
 	}
 	if sources == 0 {
-		errs = append(errs, FieldError{Path: "spec", Type: "Required value", Detail: "must specify a volume type"})
+		errs = append(errs, FieldError{Path: "spec", Type: errRequired, Detail: "must specify a volume type"})
 	}
-	if a := sp.NodeAffinity; a != nil {
-		errs = append(errs, validateNodeSelector("spec.nodeAffinity.required", a.Required)...)
+	if sp.HostPath != nil && path.Clean(sp.HostPath.Path) == "/" && sp.PersistentVolumeReclaimPolicy == RecyclePolicy {
+		errs = append(errs, FieldError{Path: "spec.persistentVolumeReclaimPolicy", Type: errForbidden, Detail: "may not be 'recycle' for a hostPath mount of '/'"})
 	}
+	if c := sp.StorageClassName; c != "" {
+		errs = append(errs, each("spec.storageClassName", c, isDNS1123Subdomain(c))...)
+	}
+	errs = append(errs, validateVolumeMode("spec.volumeMode", sp.VolumeMode)...)
 	return invalid("PersistentVolume", v.Name, errs)
 }
 
-// validateNodeSelector is validateVolumeNodeAffinity / ValidateNodeSelector:
-// a required selector with at least one term, each requirement with a
-// known operator and the values it needs.
-func validateNodeSelector(path string, s *NodeSelector) []FieldError {
-	if s == nil {
-		return []FieldError{{Path: path, Type: "Required value", Detail: "must specify required node constraints"}}
+// resourceListValue prints a core.ResourceList with %#v as field.ErrorBody
+// does: core.ResourceList(nil) when there is none; the quantities of a
+// non-empty list are structs with pointers, which stsim prints by their
+// canonical strings.
+func resourceListValue(l map[string]string) rawValue {
+	if l == nil {
+		return "core.ResourceList(nil)"
 	}
+	var parts []string
+	for _, k := range slices.Sorted(maps.Keys(l)) {
+		parts = append(parts, fmt.Sprintf("%q:%s", k, CanonicalQuantity(l[k])))
+	}
+	return rawValue("core.ResourceList{" + strings.Join(parts, ", ") + "}")
+}
+
+// validateCSIDriverName is ValidateCSIDriverName: required, at most 63
+// characters, a DNS subdomain once lower-cased.
+func validateCSIDriverName(p, name string) []FieldError {
+	var errs []FieldError
+	if name == "" {
+		errs = append(errs, FieldError{Path: p, Type: errRequired})
+	}
+	if len(name) > 63 {
+		errs = append(errs, FieldError{Path: p, Type: errTooLong, Detail: "must have at most 63 bytes"})
+	}
+	return append(errs, each(p, name, isDNS1123Subdomain(strings.ToLower(name)))...)
+}
+
+// validateNodeSelector is ValidateNodeSelector: at least one term, each
+// requirement with a known operator, the values it needs, a qualified key
+// and label values.
+func validateNodeSelector(p string, s *NodeSelector) []FieldError {
 	if len(s.NodeSelectorTerms) == 0 {
-		return []FieldError{{Path: path + ".nodeSelectorTerms", Type: "Required value", Detail: "must have at least one node selector term"}}
+		return []FieldError{{Path: p + ".nodeSelectorTerms", Type: errRequired, Detail: "must have at least one node selector term"}}
 	}
 	var errs []FieldError
 	for i, t := range s.NodeSelectorTerms {
 		for j, r := range t.MatchExpressions {
-			p := fmt.Sprintf("%s.nodeSelectorTerms[%d].matchExpressions[%d]", path, i, j)
+			rp := fmt.Sprintf("%s.nodeSelectorTerms[%d].matchExpressions[%d]", p, i, j)
 			switch r.Operator {
 			case NodeSelectorOpIn, NodeSelectorOpNotIn:
 				if len(r.Values) == 0 {
-					errs = append(errs, FieldError{Path: p + ".values", Type: "Required value", Detail: "must be specified when `operator` is 'In' or 'NotIn'"})
+					errs = append(errs, FieldError{Path: rp + ".values", Type: errRequired, Detail: "must be specified when `operator` is 'In' or 'NotIn'"})
 				}
 			case NodeSelectorOpExists, NodeSelectorOpDoesNotExist:
 				if len(r.Values) > 0 {
-					errs = append(errs, FieldError{Path: p + ".values", Type: "Forbidden", Detail: "may not be specified when `operator` is 'Exists' or 'DoesNotExist'"})
+					errs = append(errs, FieldError{Path: rp + ".values", Type: errForbidden, Detail: "may not be specified when `operator` is 'Exists' or 'DoesNotExist'"})
 				}
 			case NodeSelectorOpGt, NodeSelectorOpLt:
 				if len(r.Values) != 1 {
-					errs = append(errs, FieldError{Path: p + ".values", Type: "Required value", Detail: "must be specified single value when `operator` is 'Lt' or 'Gt'"})
+					errs = append(errs, FieldError{Path: rp + ".values", Type: errRequired, Detail: "must be specified single value when `operator` is 'Lt' or 'Gt'"})
 				}
 			default:
-				errs = append(errs, FieldError{p + ".operator", "Invalid value", r.Operator, "not a valid selector operator"})
+				errs = append(errs, FieldError{rp + ".operator", errInvalid, r.Operator, "not a valid selector operator"})
+			}
+			errs = append(errs, each(rp+".key", r.Key, isQualifiedName(r.Key))...)
+			for k, v := range r.Values {
+				errs = append(errs, each(fmt.Sprintf("%s.values[%d]", rp, k), v, isValidLabelValue(v))...)
 			}
 		}
 	}
 	return errs
 }
 
-// validateStorageClassPolicies is the part of ValidateStorageClass
-// (pkg/apis/storage/validation/validation.go) after the provisioner: a
-// reclaim policy of Delete or Retain, and a known volume binding mode.
-func validateStorageClassPolicies(s *StorageClass) []FieldError {
-	var errs []FieldError
+// ValidateStorageClass follows ValidateStorageClass: a DNS-subdomain name,
+// a provisioner that is a qualified name once lower-cased, a reclaim policy
+// of Delete or Retain and a known volume binding mode.
+func ValidateStorageClass(s *StorageClass) error {
+	errs := validateObjectMeta(&s.ObjectMeta, false, nameIsDNSSubdomain)
+	if s.Provisioner == "" {
+		errs = append(errs, FieldError{Path: "provisioner", Type: errRequired})
+	} else {
+		errs = append(errs, each("provisioner", s.Provisioner, isQualifiedName(strings.ToLower(s.Provisioner)))...)
+	}
 	if p := s.ReclaimPolicy; p != nil && *p != DeletePolicy && *p != RetainPolicy {
-		errs = append(errs, FieldError{"reclaimPolicy", "Unsupported value", *p, `supported values: "Delete", "Retain"`})
+		errs = append(errs, FieldError{"reclaimPolicy", errUnsupported, *p, `supported values: "Delete", "Retain"`})
 	}
 	if m := s.VolumeBindingMode; m == nil {
-		errs = append(errs, FieldError{Path: "volumeBindingMode", Type: "Required value", Detail: ""})
+		errs = append(errs, FieldError{Path: "volumeBindingMode", Type: errRequired})
 	} else if *m != BindingImmediate && *m != BindingWaitForFirstConsumer {
-		errs = append(errs, FieldError{"volumeBindingMode", "Unsupported value", *m, `supported values: "Immediate", "WaitForFirstConsumer"`})
+		errs = append(errs, FieldError{"volumeBindingMode", errUnsupported, *m, `supported values: "Immediate", "WaitForFirstConsumer"`})
 	}
-	return errs
-}
-
-// validateVolumes checks the simulated pod volumes at path (ValidateVolumes):
-// a generic ephemeral volume needs a claim template with a valid claim spec.
-func validateVolumes(path string, vols []Volume) []FieldError {
-	var errs []FieldError
-	for i, v := range vols {
-		p := fmt.Sprintf("%s[%d]", path, i)
-		if v.Ephemeral == nil {
-			continue
-		}
-		if v.Ephemeral.VolumeClaimTemplate == nil {
-			errs = append(errs, FieldError{Path: p + ".ephemeral.volumeClaimTemplate", Type: "Required value", Detail: ""})
-			continue
-		}
-		errs = append(errs, validateClaimSpec(p+".ephemeral.volumeClaimTemplate.spec", v.Ephemeral.VolumeClaimTemplate.Spec)...)
-	}
-	return errs
+	return invalid("StorageClass.storage.k8s.io", s.Name, errs)
 }

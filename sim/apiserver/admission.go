@@ -61,7 +61,9 @@ func Admit(obj api.Object) error {
 
 // admitUpdate defaults and validates an update of old to obj as the update
 // handler does: a workload may change only the fields its update strategy
-// allows (ValidateStatefulSetUpdate, ValidateDeploymentUpdate).
+// allows (ValidateStatefulSetUpdate, ValidateDeploymentUpdate), a Service
+// keeps its cluster IP and a claim its spec (ValidateServiceUpdate,
+// ValidatePersistentVolumeClaimUpdate).
 func admitUpdate(obj, old api.Object) error {
 	switch o := obj.(type) {
 	case *api.StatefulSet:
@@ -70,6 +72,11 @@ func admitUpdate(obj, old api.Object) error {
 	case *api.Deployment:
 		api.SetDefaultsDeployment(o)
 		return api.ValidateDeploymentUpdate(o, old.(*api.Deployment))
+	case *api.Service:
+		api.SetDefaultsService(o)
+		return api.ValidateServiceUpdate(o, old.(*api.Service))
+	case *api.PersistentVolumeClaim:
+		return api.ValidatePersistentVolumeClaimUpdate(o, old.(*api.PersistentVolumeClaim))
 	case *api.Pod:
 		// A pod's labels are checked again when they change (the kubelet's
 		// status writes leave them alone).

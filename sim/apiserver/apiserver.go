@@ -15,6 +15,7 @@ import (
 	"slices"
 	"time"
 
+	"stsim/limits"
 	"stsim/sim/api"
 	"stsim/sim/naming"
 	"stsim/sim/store"
@@ -55,6 +56,12 @@ type Server struct {
 	// attachments counts the VolumeAttachments created (their UIDs).
 	attachments int
 	watchers    []func(api.Event)
+	// podLimit and eventLimit cap the pods created and the events
+	// recorded (0: no cap), pods and events count them, and exceeded is
+	// set once one passed its cap.
+	podLimit, pods     int
+	eventLimit, events int
+	exceeded           error
 }
 
 // New returns a server drawing names and UIDs from rng.
@@ -63,6 +70,15 @@ func New(rng *rand.Rand) *Server { return &Server{rng: rng} }
 // WatchEvents registers a function that sees every event as it is
 // recorded; the server keeps none itself.
 func (s *Server) WatchEvents(f func(api.Event)) { s.watchers = append(s.watchers, f) }
+
+// Limit caps the pods created and the events recorded. A pod create past
+// the cap fails with a *limits.Error, and an event past it is dropped;
+// Exceeded then returns that error, and the run must stop (a controller
+// would retry the create for ever).
+func (s *Server) Limit(l limits.Limits) { s.podLimit, s.eventLimit = l.Pods, l.Events }
+
+// Exceeded is the error of the first create that passed a cap, or nil.
+func (s *Server) Exceeded() error { return s.exceeded }
 
 // Client issues requests at one instant inside one store transaction.
 type Client struct {
@@ -88,6 +104,15 @@ func (c *Client) Rand() *rand.Rand { return c.s.rng }
 
 // Event records an event about obj.
 func (c *Client) Event(obj api.Object, typ, reason, format string, args ...any) {
+	if c.s.eventLimit > 0 {
+		if c.s.events >= c.s.eventLimit {
+			if c.s.exceeded == nil {
+				c.s.exceeded = &limits.Error{What: fmt.Sprintf("at %v the run records more than %d events", c.now, c.s.eventLimit), Flag: "max-events"}
+			}
+			return
+		}
+		c.s.events++
+	}
 	e := api.Event{Time: c.now, Type: typ, Kind: obj.GetKind(), Name: obj.Meta().Name, Reason: reason, Message: fmt.Sprintf(format, args...)}
 	for _, w := range c.s.watchers {
 		w(e)
@@ -126,6 +151,15 @@ func (c *Client) Create(obj api.Object) error {
 	}
 	if c.tx.Get(obj.GetKind(), m.Key()) != nil {
 		return fmt.Errorf("%s %q %w", obj.GetKind(), m.Name, ErrAlreadyExists)
+	}
+	if obj.GetKind() == api.KindPod && c.s.podLimit > 0 {
+		if c.s.pods >= c.s.podLimit {
+			if c.s.exceeded == nil {
+				c.s.exceeded = &limits.Error{What: fmt.Sprintf("at %v the run creates more than %d pods", c.now, c.s.podLimit), Flag: "max-pods"}
+			}
+			return c.s.exceeded
+		}
+		c.s.pods++
 	}
 	if obj.GetKind() == api.KindVolumeAttachment {
 		// The attach/detach controller's objects are internal to stsim's
@@ -236,7 +270,10 @@ func (c *Client) Delete(kind, key string, opt DeleteOptions) error {
 	}
 	m := obj.Meta()
 	if p, ok := obj.(*api.Pod); ok {
-		grace := int64(p.GracePeriod() / time.Second)
+		grace := int64(30)
+		if g := p.Spec.TerminationGracePeriodSeconds; g != nil {
+			grace = *g
+		}
 		if opt.GracePeriodSeconds != nil {
 			grace = *opt.GracePeriodSeconds
 		}

@@ -180,9 +180,16 @@ func TestClusterIPServiceRecords(t *testing.T) {
 	assert.Equal(t, []string{""}, a.Pods, "no pod behind a ClusterIP")
 	assert.Equal(t, ttl, a.TTL)
 
-	// Without ports (which the API server rejects for a ClusterIP
-	// Service), no port matches and findServices keeps errNoItems.
-	require.NoError(t, e.Do(func(ctx *sim.Context) error { return ctx.Create(service("portless", "")) }))
+	// Without ports, which the API server rejects for a ClusterIP
+	// Service, no port matches and findServices keeps errNoItems.
+	require.EqualError(t, e.Do(func(ctx *sim.Context) error { return ctx.Create(service("portless", "")) }),
+		`Service "portless" is invalid: spec.ports: Required value`)
+	require.NoError(t, e.Do(func(ctx *sim.Context) error {
+		portless := service("portless", "10.96.0.99")
+		portless.Namespace, portless.UID = api.DefaultNamespace, "portless-uid"
+		ctx.Txn().Put(portless) // past the API server, as a stored object might be
+		return nil
+	}))
 	assert.True(t, resolve(e, "portless", "A").NXDomain)
 }
 

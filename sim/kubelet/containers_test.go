@@ -134,6 +134,10 @@ func TestCrashLoopUntil(t *testing.T) {
 	assert.Equal(t, api.PodRunning, p.Status.Phase)
 }
 
+// probeCommand is a probe's handler: the API server requires one
+// (validateHandler), and the kubelet does not run it.
+var probeCommand = &api.ExecAction{Command: []string{"true"}}
+
 // TestReadinessProbeTiming follows K3 (pkg/kubelet/prober worker with the
 // Probe defaults of SetDefaults_Probe): the probe first runs
 // initialDelaySeconds after the container starts, then every
@@ -142,7 +146,7 @@ func TestCrashLoopUntil(t *testing.T) {
 func TestReadinessProbeTiming(t *testing.T) {
 	e, k, _ := engineWith(t, kubelet.Behavior{Start: 2 * time.Second, Ready: 3 * time.Second})
 	pod := boundPod("a")
-	pod.Spec.Containers[0].ReadinessProbe = &api.Probe{InitialDelaySeconds: 5}
+	pod.Spec.Containers[0].ReadinessProbe = &api.Probe{Exec: probeCommand, InitialDelaySeconds: 5}
 	api.SetDefaultsPodSpec(&pod.Spec)
 	require.NoError(t, e.Do(func(ctx *sim.Context) error { return ctx.Create(pod) }))
 	ready := func(at time.Duration) bool {
@@ -171,8 +175,8 @@ func TestReadinessProbeTiming(t *testing.T) {
 func TestStartupProbeHoldsReadiness(t *testing.T) {
 	e, _, _ := engineWith(t, kubelet.Behavior{Start: 2 * time.Second})
 	pod := boundPod("a")
-	pod.Spec.Containers[0].ReadinessProbe = &api.Probe{PeriodSeconds: 1}
-	pod.Spec.Containers[0].StartupProbe = &api.Probe{InitialDelaySeconds: 30}
+	pod.Spec.Containers[0].ReadinessProbe = &api.Probe{Exec: probeCommand, PeriodSeconds: 1}
+	pod.Spec.Containers[0].StartupProbe = &api.Probe{Exec: probeCommand, InitialDelaySeconds: 30}
 	api.SetDefaultsPodSpec(&pod.Spec)
 	require.NoError(t, e.Do(func(ctx *sim.Context) error { return ctx.Create(pod) }))
 	require.NoError(t, e.RunUntil(31*time.Second))

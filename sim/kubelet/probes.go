@@ -1,14 +1,13 @@
 package kubelet
 
 import (
-	"math"
 	"time"
 
 	"stsim/sim/api"
 )
 
 // never is a time that does not come.
-const never = time.Duration(math.MaxInt64)
+const never = api.Forever
 
 // readiness decides the pod's Ready condition at now, and the next time
 // it would change if nothing else does (pkg/kubelet/prober):
@@ -39,13 +38,13 @@ func (c *Controller) readiness(p *api.Pod, st *podState, b Behavior, now time.Du
 	if sp := p.Spec.Containers[c.appContainer(p)].StartupProbe; sp != nil {
 		// The startup probe succeeds at its first run after the start:
 		// the application has started when its container runs.
-		since = max(since, tick(rs.startedAt, sp, rs.startedAt)+time.Duration(sp.SuccessThreshold-1)*period(sp))
+		since = max(since, api.Later(tick(rs.startedAt, sp, rs.startedAt), periods(sp, sp.SuccessThreshold-1)))
 	}
 	threshold := probe.FailureThreshold
 	if healthy {
 		threshold = probe.SuccessThreshold
 	}
-	at := tick(rs.startedAt, probe, since) + time.Duration(threshold-1)*period(probe)
+	at := api.Later(tick(rs.startedAt, probe, since), periods(probe, threshold-1))
 	if now >= at {
 		return healthy, next
 	}
@@ -94,3 +93,9 @@ func tick(start time.Duration, probe *api.Probe, t time.Duration) time.Duration 
 }
 
 func period(probe *api.Probe) time.Duration { return time.Duration(probe.PeriodSeconds) * time.Second }
+
+// periods is n periods of probe; thresholds and periods are int32, so the
+// product may pass the largest duration, where it saturates.
+func periods(probe *api.Probe, n int32) time.Duration {
+	return api.Seconds(int64(n) * int64(probe.PeriodSeconds))
+}

@@ -17,13 +17,13 @@ func (c *Controller) terminate(ctx *sim.Context, p *api.Pod, st *podState, b Beh
 		st.killing = true
 		grace := p.GracePeriod()
 		if p.DeletionGracePeriodSeconds != nil {
-			grace = time.Duration(*p.DeletionGracePeriodSeconds) * time.Second
+			grace = api.Seconds(*p.DeletionGracePeriodSeconds)
 		}
 		stop := b.Shutdown
 		if !st.sandbox || !st.run.running {
 			stop = 0 // nothing runs that must be stopped
 		}
-		st.stopAt = *p.DeletionTimestamp + min(stop, grace)
+		st.stopAt = api.Later(*p.DeletionTimestamp, min(stop, grace))
 		for _, ctr := range p.Spec.Containers {
 			if p.Status.Phase == api.PodRunning {
 				ctx.Event(p, "Normal", "Killing", "Stopping container %s", ctr.Name)

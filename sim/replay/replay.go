@@ -92,6 +92,7 @@ func newReplay(sc *scenarios.Scenario, rules workload.Rules) (*replay, error) {
 	}
 	w := sc.WorkloadFor(rules)
 	r := &replay{sc: sc, rules: rules, w: w, eng: sim.New(sc.Seed), slots: slots.New(w)}
+	r.eng.API().Limit(sc.Limits.OrDefault())
 	d := disks.New()
 	r.disks = d
 	r.kube = kubelet.New(r.behavior, d)
@@ -168,6 +169,11 @@ func (r *replay) run() error {
 		due := prev + st.After
 		if st.At != nil {
 			due = max(*st.At, r.eng.Now())
+			if *st.At < r.eng.Now() {
+				// The step runs at once, later than written: the steps
+				// before it took longer than its at allowed for.
+				r.finding(st, "runs late: at %s, but the previous step ended at %s", *st.At, r.eng.Now())
+			}
 		}
 		if err := r.eng.RunUntil(due); err != nil {
 			return err

@@ -55,12 +55,48 @@ func Claim[T api.Object](owner api.Object, apiVersion string, selector *api.Labe
 // reference to ownerUID and the ones that carry the selector's first label
 // (upstream lists the namespace; the label index narrows it).
 func PodCandidates(tx *store.Txn, ownerUID string, selector *api.LabelSelector) []*api.Pod {
-	pods := tx.PodsOwnedBy(ownerUID)
+	owned := tx.PodsOwnedBy(ownerUID)
+	var labeled []*api.Pod
 	if pairs := api.LabelPairs(selector.MatchLabels); len(pairs) > 0 {
-		pods = append(pods, tx.PodsWithLabel(pairs[0])...)
+		labeled = tx.PodsWithLabel(pairs[0])
 	} else {
-		pods = append(pods, tx.Pods()...)
+		labeled = tx.Pods()
 	}
-	slices.SortFunc(pods, func(a, b *api.Pod) int { return strings.Compare(a.Key(), b.Key()) })
-	return slices.CompactFunc(pods, func(a, b *api.Pod) bool { return a.UID == b.UID })
+	return mergeByKey(owned, labeled)
+}
+
+// byKey orders pods by key (namespace/name), compared in parts so that no
+// string is built.
+func byKey(a, b *api.Pod) int {
+	if c := strings.Compare(a.Namespace, b.Namespace); c != 0 {
+		return c
+	}
+	return strings.Compare(a.Name, b.Name)
+}
+
+// mergeByKey is the union of two pod lists in key order, each pod once.
+// The store's indexes list pods in key order already, so this is a linear
+// merge; a list that is not in order is sorted first (sorting on every
+// reconcile made a 100,000-pod ReplicaSet take minutes).
+func mergeByKey(a, b []*api.Pod) []*api.Pod {
+	for _, l := range [][]*api.Pod{a, b} {
+		if !slices.IsSortedFunc(l, byKey) {
+			slices.SortFunc(l, byKey)
+		}
+	}
+	out := make([]*api.Pod, 0, max(len(a), len(b)))
+	for len(a) > 0 || len(b) > 0 {
+		var next *api.Pod
+		switch {
+		case len(b) == 0 || len(a) > 0 && byKey(a[0], b[0]) <= 0:
+			next, a = a[0], a[1:]
+		default:
+			next, b = b[0], b[1:]
+		}
+		if n := len(out); n > 0 && out[n-1].UID == next.UID {
+			continue
+		}
+		out = append(out, next)
+	}
+	return out
 }

@@ -36,18 +36,24 @@ type Controller struct {
 	// they failed: they are tried again when a pod leaves a node or a node
 	// changes (the scheduling queue's unschedulable pods).
 	unschedulable []string
+	// waiting is the set of keys in unschedulable (a list lookup made
+	// many unschedulable pods quadratic).
+	waiting map[string]bool
 }
 
 // resources is a cpu and memory amount.
 type resources struct{ milliCPU, memory int64 }
 
 // New returns the scheduler.
-func New() *Controller { return &Controller{load: map[string]int{}, requested: map[string]resources{}} }
+func New() *Controller {
+	return &Controller{load: map[string]int{}, requested: map[string]resources{}, waiting: map[string]bool{}}
+}
 
 // retry hands back the unschedulable pods to try again.
 func (c *Controller) retry() []string {
 	keys := c.unschedulable
 	c.unschedulable = nil
+	clear(c.waiting)
 	return keys
 }
 
@@ -119,8 +125,10 @@ type verdict struct {
 }
 
 // filter runs the filter plugins on one node in kube-scheduler's order and
-// stops at the first that fails (RunFilterPlugins).
-func (c *Controller) filter(p *api.Pod, n *api.Node, zone string) verdict {
+// stops at the first that fails (RunFilterPlugins). req is the pod's
+// requests (api.PodRequests, computed once per pod as the scheduler's
+// PreFilter state is, not once per node).
+func (c *Controller) filter(p *api.Pod, req resources, n *api.Node, zone string) verdict {
 	// NodeUnschedulable: a cordoned node, unless the pod tolerates
 	// node.kubernetes.io/unschedulable:NoSchedule.
 	if n.Spec.Unschedulable && !api.TolerationsTolerateTaint(p.Spec.Tolerations, api.Taint{Key: api.TaintNodeUnschedulable, Effect: api.TaintNoSchedule}) {
@@ -142,7 +150,7 @@ func (c *Controller) filter(p *api.Pod, n *api.Node, zone string) verdict {
 	if c.load[n.Name]+1 > n.Status.Capacity.Pods {
 		short = append(short, reasonTooManyPods)
 	}
-	cpu, mem := api.PodRequests(p)
+	cpu, mem := req.milliCPU, req.memory
 	used := c.requested[n.Name]
 	if cpu > 0 && n.Status.Capacity.MilliCPU > 0 && cpu > n.Status.Capacity.MilliCPU-used.milliCPU {
 		short = append(short, reasonCPU)
@@ -195,11 +203,13 @@ func (c *Controller) Reconcile(ctx *sim.Context, key string) error {
 		}
 	}
 	nodes := tx.Nodes()
+	var req resources
+	req.milliCPU, req.memory = api.PodRequests(p)
 	var best *api.Node
 	bestTaints := 0
 	verdicts := make([]verdict, 0, len(nodes))
 	for _, n := range nodes {
-		v := volumeFilter(tx, p, n, c.filter(p, n, zone)) // volumes.go
+		v := volumeFilter(tx, p, n, c.filter(p, req, n, zone)) // volumes.go
 		if len(v.reasons) > 0 {
 			verdicts = append(verdicts, v)
 			continue
@@ -210,7 +220,8 @@ func (c *Controller) Reconcile(ctx *sim.Context, key string) error {
 		}
 	}
 	if best == nil {
-		if !slices.Contains(c.unschedulable, key) {
+		if !c.waiting[key] {
+			c.waiting[key] = true
 			c.unschedulable = append(c.unschedulable, key)
 		}
 		if p.Status.Reason != "Unschedulable" {

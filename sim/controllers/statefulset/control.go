@@ -40,9 +40,12 @@ func (c *setControl) UpdateStatefulSet(pods []*api.Pod) (*api.StatefulSetStatus,
 	c.status.CollisionCount = collision
 	completeRollingUpdate(c.set, &c.status)
 	serr := c.writeStatus()
-	c.truncateHistory(pods, revisions)
+	terr := c.truncateHistory(pods, revisions)
 	if err == nil {
 		err = serr
+	}
+	if err == nil {
+		err = terr
 	}
 	if err != nil {
 		return nil, err
@@ -78,16 +81,17 @@ func (c *setControl) updateStatefulSet(pods []*api.Pod) error {
 	}
 	// Condemned pods in descending ordinal order.
 	slices.SortFunc(condemned, func(a, b *api.Pod) int { return Ordinal(b) - Ordinal(a) })
-	for i := range replicas {
-		if replicas[i] == nil {
-			replicas[i] = newVersionedPod(set, c.current, c.update, start+i)
-		}
-	}
+	// Upstream builds the pod object of every missing replica here; stsim
+	// builds it when processReplica reaches the slot, which is the only
+	// place an object that does not exist yet is looked at (a sync that
+	// reaches rollingUpdate has processed every slot). With 100,000
+	// replicas under OrderedReady, building them all on every sync took
+	// minutes.
 	// firstUnavailablePod: the lowest unavailable replica, else the lowest
 	// unavailable condemned pod.
 	var firstUnavailable *api.Pod
 	for _, p := range replicas {
-		if isCreated(p) && c.isUnavailable(p) {
+		if p != nil && isCreated(p) && c.isUnavailable(p) {
 			firstUnavailable = p
 			break
 		}
@@ -123,6 +127,9 @@ func (c *setControl) updateStatefulSet(pods []*api.Pod) error {
 
 // processReplica handles slot i; exit means a monotonic sync must stop.
 func (c *setControl) processReplica(replicas []*api.Pod, i int) (bool, error) {
+	if replicas[i] == nil {
+		replicas[i] = newVersionedPod(c.set, c.current, c.update, startOrdinal(c.set)+i)
+	}
 	p := replicas[i]
 	// R-POD-1: a Failed or Succeeded pod is deleted; a new one with the same
 	// name is created once the old object is gone. This stops the sync even

@@ -169,7 +169,8 @@ func testSet(n int32, policy string) *api.StatefulSet {
 			Selector: &api.LabelSelector{MatchLabels: labels},
 			Template: api.PodTemplateSpec{ObjectMeta: api.ObjectMeta{Labels: labels}, Spec: api.PodSpec{Containers: []api.Container{{Name: "c", Image: "app:1"}}}},
 			VolumeClaimTemplates: []api.PersistentVolumeClaim{{ObjectMeta: api.ObjectMeta{Name: "data"},
-				Spec: api.PersistentVolumeClaimSpec{AccessModes: []string{"ReadWriteOnce"}}}}}}
+				Spec: api.PersistentVolumeClaimSpec{AccessModes: []string{"ReadWriteOnce"},
+					Resources: api.ResourceRequirements{Requests: map[string]string{"storage": "1Gi"}}}}}}}
 	if err := apiserver.Admit(s); err != nil {
 		panic(err)
 	}

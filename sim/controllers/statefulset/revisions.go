@@ -3,6 +3,7 @@ package statefulset
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"slices"
 
 	"stsim/sim/api"
@@ -126,7 +127,20 @@ func (c *setControl) revisions() ([]*api.ControllerRevision, *int32, error) {
 // truncateHistory deletes the oldest revisions that no pod of the sync and
 // neither the current nor the update revision uses, keeping
 // revisionHistoryLimit of them (truncateHistory).
-func (c *setControl) truncateHistory(pods []*api.Pod, revs []*api.ControllerRevision) {
+//
+// The API server does not check that a StatefulSet's revisionHistoryLimit
+// is not negative (ValidateStatefulSetSpec has no such check; the
+// Deployment's and the DaemonSet's have), and upstream's truncateHistory
+// then slices past its history and deletes a nil revision: the
+// controller panics on every sync of the set, after the pods and the
+// status were written. stsim returns that as the sync's error instead, so
+// the set goes on as upstream's does between crashes, and the report shows
+// the error.
+func (c *setControl) truncateHistory(pods []*api.Pod, revs []*api.ControllerRevision) error {
+	limit := int(*c.set.Spec.RevisionHistoryLimit)
+	if limit < 0 {
+		return fmt.Errorf("truncateHistory: spec.revisionHistoryLimit is %d: the API server accepts a negative limit for a StatefulSet, and kube-controller-manager panics here on every sync of the set", limit)
+	}
 	live := map[string]bool{c.current.Name: true, c.update.Name: true}
 	for _, p := range pods {
 		live[revisionOf(p)] = true
@@ -137,10 +151,10 @@ func (c *setControl) truncateHistory(pods []*api.Pod, revs []*api.ControllerRevi
 			history = append(history, r)
 		}
 	}
-	limit := int(*c.set.Spec.RevisionHistoryLimit)
 	for i := 0; i < len(history)-limit; i++ {
 		_ = c.objects.DeleteRevision(history[i])
 	}
+	return nil
 }
 
 // adoptRevisions lists the set's revisions after adopting the orphans

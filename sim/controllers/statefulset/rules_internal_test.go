@@ -809,3 +809,22 @@ func TestSeveralFailuresPrintAsUpstreamAggregates(t *testing.T) {
 	assert.Equal(t, "[injected failure, injected failure]", err.Error())
 	assert.Equal(t, []string{"web-0"}, podNames(f))
 }
+
+// TestNegativeHistoryLimitFailsEverySync follows R-REV-7: the API server
+// accepts a negative revisionHistoryLimit for a StatefulSet
+// (ValidateStatefulSetSpec in pkg/apis/apps/validation/validation.go checks
+// it only for Deployments and DaemonSets), and truncateHistory in
+// sts/stateful_set_control.go then slices past its history and deletes a
+// nil revision, a panic on every sync. The sync still creates the pods and
+// writes the status first; stsim returns the panic as the sync's error.
+func TestNegativeHistoryLimitFailsEverySync(t *testing.T) {
+	set := testSet(2, api.ParallelPodManagement)
+	limit := int32(-1)
+	set.Spec.RevisionHistoryLimit = &limit
+	f := newFakeObjects(set)
+	_, err := sync(t, f)
+	require.ErrorContains(t, err, "truncateHistory: spec.revisionHistoryLimit is -1")
+	assert.Equal(t, []string{"create pod web-0", "create pod web-1"}, opsWith(f, "create pod"))
+	assert.Contains(t, f.ops, "update status", "the status is written before the history is truncated")
+	assert.Empty(t, opsWith(f, "delete revision"))
+}

@@ -48,7 +48,7 @@ func TestLongSetNameFailsEveryPodCreate(t *testing.T) {
 	assert.Empty(t, run.Pods, "no pod is created")
 	events := eventsOf(run, "StatefulSet", name)
 	require.NotEmpty(t, events)
-	assert.Regexp(t, `^FailedCreate: create Pod a{60}-0 in StatefulSet a{60} failed error: Pod "a{60}-0" is invalid: metadata.labels: Invalid value: "a{60}-[0-9a-z]+": must be no more than 63 characters$`, events[len(events)-1])
+	assert.Regexp(t, `^FailedCreate: create Pod a{60}-0 in StatefulSet a{60} failed error: Pod "a{60}-0" is invalid: metadata.labels: Invalid value: "a{60}-[0-9a-z]+": must be no more than 63 bytes$`, events[len(events)-1])
 	for _, s := range run.Status {
 		assert.Zero(t, s.Replicas)
 	}

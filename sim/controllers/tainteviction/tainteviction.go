@@ -246,7 +246,7 @@ func minTolerationTime(used []api.Toleration) time.Duration {
 	if least == math.MaxInt64 {
 		return -1
 	}
-	return time.Duration(least) * time.Second
+	return api.Seconds(least)
 }
 
 // deletePod is deletePodHandler: the TaintManagerEviction event, then
