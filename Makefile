@@ -5,6 +5,7 @@
 #   make unit    go test without the race detector (quicker)
 #   make bench   every benchmark, with allocations
 #   make fuzz    every fuzz test for FUZZTIME each (docs/robustness.md)
+#   make profile SCENARIO=FILE   CPU and heap profiles of one run (docs/performance.md)
 #
 # The race detector needs cgo, so a C compiler (gcc); .ci/run installs it
 # when it is missing.
@@ -16,7 +17,7 @@ STATICCHECK_VERSION := v0.8.2
 STATICCHECK := $(GO) run honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION)
 FUZZTIME ?= 30s
 
-.PHONY: test fmt vet staticcheck unit race bench fuzz
+.PHONY: test fmt vet staticcheck unit race bench fuzz profile
 
 test: fmt vet staticcheck race
 
@@ -44,6 +45,15 @@ race:
 
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./...
+
+# profile runs one scenario (a file or a bundled name) with --stats and
+# writes cpu.prof and heap.prof; read them with go tool pprof.
+SCENARIO ?= seed-myapp
+profile:
+	$(GO) build -o stsim.prof.bin ./cmd/stsim
+	./stsim.prof.bin run --stats --cpu-profile cpu.prof --heap-profile heap.prof -o json $(SCENARIO) > /dev/null; \
+		status=$$?; rm -f stsim.prof.bin; [ $$status -le 1 ]
+	@echo "profiles: cpu.prof heap.prof (go tool pprof -top cpu.prof)"
 
 # fuzz runs each Fuzz function of each package on its own (go test -fuzz
 # takes one target at a time) for FUZZTIME, with no test timeout so that a

@@ -9,6 +9,7 @@ import (
 
 	"stsim/report"
 	"stsim/scenarios"
+	"stsim/sim"
 	"stsim/sim/history"
 	"stsim/sim/replay"
 	"stsim/sim/workload"
@@ -24,6 +25,7 @@ type runCmd struct {
 	out    string
 	events bool
 	in     inputs
+	prof   profiling
 }
 
 func newRun(e *env) command {
@@ -34,6 +36,8 @@ func newRun(e *env) command {
 	c.fs.StringVar(&c.out, "out", "", "write the report to this file instead of standard output (never over a file the run reads)")
 	c.fs.BoolVar(&c.events, "events", false, "include the full event log in the text report")
 	c.in.addFlags(c.fs)
+	c.prof.stderr = e.stderr
+	c.prof.addFlags(c.fs)
 	return c
 }
 
@@ -81,9 +85,13 @@ func (c *runCmd) Run(_ context.Context, args []string) error {
 	}
 	var reports []*report.Report
 	fail := &expectationsFailed{}
+	if err := c.prof.start(); err != nil {
+		return err
+	}
 	for _, sc := range scs {
 		r, err := c.replay(sc)
 		if err != nil {
+			_ = c.prof.stop()
 			return err
 		}
 		t := r.Failed()
@@ -93,6 +101,9 @@ func (c *runCmd) Run(_ context.Context, args []string) error {
 			fail.where = append(fail.where, fmt.Sprintf("%s (%s rules)", sc.Name, rules))
 		}
 		reports = append(reports, r)
+	}
+	if err := c.prof.stop(); err != nil {
+		return err
 	}
 	var buf bytes.Buffer
 	if err := report.Render(&buf, c.output, reports, report.Options{Events: c.events}); err != nil {
@@ -118,7 +129,9 @@ func (c *runCmd) replay(sc *scenarios.Scenario) (*report.Report, error) {
 		if err := sc.Variant(rules).Err; err != nil {
 			return nil, &inputError{fmt.Errorf("%s: under %s rules the converted workload is invalid: %w", sc.File, rules, err)}
 		}
-		run, err := replay.Run(sc, rules)
+		var eng *sim.Engine
+		c.prof.begin()
+		run, err := replay.RunWith(sc, rules, func(e *sim.Engine) { eng = e })
 		var se *scenarios.Error
 		switch {
 		case errors.As(err, &se):
@@ -127,6 +140,7 @@ func (c *runCmd) replay(sc *scenarios.Scenario) (*report.Report, error) {
 		case err != nil:
 			return nil, fmt.Errorf("scenario %s, %s rules: %w", sc.Name, rules, err)
 		}
+		c.prof.report(sc.Name, rules, run.End, eng.Stats())
 		runs = append(runs, run)
 	}
 	return report.Build(report.Header{Name: sc.Name, Seed: sc.Seed, Description: sc.Description, File: sc.File, Notes: sc.Notes}, runs), nil

@@ -75,6 +75,42 @@ type Engine struct {
 	tx *store.Txn
 	// Reconciles counts every Reconcile call (for benchmarks and tests).
 	Reconciles int
+	// perController counts the reconciles of each controller, instants the
+	// instants processed and writes the store changes dispatched (Stats).
+	perController []int
+	instants      int
+	writes        int
+}
+
+// Stats are the counts of the work an engine did.
+type Stats struct {
+	// Instants is the number of instants processed: virtual times at which
+	// timers fired, and scenario writes.
+	Instants int
+	// Writes is the number of object changes written to the store.
+	Writes int
+	// Reconciles is the number of Reconcile calls of each controller, in
+	// registration order.
+	Reconciles []ControllerCount
+}
+
+// ControllerCount is one controller's number of reconciles.
+type ControllerCount struct {
+	Controller string
+	Count      int
+}
+
+// Stats returns the counts of the work done so far.
+func (e *Engine) Stats() Stats {
+	st := Stats{Instants: e.instants, Writes: e.writes}
+	for i, c := range e.controllers {
+		n := 0
+		if i < len(e.perController) {
+			n = e.perController[i]
+		}
+		st.Reconciles = append(st.Reconciles, ControllerCount{Controller: c.Name(), Count: n})
+	}
+	return st
 }
 
 type item struct {
@@ -180,6 +216,7 @@ func (e *Engine) wake(t time.Duration, controller int, key string) {
 // Do runs a write now, then settles the instant (drains the work queue)
 // and commits it.
 func (e *Engine) Do(fn func(*Context) error) error {
+	e.instants++
 	err := e.write(-1, fn)
 	if exceeded := e.api.Exceeded(); exceeded != nil {
 		return exceeded
@@ -217,6 +254,7 @@ func (e *Engine) dispatch(changes []store.Change) {
 	if len(changes) == 0 {
 		return
 	}
+	e.writes += len(changes)
 	for _, o := range e.observers {
 		o(e.tx, e.now, changes)
 	}
@@ -249,6 +287,10 @@ func (e *Engine) settle() error {
 			return fmt.Errorf("sim: livelock at %v: more than %d reconciles in one instant (last: %s %q)", e.now, MaxRounds, e.controllers[it.controller].Name(), it.key)
 		}
 		e.Reconciles++
+		if len(e.perController) < len(e.controllers) {
+			e.perController = append(e.perController, make([]int, len(e.controllers)-len(e.perController))...)
+		}
+		e.perController[it.controller]++
 		ctl := e.controllers[it.controller]
 		err := e.write(it.controller, func(ctx *Context) error { return ctl.Reconcile(ctx, it.key) })
 		if exceeded := e.api.Exceeded(); exceeded != nil {
@@ -295,6 +337,7 @@ func (e *Engine) Step() (bool, error) {
 		return false, nil
 	}
 	e.now = t
+	e.instants++
 	// Every timer due at t fires before the queue is drained, so the
 	// controllers they wake reconcile once for all of them; timers set for
 	// t while settling fire in a next pass.

@@ -1,6 +1,11 @@
 package store
 
-import "stsim/sim/api"
+import (
+	"slices"
+	"strings"
+
+	"stsim/sim/api"
+)
 
 // Pod returns the pod with key namespace/name, or nil.
 func (t *Txn) Pod(key string) *api.Pod { return first[*api.Pod](t, TablePods, IndexID, key) }
@@ -51,6 +56,20 @@ func (t *Txn) Volume(name string) *api.PersistentVolume {
 // VolumesInPhase lists the PersistentVolumes in a phase, such as Available.
 func (t *Txn) VolumesInPhase(phase string) []*api.PersistentVolume {
 	return list[*api.PersistentVolume](t, TablePersistentVolumes, IndexPhase, phase)
+}
+
+// VolumesForClaim lists, by name, the PersistentVolumes a claim may bind:
+// those whose claimRef names namespace/name and those with no claimRef.
+// Every other volume is bound to another claim, and binding skips it.
+func (t *Txn) VolumesForClaim(namespace, name string) []*api.PersistentVolume {
+	named := list[*api.PersistentVolume](t, TablePersistentVolumes, IndexClaimRef, namespace+"/"+name)
+	free := list[*api.PersistentVolume](t, TablePersistentVolumes, IndexClaimRef, NoClaim)
+	if len(named) == 0 {
+		return free
+	}
+	out := append(named, free...)
+	slices.SortFunc(out, func(a, b *api.PersistentVolume) int { return strings.Compare(a.Name, b.Name) })
+	return out
 }
 
 // Volumes lists every PersistentVolume by name.

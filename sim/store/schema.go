@@ -52,6 +52,10 @@ const (
 	// IndexPhase is a PersistentVolume's phase: binding looks only at the
 	// Available ones.
 	IndexPhase = "phase"
+	// IndexClaimRef is the namespace/name of the claim a PersistentVolume's
+	// claimRef names, or "-" for none: binding a claim looks only at the
+	// volumes it may take, not at every volume.
+	IndexClaimRef = "claimref"
 	// IndexVolume is the PersistentVolume a VolumeAttachment attaches.
 	IndexVolume = "volume"
 )
@@ -98,13 +102,24 @@ func schema() *memdb.DBSchema {
 // claim whose owning pod or StatefulSet is gone.
 func claimsTable() *memdb.TableSchema { return objectTable(TablePersistentVolumeClaims, ownerIndex()) }
 
-// volumesTable indexes PersistentVolumes by phase: binding looks at the
-// Available ones only.
+// volumesTable indexes PersistentVolumes by phase and by the claim they
+// name: binding looks at the volumes a claim may take only.
 func volumesTable() *memdb.TableSchema {
-	return objectTable(TablePersistentVolumes, &memdb.IndexSchema{Name: IndexPhase, AllowMissing: true, Indexer: single(func(o api.Object) string {
-		return o.(*api.PersistentVolume).Status.Phase
-	})})
+	return objectTable(TablePersistentVolumes,
+		&memdb.IndexSchema{Name: IndexPhase, AllowMissing: true, Indexer: single(func(o api.Object) string {
+			return o.(*api.PersistentVolume).Status.Phase
+		})},
+		&memdb.IndexSchema{Name: IndexClaimRef, Indexer: single(func(o api.Object) string {
+			if r := o.(*api.PersistentVolume).Spec.ClaimRef; r != nil {
+				return r.Namespace + "/" + r.Name
+			}
+			return NoClaim
+		})},
+	)
 }
+
+// NoClaim is the IndexClaimRef value of a volume whose claimRef is empty.
+const NoClaim = "-"
 
 // volumeAttachmentsTable indexes attachments by volume and by node: the
 // attach/detach controller asks where a volume is attached, and the

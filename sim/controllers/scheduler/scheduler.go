@@ -205,11 +205,12 @@ func (c *Controller) Reconcile(ctx *sim.Context, key string) error {
 	nodes := tx.Nodes()
 	var req resources
 	req.milliCPU, req.memory = api.PodRequests(p)
+	vols := prepareVolumes(tx, p)
 	var best *api.Node
 	bestTaints := 0
 	verdicts := make([]verdict, 0, len(nodes))
 	for _, n := range nodes {
-		v := volumeFilter(tx, p, n, c.filter(p, req, n, zone)) // volumes.go
+		v := volumeFilter(vols, n, c.filter(p, req, n, zone)) // volumes.go
 		if len(v.reasons) > 0 {
 			verdicts = append(verdicts, v)
 			continue

@@ -34,10 +34,62 @@ const (
 // hold the pod back here: the kubelet waits for it (upstream's PreFilter
 // would keep the pod Pending and retry on claim and volume events, which
 // this scheduler does not watch).
-func volumeFilter(tx *store.Txn, p *api.Pod, n *api.Node, prev verdict) verdict {
+func volumeFilter(pv *podVolumes, n *api.Node, prev verdict) verdict {
 	if len(prev.reasons) > 0 {
 		return prev
 	}
+	if pv.readWriteOncePodInUse {
+		return verdict{reasons: []string{reasonReadWriteOncePod}}
+	}
+	excluded := map[string]bool{}
+	for _, c := range pv.claims {
+		switch {
+		case c.bound && c.volume == nil:
+			return verdict{reasons: []string{reasonPVNotExist}, unresolved: true}
+		case c.bound:
+			if !volume.CheckNodeAffinity(c.volume, n) {
+				return verdict{reasons: []string{reasonNodeConflict}, unresolved: true}
+			}
+		default:
+			if v := volume.FindMatchingVolume(c.claim, c.candidates, n, excluded, true); v != nil {
+				excluded[v.Name] = true
+				continue
+			}
+			if c.noProvisioner {
+				return verdict{reasons: []string{reasonBindConflict}, unresolved: true}
+			}
+		}
+	}
+	return verdict{}
+}
+
+// podVolumes is what the volume filters need to know of a pod, looked up
+// once per scheduling attempt rather than once per node (as the plugins'
+// PreFilter state is).
+type podVolumes struct {
+	// readWriteOncePodInUse: a ReadWriteOncePod claim of the pod is used by
+	// another pod already bound to a node.
+	readWriteOncePodInUse bool
+	// claims are the claims the per-node check looks at, in volume order.
+	claims []claimVolumes
+}
+
+// claimVolumes is one claim of the pod: bound (to volume, nil when that
+// volume does not exist), or a WaitForFirstConsumer claim not bound yet,
+// with the volumes it may bind and whether its class can provision.
+type claimVolumes struct {
+	claim         *api.PersistentVolumeClaim
+	bound         bool
+	volume        *api.PersistentVolume
+	candidates    []*api.PersistentVolume
+	noProvisioner bool
+}
+
+// prepareVolumes looks up the pod's claims and their volumes. A claim that
+// is missing, or an Immediate claim not bound yet, does not hold the pod
+// back (see volumeFilter) and is left out.
+func prepareVolumes(tx *store.Txn, p *api.Pod) *podVolumes {
+	out := &podVolumes{}
 	for _, name := range p.ClaimNames() {
 		cl := tx.Claim(p.Namespace + "/" + name)
 		if cl == nil || !api.HasAccessMode(cl.Spec.AccessModes, api.ReadWriteOncePod) {
@@ -45,12 +97,11 @@ func volumeFilter(tx *store.Txn, p *api.Pod, n *api.Node, prev verdict) verdict 
 		}
 		for _, o := range tx.PodsUsingClaim(cl.Key()) {
 			if o.UID != p.UID && o.Spec.NodeName != "" && !o.IsTerminal() {
-				return verdict{reasons: []string{reasonReadWriteOncePod}}
+				out.readWriteOncePodInUse = true
+				return out
 			}
 		}
 	}
-	var volumes []*api.PersistentVolume
-	excluded := map[string]bool{}
 	for _, v := range p.Spec.Volumes {
 		if p.ClaimOf(v) == "" {
 			continue
@@ -60,29 +111,15 @@ func volumeFilter(tx *store.Txn, p *api.Pod, n *api.Node, prev verdict) verdict 
 		case cl == nil:
 			continue
 		case cl.Bound():
-			pv := tx.Volume(cl.Spec.VolumeName)
-			if pv == nil {
-				return verdict{reasons: []string{reasonPVNotExist}, unresolved: true}
-			}
-			if !volume.CheckNodeAffinity(pv, n) {
-				return verdict{reasons: []string{reasonNodeConflict}, unresolved: true}
-			}
+			out.claims = append(out.claims, claimVolumes{claim: cl, bound: true, volume: tx.Volume(cl.Spec.VolumeName)})
 			continue
 		}
 		class := tx.StorageClass(cl.ClassName())
 		if class == nil || !class.WaitForFirstConsumer() || cl.Spec.VolumeName != "" {
 			continue
 		}
-		if volumes == nil {
-			volumes = tx.Volumes()
-		}
-		if pv := volume.FindMatchingVolume(cl, volumes, n, excluded, true); pv != nil {
-			excluded[pv.Name] = true
-			continue
-		}
-		if class.Provisioner == api.NoProvisioner {
-			return verdict{reasons: []string{reasonBindConflict}, unresolved: true}
-		}
+		out.claims = append(out.claims, claimVolumes{claim: cl, candidates: tx.VolumesForClaim(cl.Namespace, cl.Name),
+			noProvisioner: class.Provisioner == api.NoProvisioner})
 	}
-	return verdict{}
+	return out
 }

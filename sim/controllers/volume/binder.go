@@ -80,18 +80,19 @@ func CheckNodeAffinity(v *api.PersistentVolume, n *api.Node) bool {
 //     modes first (allPossibleMatchingAccessModes), so a ReadWriteOnce claim
 //     prefers a ReadWriteOnce volume to a bigger set of modes.
 //
-// volumes must be in name order; excluded names volumes already chosen for
-// another claim of the same pod.
+// volumes must be in name order (store.VolumesForClaim: the others are
+// bound to other claims and never match); excluded names volumes already
+// chosen for another claim of the same pod.
 func FindMatchingVolume(c *api.PersistentVolumeClaim, volumes []*api.PersistentVolume, node *api.Node, excluded map[string]bool, delayBinding bool) *api.PersistentVolume {
 	groups := map[string][]*api.PersistentVolume{}
 	var keys []string
 	for _, v := range volumes {
-		modes := slices.Clone(v.Spec.AccessModes)
-		slices.Sort(modes)
-		modes = slices.Compact(modes)
 		if !CheckAccessModes(c, v) {
 			continue
 		}
+		modes := slices.Clone(v.Spec.AccessModes)
+		slices.Sort(modes)
+		modes = slices.Compact(modes)
 		k := strings.Join(modes, ",")
 		if _, ok := groups[k]; !ok {
 			keys = append(keys, k)

@@ -220,7 +220,7 @@ func (c *Controller) syncUnboundClaim(ctx *sim.Context, cl *api.PersistentVolume
 	}
 	class := tx.StorageClass(cl.ClassName())
 	delay := class != nil && class.WaitForFirstConsumer()
-	if pv := FindMatchingVolume(cl, tx.Volumes(), nil, nil, delay); pv != nil {
+	if pv := FindMatchingVolume(cl, tx.VolumesForClaim(cl.Namespace, cl.Name), nil, nil, delay); pv != nil {
 		return c.bind(ctx, pv, cl)
 	}
 	// assignDefaultStorageClass: a claim created with no class before a
@@ -247,7 +247,7 @@ func (c *Controller) syncUnboundClaim(ctx *sim.Context, cl *api.PersistentVolume
 		}
 		// The scheduler's binder: a static volume that fits the node, else
 		// a volume provisioned in the node's topology.
-		if pv := FindMatchingVolume(cl, tx.Volumes(), node, nil, true); pv != nil {
+		if pv := FindMatchingVolume(cl, tx.VolumesForClaim(cl.Namespace, cl.Name), node, nil, true); pv != nil {
 			return c.bind(ctx, pv, cl)
 		}
 		return c.provision(ctx, cl, class, node)
