@@ -287,7 +287,7 @@ func (l *loader) volume(name, path string) (string, error) {
 	w := l.sc.Workload.Object
 	var names []string
 	if s, ok := w.(*api.StatefulSet); ok {
-		for _, t := range s.Spec.VolumeClaimTemplates {
+		for _, t := range s.ClaimTemplates() {
 			names = append(names, t.Name)
 		}
 	}

@@ -77,7 +77,7 @@ func toDeployment(sc *Scenario, s *api.StatefulSet) (api.Object, []api.Object, [
 	var extra []api.Object
 	var notes []string
 	tmpl := &d.Spec.Template.Spec
-	for _, t := range s.Spec.VolumeClaimTemplates {
+	for _, t := range s.ClaimTemplates() {
 		claim := t.Name + "-" + s.Name
 		if slices.ContainsFunc(tmpl.Volumes, func(v api.Volume) bool { return v.Name == t.Name }) {
 			notes = append(notes, fmt.Sprintf("volumeClaimTemplate %s dropped: the pod template has its own volume %s", t.Name, t.Name))

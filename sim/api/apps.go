@@ -214,3 +214,23 @@ func (*ControllerRevision) GetKind() string { return KindControllerRevision }
 
 // Meta implements Object.
 func (r *ControllerRevision) Meta() *ObjectMeta { return &r.ObjectMeta }
+
+// ClaimTemplates are the volumeClaimTemplates as the StatefulSet
+// controller reads them: one per name, in the order names first appear,
+// each with the spec of the last template of that name. The API server
+// accepts two templates of one name (volumesToAddForTemplates keys a map
+// by name, so validation sees one volume), and the controller's
+// getPersistentVolumeClaims builds a map by name, where the last wins.
+func (s *StatefulSet) ClaimTemplates() []PersistentVolumeClaim {
+	out := make([]PersistentVolumeClaim, 0, len(s.Spec.VolumeClaimTemplates))
+	at := map[string]int{}
+	for _, t := range s.Spec.VolumeClaimTemplates {
+		if i, ok := at[t.Name]; ok {
+			out[i] = t
+			continue
+		}
+		at[t.Name] = len(out)
+		out = append(out, t)
+	}
+	return out
+}

@@ -228,7 +228,7 @@ func checkStatefulPod(t testing.TB, e *sim.Engine, now time.Duration, p *api.Pod
 			t.Errorf("at %v: pod %s created while %s holds ordinal %d of %s", now, p.Name, o.Name, ordinal, set.Name)
 		}
 	}
-	for _, tmpl := range set.Spec.VolumeClaimTemplates {
+	for _, tmpl := range set.ClaimTemplates() {
 		want := statefulset.ClaimName(tmpl.Name, set.Name, ordinal)
 		found := false
 		for _, v := range p.Spec.Volumes {

@@ -100,7 +100,7 @@ func setStorage(set *api.StatefulSet, p *api.Pod) {
 	_, ordinal := ParentAndOrdinal(p.Name)
 	var vols []api.Volume
 	claimed := map[string]bool{}
-	for _, t := range set.Spec.VolumeClaimTemplates {
+	for _, t := range set.ClaimTemplates() {
 		claimed[t.Name] = true
 		vols = append(vols, api.Volume{Name: t.Name, PersistentVolumeClaim: &api.PersistentVolumeClaimVolumeSource{ClaimName: ClaimName(t.Name, set.Name, ordinal)}})
 	}
@@ -116,7 +116,7 @@ func setStorage(set *api.StatefulSet, p *api.Pod) {
 // (storageMatches).
 func storageMatches(set *api.StatefulSet, p *api.Pod) bool {
 	_, ordinal := ParentAndOrdinal(p.Name)
-	for _, t := range set.Spec.VolumeClaimTemplates {
+	for _, t := range set.ClaimTemplates() {
 		found := false
 		for _, v := range p.Spec.Volumes {
 			if v.Name == t.Name && v.PersistentVolumeClaim != nil && v.PersistentVolumeClaim.ClaimName == ClaimName(t.Name, set.Name, ordinal) {
@@ -136,7 +136,7 @@ func storageMatches(set *api.StatefulSet, p *api.Pod) bool {
 func claimsFor(set *api.StatefulSet, p *api.Pod) []*api.PersistentVolumeClaim {
 	_, ordinal := ParentAndOrdinal(p.Name)
 	var out []*api.PersistentVolumeClaim
-	for _, t := range set.Spec.VolumeClaimTemplates {
+	for _, t := range set.ClaimTemplates() {
 		c := t.DeepCopy()
 		c.TypeMeta = api.TypeMeta{APIVersion: "v1", Kind: api.KindPersistentVolumeClaim}
 		c.Name = ClaimName(t.Name, set.Name, ordinal)
@@ -155,8 +155,9 @@ func claimsFor(set *api.StatefulSet, p *api.Pod) []*api.PersistentVolumeClaim {
 // claimKeys are the store keys of the pod's claims.
 func claimKeys(set *api.StatefulSet, p *api.Pod) []string {
 	_, ordinal := ParentAndOrdinal(p.Name)
-	keys := make([]string, len(set.Spec.VolumeClaimTemplates))
-	for i, t := range set.Spec.VolumeClaimTemplates {
+	templates := set.ClaimTemplates()
+	keys := make([]string, len(templates))
+	for i, t := range templates {
 		keys[i] = set.Namespace + "/" + ClaimName(t.Name, set.Name, ordinal)
 	}
 	return keys

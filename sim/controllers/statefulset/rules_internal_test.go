@@ -828,3 +828,29 @@ func TestNegativeHistoryLimitFailsEverySync(t *testing.T) {
 	assert.Contains(t, f.ops, "update status", "the status is written before the history is truncated")
 	assert.Empty(t, opsWith(f, "delete revision"))
 }
+
+// TestTwoClaimTemplatesOfOneName follows R-PVC-6: the API server accepts
+// two volumeClaimTemplates of one name (volumesToAddForTemplates in
+// pkg/apis/apps/validation/validation.go keys a map by name, so the pod
+// template is validated with one volume), and getPersistentVolumeClaims
+// and updateStorage in sts/stateful_set_utils.go build a map by template
+// name: each pod gets one claim and one volume of that name, with the
+// last template's spec.
+func TestTwoClaimTemplatesOfOneName(t *testing.T) {
+	set := testSet(1, api.ParallelPodManagement)
+	second := set.Spec.VolumeClaimTemplates[0].DeepCopy()
+	second.Spec.Resources.Requests = map[string]string{"storage": "2Gi"}
+	set.Spec.VolumeClaimTemplates = append(set.Spec.VolumeClaimTemplates, *second)
+	f := newFakeObjects(set)
+	_, err := sync(t, f)
+	require.NoError(t, err)
+	require.Len(t, f.claims, 1)
+	for _, c := range f.claims {
+		assert.Equal(t, "data-web-0", c.Name)
+		assert.Equal(t, "2Gi", c.Spec.Resources.Requests["storage"], "the last template of the name wins")
+	}
+	p := f.pods["default/web-0"]
+	require.NotNil(t, p)
+	assert.Len(t, p.Spec.Volumes, 1, "one volume for the name")
+	assert.Equal(t, "data-web-0", p.Spec.Volumes[0].PersistentVolumeClaim.ClaimName)
+}
