@@ -222,6 +222,19 @@ func (r *ControllerRevision) Meta() *ObjectMeta { return &r.ObjectMeta }
 // by name, so validation sees one volume), and the controller's
 // getPersistentVolumeClaims builds a map by name, where the last wins.
 func (s *StatefulSet) ClaimTemplates() []PersistentVolumeClaim {
+	ts := s.Spec.VolumeClaimTemplates
+	unique := true
+	for i := 1; i < len(ts) && unique; i++ {
+		for j := range i {
+			if ts[i].Name == ts[j].Name {
+				unique = false
+				break
+			}
+		}
+	}
+	if unique {
+		return ts // the common case, on every sync of every pod: no copy
+	}
 	out := make([]PersistentVolumeClaim, 0, len(s.Spec.VolumeClaimTemplates))
 	at := map[string]int{}
 	for _, t := range s.Spec.VolumeClaimTemplates {

@@ -13,7 +13,17 @@ import (
 type Store struct {
 	db *memdb.MemDB
 	rv uint64
+	// latest holds each object as the write transaction sees it, by table
+	// and key: by-key reads in a write transaction (every Put's, and most
+	// controllers' look-ups) are map look-ups instead of go-memdb reads,
+	// which in a write transaction clone the index's radix transaction and
+	// drop its cache of copied nodes, so that the next write copies its
+	// whole path again. There is one write transaction at a time.
+	latest map[tableKey]api.Object
 }
+
+// tableKey is an object's table and namespace/name.
+type tableKey struct{ table, key string }
 
 // Change is one object written or removed by a committed transaction. Old is
 // nil for a created object, New nil for a removed one.
@@ -55,26 +65,37 @@ func New() *Store {
 	if err != nil {
 		panic(fmt.Sprintf("store: bad schema: %v", err))
 	}
-	return &Store{db: db}
+	return &Store{db: db, latest: map[tableKey]api.Object{}}
 }
 
 // Txn is a read or write transaction with typed queries.
 type Txn struct {
 	s       *Store
 	tx      *memdb.Txn
+	write   bool
 	changes []Change
+	// undo holds what latest held before each write of this transaction,
+	// for Abort.
+	undo []undoEntry
+}
+
+// undoEntry is latest's entry for k before a write.
+type undoEntry struct {
+	k   tableKey
+	old api.Object
 }
 
 // Read opens a read-only transaction (a snapshot).
 func (s *Store) Read() *Txn { return &Txn{s: s, tx: s.db.Txn(false)} }
 
 // Write opens the write transaction. The caller must Commit or Abort it.
-func (s *Store) Write() *Txn { return &Txn{s: s, tx: s.db.Txn(true)} }
+func (s *Store) Write() *Txn { return &Txn{s: s, tx: s.db.Txn(true), write: true} }
 
 // Commit makes the writes visible to new transactions and returns the
 // changes not yet taken, in write order.
 func (t *Txn) Commit() []Change {
 	t.tx.Commit()
+	t.undo = nil
 	return t.TakeChanges()
 }
 
@@ -88,7 +109,28 @@ func (t *Txn) TakeChanges() []Change {
 }
 
 // Abort drops the writes; harmless after Commit.
-func (t *Txn) Abort() { t.tx.Abort() }
+func (t *Txn) Abort() {
+	t.tx.Abort()
+	for i := len(t.undo) - 1; i >= 0; i-- {
+		u := t.undo[i]
+		if u.old == nil {
+			delete(t.s.latest, u.k)
+		} else {
+			t.s.latest[u.k] = u.old
+		}
+	}
+	t.undo = nil
+}
+
+// remember records obj (nil: removed) as the latest of k.
+func (t *Txn) remember(k tableKey, old, obj api.Object) {
+	t.undo = append(t.undo, undoEntry{k, old})
+	if obj == nil {
+		delete(t.s.latest, k)
+	} else {
+		t.s.latest[k] = obj
+	}
+}
 
 // Put inserts or replaces obj, which must be a fresh object the caller no
 // longer changes. It stamps the next resourceVersion. A Put of an object
@@ -104,6 +146,7 @@ func (t *Txn) Put(obj api.Object) {
 	if err := t.tx.Insert(table, obj); err != nil {
 		panic(fmt.Sprintf("store: insert %s %s: %v", obj.GetKind(), obj.Meta().Key(), err))
 	}
+	t.remember(tableKey{table, obj.Meta().Key()}, old, obj)
 	t.changes = append(t.changes, Change{Kind: obj.GetKind(), Old: old, New: obj})
 }
 
@@ -117,10 +160,14 @@ func (t *Txn) Remove(obj api.Object) {
 	if err := t.tx.Delete(table, old); err != nil {
 		panic(fmt.Sprintf("store: delete %s %s: %v", obj.GetKind(), obj.Meta().Key(), err))
 	}
+	t.remember(tableKey{table, old.Meta().Key()}, old, nil)
 	t.changes = append(t.changes, Change{Kind: obj.GetKind(), Old: old})
 }
 
 func (t *Txn) get(table, key string) api.Object {
+	if t.write {
+		return t.s.latest[tableKey{table, key}]
+	}
 	raw, err := t.tx.First(table, IndexID, key)
 	if err != nil {
 		panic(fmt.Sprintf("store: %s by id: %v", table, err))
@@ -147,6 +194,12 @@ func list[T api.Object](t *Txn, table, index string, args ...any) []T {
 
 func first[T api.Object](t *Txn, table, index string, arg string) T {
 	var zero T
+	if index == IndexID && t.write {
+		if o, ok := t.s.latest[tableKey{table, arg}].(T); ok {
+			return o
+		}
+		return zero
+	}
 	raw, err := t.tx.First(table, index, arg)
 	if err != nil {
 		panic(fmt.Sprintf("store: %s by %s: %v", table, index, err))

@@ -131,3 +131,32 @@ func TestChangeControllerKeys(t *testing.T) {
 	assert.Empty(t, store.Change{Kind: api.KindPod, New: pod("")}.ControllerKeys(api.KindReplicaSet), "an orphan")
 	assert.Empty(t, store.Change{Kind: api.KindPod, New: pod("a")}.ControllerKeys(api.KindStatefulSet), "another kind")
 }
+
+// TestByKeyReadsInAWriteTransaction: a write transaction reads its own
+// writes by key (through Store.latest, not go-memdb), a read transaction
+// sees only what was committed, and Abort takes the writes back.
+func TestByKeyReadsInAWriteTransaction(t *testing.T) {
+	s := store.New()
+	tx := s.Write()
+	tx.Put(&api.Pod{ObjectMeta: api.ObjectMeta{Name: "a", Namespace: "default", UID: "a"}})
+	require.NotNil(t, tx.Pod("default/a"), "a write transaction sees its own write")
+	require.Nil(t, s.Read().Pod("default/a"), "a read transaction sees only what was committed")
+	tx.Commit()
+	require.NotNil(t, s.Read().Pod("default/a"))
+
+	tx = s.Write()
+	b := &api.Pod{ObjectMeta: api.ObjectMeta{Name: "b", Namespace: "default", UID: "b"}}
+	tx.Put(b)
+	a2 := tx.Pod("default/a").DeepCopy()
+	a2.Labels = map[string]string{"v": "2"}
+	tx.Put(a2)
+	tx.Remove(tx.Pod("default/a"))
+	require.Nil(t, tx.Pod("default/a"))
+	tx.Abort()
+	tx = s.Write()
+	defer tx.Abort()
+	require.Nil(t, tx.Pod("default/b"), "Abort took the create back")
+	got := tx.Pod("default/a")
+	require.NotNil(t, got, "Abort took the update and the removal back")
+	require.Nil(t, got.Labels)
+}
