@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"reflect"
 	"slices"
+	"strconv"
 	"strings"
 )
 
@@ -48,20 +49,8 @@ func validatePodSpec(prefix string, s *PodSpec, claims []string, podName string)
 		vols[c] = true
 	}
 	errs = append(errs, validateContainers(prefix+".containers", s.Containers, vols)...)
-	switch s.RestartPolicy {
-	case "Always", "OnFailure", "Never":
-	case "":
-		errs = append(errs, FieldError{Path: prefix + ".restartPolicy", Type: errRequired})
-	default:
-		errs = append(errs, FieldError{prefix + ".restartPolicy", errUnsupported, s.RestartPolicy, `supported values: "Always", "OnFailure", "Never"`})
-	}
-	switch s.DNSPolicy {
-	case "ClusterFirstWithHostNet", "ClusterFirst", "Default", "None":
-	case "":
-		errs = append(errs, FieldError{Path: prefix + ".dnsPolicy", Type: errRequired})
-	default:
-		errs = append(errs, FieldError{prefix + ".dnsPolicy", errUnsupported, s.DNSPolicy, `supported values: "ClusterFirstWithHostNet", "ClusterFirst", "Default", "None"`})
-	}
+	errs = append(errs, validateEnum(prefix+".restartPolicy", s.RestartPolicy, "Always", "OnFailure", "Never")...)
+	errs = append(errs, validateEnum(prefix+".dnsPolicy", s.DNSPolicy, "ClusterFirstWithHostNet", "ClusterFirst", "Default", "None")...)
 	errs = append(errs, validateLabels(prefix+".nodeSelector", s.NodeSelector)...)
 	if s.DNSPolicy == "None" {
 		// validatePodDNSConfig: stsim has no dnsConfig field, so it is
@@ -244,13 +233,7 @@ func validateContainerCommon(p string, c *Container, vols map[string]bool) []Fie
 	}
 	errs = append(errs, validateContainerPorts(p+".ports", c.Ports)...)
 	errs = append(errs, validateVolumeMounts(p+".volumeMounts", c.VolumeMounts, vols)...)
-	switch c.ImagePullPolicy {
-	case "Always", "IfNotPresent", "Never":
-	case "":
-		errs = append(errs, FieldError{Path: p + ".imagePullPolicy", Type: errRequired})
-	default:
-		errs = append(errs, FieldError{p + ".imagePullPolicy", errUnsupported, c.ImagePullPolicy, `supported values: "Always", "IfNotPresent", "Never"`})
-	}
+	errs = append(errs, validateEnum(p+".imagePullPolicy", c.ImagePullPolicy, "Always", "IfNotPresent", "Never")...)
 	return append(errs, validateResources(p+".resources", c.Resources)...)
 }
 
@@ -496,4 +479,22 @@ func semanticValues(a, b reflect.Value, quantities bool) bool {
 		return a.Float() == b.Float()
 	}
 	return a.CanInterface() && b.CanInterface() && reflect.DeepEqual(a.Interface(), b.Interface())
+}
+
+// validateEnum checks a required field with a fixed set of values, as the
+// API server words it: "Required value" when empty, else "Unsupported
+// value" listing the supported values in the order given (upstream's
+// order for the field).
+func validateEnum(path, v string, supported ...string) []FieldError {
+	switch {
+	case v == "":
+		return []FieldError{{Path: path, Type: errRequired}}
+	case slices.Contains(supported, v):
+		return nil
+	}
+	quoted := make([]string, len(supported))
+	for i, s := range supported {
+		quoted[i] = strconv.Quote(s)
+	}
+	return []FieldError{{path, errUnsupported, v, "supported values: " + strings.Join(quoted, ", ")}}
 }
