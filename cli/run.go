@@ -24,6 +24,7 @@ type runCmd struct {
 	output string
 	out    string
 	events bool
+	full   bool
 	in     inputs
 	prof   profiling
 }
@@ -35,6 +36,7 @@ func newRun(e *env) command {
 	c.fs.StringVarP(&c.output, "output", "o", "text", "report format: "+strings.Join(report.Formats(), " or "))
 	c.fs.StringVar(&c.out, "out", "", "write the report to this file instead of standard output (never over a file the run reads)")
 	c.fs.BoolVar(&c.events, "events", false, "include the full event log in the text report")
+	c.fs.BoolVar(&c.full, "full", false, fmt.Sprintf("list every row of the text report's tables (without it a table of more than %d rows shows its first and last %d)", report.MaxRows, report.ShownRows))
 	c.in.addFlags(c.fs)
 	c.prof.stderr = e.stderr
 	c.prof.addFlags(c.fs)
@@ -106,7 +108,7 @@ func (c *runCmd) Run(_ context.Context, args []string) error {
 		return err
 	}
 	var buf bytes.Buffer
-	if err := report.Render(&buf, c.output, reports, report.Options{Events: c.events}); err != nil {
+	if err := report.Render(&buf, c.output, reports, report.Options{Events: c.events, Full: c.full}); err != nil {
 		return err
 	}
 	if c.out != "" {

@@ -12,7 +12,19 @@ type Options struct {
 	// Events includes each run's full event log; without it the report
 	// counts the events and says how to see them.
 	Events bool
+	// Full lists every row of every table and every point of the ready
+	// series; without it a table of more than MaxRows rows shows its first
+	// and last ShownRows (a run of thousands of pods stays readable).
+	Full bool
 }
+
+// MaxRows is the most rows a table shows whole without Options.Full, and
+// ShownRows how many of its first and of its last rows it shows beyond
+// that.
+const (
+	MaxRows   = 200
+	ShownRows = 20
+)
 
 // Layout lays a report out as a Document: the scenario, then for each rule
 // set what happened (pods, claims, revisions, identities, data, DNS,
@@ -36,7 +48,11 @@ func Layout(r *Report, opt Options) *Document {
 func runPart(run *Run, opt Options) Part {
 	p := Part{Title: fmt.Sprintf("%s: %s %s  (run ends at %s)", run.Rules.Title(), cell(run.Workload.Kind),
 		cell(run.Workload.Name), formatTime(run.EndTime))}
-	add := func(s ...Section) { p.Sections = append(p.Sections, s...) }
+	add := func(ss ...Section) {
+		for _, s := range ss {
+			p.Sections = append(p.Sections, summarise(s, opt))
+		}
+	}
 	if len(run.Conversions) > 0 {
 		add(Section{Title: "Converted for these rules", List: run.Conversions})
 	}
@@ -51,7 +67,7 @@ func runPart(run *Run, opt Options) Part {
 	add(identityTable(run)...)
 	add(dataTable(run)...)
 	add(lookups(run)...)
-	add(availabilityTable(run))
+	add(availabilityTable(run, opt))
 	add(rejections(run)...)
 	add(expectations(run)...)
 	add(findings(run)...)
@@ -248,14 +264,14 @@ func lookups(run *Run) []Section {
 	return []Section{{Title: "DNS look-ups", Note: "from a client pod in the namespace", Table: tb}}
 }
 
-func availabilityTable(run *Run) Section {
+func availabilityTable(run *Run, opt Options) Section {
 	a := run.Availability
 	tb := &Table{Columns: []Column{{Name: "MEASURE"}, {Name: "VALUE"}}, NoHeader: true}
 	tb.add(text("min ready after the first full rollout:"), number(a.MinReady))
 	tb.add(text("most pods at once:"), number(a.MaxPods))
 	tb.add(text("two pods of one name at once:"), Cell{Value: a.DuplicateIdentitySeconds, Text: formatSeconds(a.DuplicateIdentitySeconds)})
 	tb.add(text("writers of one volume at once:"), number(a.MaxConcurrentWriters))
-	if s := readyOverTime(run.ReadyOverTime); s != "" {
+	if s := readyOverTime(run.ReadyOverTime, opt.Full); s != "" {
 		tb.add(text("ready/existing pods over time:"), Cell{Value: run.ReadyOverTime, Text: s})
 	}
 	if n := len(run.Status); n > 0 {
@@ -265,8 +281,9 @@ func availabilityTable(run *Run) Section {
 }
 
 // readyOverTime lists the counts at the end of each instant, when they
-// changed, as "12.0s 2/3".
-func readyOverTime(samples []ReadySample) string {
+// changed, as "12.0s 2/3"; unless full, only the first and last ShownRows
+// of more than MaxRows.
+func readyOverTime(samples []ReadySample, full bool) string {
 	var items []string
 	var prev *ReadySample
 	for i, s := range samples {
@@ -279,7 +296,33 @@ func readyOverTime(samples []ReadySample) string {
 		prev = &samples[i]
 		items = append(items, fmt.Sprintf("%s %d/%d,", formatTime(s.Time), s.Ready, s.Pods))
 	}
+	if n := len(items); !full && n > MaxRows {
+		skipped := fmt.Sprintf("… %d more (--full lists them),", n-2*ShownRows)
+		items = append(append(items[:ShownRows:ShownRows], skipped), items[n-ShownRows:]...)
+	}
 	return strings.TrimSuffix(strings.Join(items, " "), ",")
+}
+
+// summarise cuts a table of more than MaxRows rows to its first and last
+// ShownRows, with a row that says how many are left out, unless opt.Full.
+func summarise(s Section, opt Options) Section {
+	if opt.Full || s.Table == nil || len(s.Table.Rows) <= MaxRows {
+		return s
+	}
+	tb := *s.Table
+	n := len(tb.Rows)
+	gap := make([]Cell, len(tb.Columns))
+	for i := range gap {
+		gap[i] = text("…") // every column, so that the columns stay aligned
+	}
+	tb.Rows = append(append(tb.Rows[:ShownRows:ShownRows], gap), tb.Rows[n-ShownRows:]...)
+	s.Table = &tb
+	note := fmt.Sprintf("%d rows; the first and last %d shown, … for the %d between; --full lists them all", n, ShownRows, n-2*ShownRows)
+	if s.Note != "" {
+		note = s.Note + "; " + note
+	}
+	s.Note = note
+	return s
 }
 
 // statusLine sums up one status row, conditions sorted by type.
