@@ -105,3 +105,11 @@ func FormatDuration(d time.Duration) string {
 	}
 	return s
 }
+
+// Count writes n things: "1 pod", "3 pods".
+func Count(n int, thing string) string {
+	if n == 1 {
+		return "1 " + thing
+	}
+	return fmt.Sprintf("%d %ss", n, thing)
+}

@@ -36,3 +36,9 @@ func TestHorizonFlag(t *testing.T) {
 	assert.Equal(t, "8784h", limits.FormatDuration(limits.Default.Horizon))
 	assert.Equal(t, "2m", limits.FormatDuration(2*time.Minute))
 }
+
+func TestCount(t *testing.T) {
+	assert.Equal(t, "1 pod", limits.Count(1, "pod"))
+	assert.Equal(t, "0 pods", limits.Count(0, "pod"))
+	assert.Equal(t, "500000 pods", limits.Count(500000, "pod"))
+}

@@ -195,7 +195,7 @@ func (l *loader) stepEnd(st Step, prev time.Duration, path string) (time.Duratio
 // steps turns spec.steps into Steps; the workload must be known.
 func (l *loader) steps(raw []rawStep) error {
 	if len(raw) > l.sc.Limits.Steps {
-		return l.errorAt(fmt.Sprintf("spec.steps[%d]", l.sc.Limits.Steps), "want at most %d steps (stsim's cap; --max-steps raises it), got %d", l.sc.Limits.Steps, len(raw))
+		return l.errorAt(fmt.Sprintf("spec.steps[%d]", l.sc.Limits.Steps), "want at most %s (stsim's cap; --max-steps raises it), got %d", limits.Count(l.sc.Limits.Steps, "step"), len(raw))
 	}
 	hasApply := false
 	// end bounds the virtual time when the step ends, so that no sum of

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"time"
 
+	"stsim/limits"
 	"stsim/sim/api"
 	"stsim/sim/workload"
 )
@@ -185,7 +186,7 @@ func buildScale(l *loader, r *rawScale, path string) (Action, error) {
 	case *r.Replicas < 0:
 		return nil, l.errorAt(path+".replicas", "must not be negative, got %d", *r.Replicas)
 	case int(*r.Replicas) > l.sc.Limits.Pods:
-		return nil, l.errorAt(path+".replicas", "%d is more than the %d pods a run may create (stsim's cap; --max-pods raises it)", *r.Replicas, l.sc.Limits.Pods)
+		return nil, l.errorAt(path+".replicas", "%d is more than the %s a run may create (stsim's cap; --max-pods raises it)", *r.Replicas, limits.Count(l.sc.Limits.Pods, "pod"))
 	}
 	return &Scale{Replicas: *r.Replicas}, nil
 }

@@ -11,6 +11,7 @@ import (
 
 	"gopkg.in/yaml.v3"
 
+	"stsim/limits"
 	"stsim/sim/api"
 	"stsim/sim/workload"
 )
@@ -407,7 +408,7 @@ func replicasOf(obj api.Object) int {
 
 func (l *loader) convert() error {
 	if n := replicasOf(l.sc.Workload.Object); n > l.sc.Limits.Pods {
-		return l.manifestError(l.sc.Workload, "spec.replicas: %d is more than the %d pods a run may create (stsim's cap; --max-pods raises it)", n, l.sc.Limits.Pods)
+		return l.manifestError(l.sc.Workload, "spec.replicas: %d is more than the %s a run may create (stsim's cap; --max-pods raises it)", n, limits.Count(l.sc.Limits.Pods, "pod"))
 	}
 	for _, rules := range workload.AllRules {
 		v := convert(l.sc, l.sc.Workload.Object, rules)

@@ -14,6 +14,7 @@ import (
 
 	"gopkg.in/yaml.v3"
 
+	"stsim/limits"
 	"stsim/sim/api"
 )
 
@@ -57,7 +58,7 @@ func (l *loader) nodes(c *rawCluster) error {
 	}
 	if n := c.Nodes.count; n != nil {
 		if *n < 1 || *n > l.sc.Limits.Nodes {
-			return l.errorAt("spec.cluster.nodes", "want 1 to %d nodes (stsim's cap; --max-nodes raises it), got %d", l.sc.Limits.Nodes, *n)
+			return l.errorAt("spec.cluster.nodes", "want 1 to %s (stsim's cap; --max-nodes raises it), got %d", limits.Count(l.sc.Limits.Nodes, "node"), *n)
 		}
 		for i := range *n {
 			l.sc.Nodes = append(l.sc.Nodes, newNode(fmt.Sprintf("node-%d", i+1), "", nil, DefaultNodePods))
@@ -68,7 +69,7 @@ func (l *loader) nodes(c *rawCluster) error {
 		return l.errorAt("spec.cluster.nodes", "want a node count or a non-empty list of nodes")
 	}
 	if n := len(c.Nodes.list); n > l.sc.Limits.Nodes {
-		return l.errorAt(fmt.Sprintf("spec.cluster.nodes[%d]", l.sc.Limits.Nodes), "want at most %d nodes (stsim's cap; --max-nodes raises it), got %d", l.sc.Limits.Nodes, n)
+		return l.errorAt(fmt.Sprintf("spec.cluster.nodes[%d]", l.sc.Limits.Nodes), "want at most %s (stsim's cap; --max-nodes raises it), got %d", limits.Count(l.sc.Limits.Nodes, "node"), n)
 	}
 	names := map[string]bool{}
 	for i, rn := range c.Nodes.list {

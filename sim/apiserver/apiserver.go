@@ -107,7 +107,7 @@ func (c *Client) Event(obj api.Object, typ, reason, format string, args ...any) 
 	if c.s.eventLimit > 0 {
 		if c.s.events >= c.s.eventLimit {
 			if c.s.exceeded == nil {
-				c.s.exceeded = &limits.Error{What: fmt.Sprintf("at %v the run records more than %d events", c.now, c.s.eventLimit), Flag: "max-events"}
+				c.s.exceeded = &limits.Error{What: fmt.Sprintf("at %v the run records more than %s", c.now, limits.Count(c.s.eventLimit, "event")), Flag: "max-events"}
 			}
 			return
 		}
@@ -155,7 +155,7 @@ func (c *Client) Create(obj api.Object) error {
 	if obj.GetKind() == api.KindPod && c.s.podLimit > 0 {
 		if c.s.pods >= c.s.podLimit {
 			if c.s.exceeded == nil {
-				c.s.exceeded = &limits.Error{What: fmt.Sprintf("at %v the run creates more than %d pods", c.now, c.s.podLimit), Flag: "max-pods"}
+				c.s.exceeded = &limits.Error{What: fmt.Sprintf("at %v the run creates more than %s", c.now, limits.Count(c.s.podLimit, "pod")), Flag: "max-pods"}
 			}
 			return c.s.exceeded
 		}

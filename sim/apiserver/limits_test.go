@@ -47,5 +47,5 @@ func TestPodAndEventCaps(t *testing.T) {
 	assert.NoError(t, srv2.Exceeded())
 	c2.Event(p, "Normal", "Two", "second")
 	assert.Equal(t, 1, seen, "the event past the cap is dropped")
-	assert.EqualError(t, srv2.Exceeded(), "at 0s the run records more than 1 events, stsim's cap (--max-events raises it)")
+	assert.EqualError(t, srv2.Exceeded(), "at 0s the run records more than 1 event, stsim's cap (--max-events raises it)")
 }
