@@ -17,6 +17,16 @@ func ClaimName(templateName, setName string, ordinal int) string {
 	return templateName + "-" + setName + "-" + strconv.Itoa(ordinal)
 }
 
+// isClaimName reports whether name is ClaimName(template, set, ordinal)
+// without building that string: every sync checks every pod's volumes.
+func isClaimName(name, template, set string, ordinal int) bool {
+	var buf [20]byte
+	ord := strconv.AppendInt(buf[:0], int64(ordinal), 10)
+	t, s := len(template), len(set)
+	return len(name) == t+s+len(ord)+2 && name[:t] == template && name[t] == '-' &&
+		name[t+1:t+1+s] == set && name[t+1+s] == '-' && name[t+2+s:] == string(ord)
+}
+
 // ParentAndOrdinal is the inverse of PodName: the parent name and ordinal,
 // or ("", -1) when the name does not parse. It matches upstream's regex
 // "(.*)-([0-9]+)$" (getParentNameAndOrdinal) without a regex: the parent is
@@ -119,7 +129,7 @@ func storageMatches(set *api.StatefulSet, p *api.Pod) bool {
 	for _, t := range set.ClaimTemplates() {
 		found := false
 		for _, v := range p.Spec.Volumes {
-			if v.Name == t.Name && v.PersistentVolumeClaim != nil && v.PersistentVolumeClaim.ClaimName == ClaimName(t.Name, set.Name, ordinal) {
+			if v.Name == t.Name && v.PersistentVolumeClaim != nil && isClaimName(v.PersistentVolumeClaim.ClaimName, t.Name, set.Name, ordinal) {
 				found = true
 			}
 		}

@@ -37,3 +37,18 @@ func TestPodNameAndParentOrdinal(t *testing.T) {
 		assert.Equal(t, o, ordinal)
 	}
 }
+
+// TestIsClaimName: storageMatches compares a volume's claim with the name
+// getPersistentVolumeClaimName builds, without building it.
+func TestIsClaimName(t *testing.T) {
+	for _, c := range []struct {
+		name string
+		want bool
+	}{
+		{"data-web-0", true}, {"data-web-10", false}, {"data-web-1", false}, {"data-web0", false},
+		{"datax-web-0", false}, {"data-webb-0", false}, {"data-web-", false}, {"", false},
+	} {
+		assert.Equal(t, c.want, isClaimName(c.name, "data", "web", 0), c.name)
+	}
+	assert.True(t, isClaimName("data-web-12345", "data", "web", 12345))
+}
