@@ -86,13 +86,11 @@ func (p *profiling) report(scenario string, rules workload.Rules, virtual time.D
 		return
 	}
 	var per []string
-	total := 0
 	for _, c := range st.Reconciles {
 		if c.Count > 0 {
 			per = append(per, fmt.Sprintf("%s %d", c.Controller, c.Count))
 		}
-		total += c.Count
 	}
 	fmt.Fprintf(p.stderr, "stsim: stats: %s, %s rules: virtual time %s, wall time %s, instants %d, store writes %d, reconciles %d (%s), peak memory %s\n",
-		scenario, rules, virtual, time.Since(p.wallStart).Round(time.Millisecond), st.Instants, st.Writes, total, strings.Join(per, ", "), peakMemory())
+		scenario, rules, virtual, time.Since(p.wallStart).Round(time.Millisecond), st.Instants, st.Writes, st.TotalReconciles(), strings.Join(per, ", "), peakMemory())
 }

@@ -172,12 +172,12 @@ func (l *loader) stepEnd(st Step, prev time.Duration, path string) (time.Duratio
 	}
 	// Each value is at most the duration cap (1e9 s), so no single sum
 	// below wraps before it is compared with the horizon.
-	end := prev + st.After
+	end, field := prev+st.After, ".after"
 	if st.At != nil {
-		end = max(prev, *st.At)
+		end, field = max(prev, *st.At), ".at"
 	}
 	if end > h {
-		return 0, over(map[bool]string{true: ".at", false: ".after"}[st.At != nil], end)
+		return 0, over(field, end)
 	}
 	switch a := st.Action.(type) {
 	case *WaitFor:

@@ -394,20 +394,10 @@ func (l *loader) entry(e rawManifest, path string) ([]Manifest, error) {
 }
 
 // convert converts the workload once for every rule set; the workload must
-// be valid under each rule set the scenario runs.
-// replicasOf is a workload's spec.replicas.
-func replicasOf(obj api.Object) int {
-	switch w := obj.(type) {
-	case *api.StatefulSet:
-		return int(*w.Spec.Replicas)
-	case *api.Deployment:
-		return int(*w.Spec.Replicas)
-	}
-	return 0
-}
-
+// be valid under each rule set the scenario runs, and ask for no more
+// replicas than the pod cap.
 func (l *loader) convert() error {
-	if n := replicasOf(l.sc.Workload.Object); n > l.sc.Limits.Pods {
+	if n := int(l.sc.workload().Replicas(l.sc.Workload.Object)); n > l.sc.Limits.Pods {
 		return l.manifestError(l.sc.Workload, "spec.replicas: %d is more than the %s a run may create (stsim's cap; --max-pods raises it)", n, limits.Count(l.sc.Limits.Pods, "pod"))
 	}
 	for _, rules := range workload.AllRules {

@@ -73,8 +73,6 @@ type Engine struct {
 	// the instant goes through it, and it is committed when the instant is
 	// settled.
 	tx *store.Txn
-	// Reconciles counts every Reconcile call (for benchmarks and tests).
-	Reconciles int
 	// perController counts the reconciles of each controller, instants the
 	// instants processed and writes the store changes dispatched (Stats).
 	perController []int
@@ -94,6 +92,15 @@ type Stats struct {
 	Reconciles []ControllerCount
 }
 
+// TotalReconciles is the number of Reconcile calls of every controller.
+func (s Stats) TotalReconciles() int {
+	n := 0
+	for _, c := range s.Reconciles {
+		n += c.Count
+	}
+	return n
+}
+
 // ControllerCount is one controller's number of reconciles.
 type ControllerCount struct {
 	Controller string
@@ -104,11 +111,7 @@ type ControllerCount struct {
 func (e *Engine) Stats() Stats {
 	st := Stats{Instants: e.instants, Writes: e.writes}
 	for i, c := range e.controllers {
-		n := 0
-		if i < len(e.perController) {
-			n = e.perController[i]
-		}
-		st.Reconciles = append(st.Reconciles, ControllerCount{Controller: c.Name(), Count: n})
+		st.Reconciles = append(st.Reconciles, ControllerCount{Controller: c.Name(), Count: e.perController[i]})
 	}
 	return st
 }
@@ -175,7 +178,10 @@ func (e *Engine) Rand() *rand.Rand { return e.rng }
 
 // AddController registers a controller; registration order breaks no ties
 // that matter, but it is fixed so runs repeat.
-func (e *Engine) AddController(c Controller) { e.controllers = append(e.controllers, c) }
+func (e *Engine) AddController(c Controller) {
+	e.controllers = append(e.controllers, c)
+	e.perController = append(e.perController, 0)
+}
 
 // Controller returns the registered controller of that name, or nil (for
 // tests that check a controller's own state).
@@ -285,10 +291,6 @@ func (e *Engine) settle() error {
 		rounds++
 		if rounds > MaxRounds {
 			return fmt.Errorf("sim: livelock at %v: more than %d reconciles in one instant (last: %s %q)", e.now, MaxRounds, e.controllers[it.controller].Name(), it.key)
-		}
-		e.Reconciles++
-		if len(e.perController) < len(e.controllers) {
-			e.perController = append(e.perController, make([]int, len(e.controllers)-len(e.perController))...)
 		}
 		e.perController[it.controller]++
 		ctl := e.controllers[it.controller]

@@ -29,10 +29,11 @@ const (
 	PVProtectionFinalizer  = "kubernetes.io/pv-protection"
 )
 
-// defaultStorageClass is the DefaultStorageClass admission plugin's choice
+// DefaultStorageClass is the DefaultStorageClass admission plugin's choice
 // (GetDefaultClass in k8s.io/component-helpers/storage/volume): among the
 // classes marked default, the newest, then the first by name; nil if none.
-func defaultStorageClass(tx *store.Txn) *api.StorageClass {
+// The PV controller's assignDefaultStorageClass makes the same choice.
+func DefaultStorageClass(tx *store.Txn) *api.StorageClass {
 	var def *api.StorageClass
 	for _, sc := range tx.StorageClasses() {
 		if sc.IsDefault() && (def == nil || sc.CreationTimestamp > def.CreationTimestamp) {
@@ -188,7 +189,7 @@ func (c *Client) Create(obj api.Object) error {
 		m.Finalizers = append(m.Finalizers, PVProtectionFinalizer)
 	}
 	if cl, ok := obj.(*api.PersistentVolumeClaim); ok && cl.Spec.StorageClassName == nil {
-		if def := defaultStorageClass(c.tx); def != nil {
+		if def := DefaultStorageClass(c.tx); def != nil {
 			cl.Spec.StorageClassName = &def.Name
 		}
 	}

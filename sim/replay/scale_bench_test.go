@@ -107,7 +107,7 @@ func benchScale(b *testing.B, kind string, rollout bool) {
 			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/pods, "ns/pod")
 			b.ReportMetric(float64(after.Mallocs-before.Mallocs)/pods, "allocs/pod")
 			b.ReportMetric(float64(after.TotalAlloc-before.TotalAlloc)/pods, "B/pod")
-			b.ReportMetric(float64(eng.Reconciles)/float64(n), "reconciles/pod")
+			b.ReportMetric(float64(st.TotalReconciles())/float64(n), "reconciles/pod")
 			b.ReportMetric(float64(st.Writes)/float64(n), "writes/pod")
 		})
 	}

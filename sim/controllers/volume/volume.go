@@ -167,17 +167,6 @@ func (c *Controller) wait(cl *api.PersistentVolumeClaim) {
 	}
 }
 
-// defaultClass is the newest default StorageClass, then the first by name.
-func defaultClass(tx *store.Txn) *api.StorageClass {
-	var def *api.StorageClass
-	for _, sc := range tx.StorageClasses() {
-		if sc.IsDefault() && (def == nil || sc.CreationTimestamp > def.CreationTimestamp) {
-			def = sc
-		}
-	}
-	return def
-}
-
 // selectedNode stands for the claim's volume.kubernetes.io/selected-node
 // annotation: the node of the first scheduled, not terminated pod that uses
 // the claim. stsim's scheduler does not write the annotation; its volume
@@ -226,7 +215,7 @@ func (c *Controller) syncUnboundClaim(ctx *sim.Context, cl *api.PersistentVolume
 	// assignDefaultStorageClass: a claim created with no class before a
 	// default class existed gets the default class now.
 	if cl.Spec.StorageClassName == nil {
-		if def := defaultClass(tx); def != nil {
+		if def := apiserver.DefaultStorageClass(tx); def != nil {
 			n := cl.DeepCopy()
 			n.Spec.StorageClassName = &def.Name
 			return ctx.Update(n)
