@@ -297,9 +297,12 @@ func (p *Pod) ClaimOf(v Volume) string {
 }
 
 // GracePeriod is the pod's termination grace period (default 30s).
-func (p *Pod) GracePeriod() time.Duration {
+func (p *Pod) GracePeriod() time.Duration { return Seconds(p.GracePeriodSeconds()) }
+
+// GracePeriodSeconds is terminationGracePeriodSeconds, default 30.
+func (p *Pod) GracePeriodSeconds() int64 {
 	if p.Spec.TerminationGracePeriodSeconds == nil {
-		return 30 * time.Second
+		return 30
 	}
-	return Seconds(*p.Spec.TerminationGracePeriodSeconds)
+	return *p.Spec.TerminationGracePeriodSeconds
 }

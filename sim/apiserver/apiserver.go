@@ -271,10 +271,7 @@ func (c *Client) Delete(kind, key string, opt DeleteOptions) error {
 	}
 	m := obj.Meta()
 	if p, ok := obj.(*api.Pod); ok {
-		grace := int64(30)
-		if g := p.Spec.TerminationGracePeriodSeconds; g != nil {
-			grace = *g
-		}
+		grace := p.GracePeriodSeconds()
 		if opt.GracePeriodSeconds != nil {
 			grace = *opt.GracePeriodSeconds
 		}

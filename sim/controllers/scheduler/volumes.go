@@ -15,9 +15,10 @@ const (
 	reasonPVNotExist       = "node(s) unavailable due to one or more pvc(s) bound to non-existent pv(s)"
 )
 
-// volumeFilter runs the volume filters on node n for pod p once the other
-// filters passed (prev has no reason); otherwise it returns prev. The
-// filters run in the default profile's order:
+// volumeFilter runs the volume filters on node n for the pod whose claims
+// prepareVolumes looked up (vols), once the other filters passed (prev has
+// no reason); otherwise it returns prev. The filters run in the default
+// profile's order:
 //
 //   - VolumeRestrictions (satisfyReadWriteOncePod): a ReadWriteOncePod
 //     claim that a pod already bound to a node uses makes every node
@@ -34,15 +35,15 @@ const (
 // hold the pod back here: the kubelet waits for it (upstream's PreFilter
 // would keep the pod Pending and retry on claim and volume events, which
 // this scheduler does not watch).
-func volumeFilter(pv *podVolumes, n *api.Node, prev verdict) verdict {
+func volumeFilter(vols *podVolumes, n *api.Node, prev verdict) verdict {
 	if len(prev.reasons) > 0 {
 		return prev
 	}
-	if pv.readWriteOncePodInUse {
+	if vols.readWriteOncePodInUse {
 		return verdict{reasons: []string{reasonReadWriteOncePod}}
 	}
 	excluded := map[string]bool{}
-	for _, c := range pv.claims {
+	for _, c := range vols.claims {
 		switch {
 		case c.bound && c.volume == nil:
 			return verdict{reasons: []string{reasonPVNotExist}, unresolved: true}
