@@ -6,6 +6,8 @@
 #   make bench   every benchmark, with allocations
 #   make fuzz    every fuzz test for FUZZTIME each (docs/robustness.md)
 #   make profile SCENARIO=FILE   CPU and heap profiles of one run (docs/performance.md)
+#   make e2e     the browser test of the HTML report (needs chromium; .ci/run
+#                runs it after make test)
 #
 # The race detector needs cgo, so a C compiler (gcc); .ci/run installs it
 # when it is missing.
@@ -17,7 +19,7 @@ STATICCHECK_VERSION := v0.8.2
 STATICCHECK := $(GO) run honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION)
 FUZZTIME ?= 30s
 
-.PHONY: test fmt vet staticcheck unit race bench fuzz profile
+.PHONY: test fmt vet staticcheck unit race bench fuzz profile e2e
 
 test: fmt vet staticcheck race
 
@@ -42,6 +44,11 @@ unit:
 # race is go test with the race detector: the whole suite, as CI runs it.
 race:
 	CGO_ENABLED=1 $(GO) test -race ./...
+
+# e2e renders HTML reports and loads them in headless Chromium (package
+# e2e); without STSIM_E2E=1, go test skips it.
+e2e:
+	STSIM_E2E=1 $(GO) test -count=1 ./e2e
 
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./...

@@ -28,6 +28,9 @@ const goldenDir = "../testdata/golden"
 //
 // and review the diff like code.
 func TestGolden(t *testing.T) {
+	// The terminal the tests run in does not shape the reports.
+	t.Setenv("COLUMNS", "")
+	t.Setenv("NO_COLOR", "")
 	for _, info := range scenarios.List() {
 		for _, format := range report.Formats() {
 			file := info.Name + "." + format
@@ -39,7 +42,19 @@ func TestGolden(t *testing.T) {
 	t.Run("default", func(t *testing.T) {
 		golden(t, scenarios.DefaultName+".text", "--events")
 	})
+	// The text report in colour, as a terminal gets it: the same text with
+	// SGR sequences around headings, results and differences.
+	for _, name := range colorGoldens {
+		t.Run(name+".color.text", func(t *testing.T) {
+			golden(t, name+".color.text", "run", name, "--color", "always")
+		})
+	}
 }
+
+// colorGoldens are the scenarios whose coloured text report has a golden
+// file: one that passes, one with findings, one with a failed check's
+// colours in its expectations.
+var colorGoldens = []string{"seed-myapp", "node-partition", "deploy-stuck-rollout"}
 
 // golden runs stsim with args and compares its stdout with a golden file.
 func golden(t *testing.T, file string, args ...string) {

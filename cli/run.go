@@ -25,6 +25,7 @@ type runCmd struct {
 	out    string
 	events bool
 	full   bool
+	color  string
 	in     inputs
 	prof   profiling
 }
@@ -37,6 +38,7 @@ func newRun(e *env) command {
 	c.fs.StringVar(&c.out, "out", "", "write the report to this file instead of standard output (never over a file the run reads)")
 	c.fs.BoolVar(&c.events, "events", false, "include the full event log in the text report")
 	c.fs.BoolVar(&c.full, "full", false, fmt.Sprintf("list every row of the text report's tables (without it a table of more than %d rows shows its first and last %d)", report.MaxRows, report.ShownRows))
+	c.fs.StringVar(&c.color, "color", colorAuto, "colour the text report: auto (on a terminal, unless NO_COLOR is set), always or never")
 	c.in.addFlags(c.fs)
 	c.prof.stderr = e.stderr
 	c.prof.addFlags(c.fs)
@@ -51,6 +53,9 @@ func (c *runCmd) Run(_ context.Context, args []string) error {
 	}
 	if err := report.CheckFormat(c.output); err != nil {
 		return &usageError{err.Error()}
+	}
+	if err := checkColor(c.color); err != nil {
+		return err
 	}
 	var rules []workload.Rules
 	if c.fs.Changed("rules") {
@@ -108,7 +113,7 @@ func (c *runCmd) Run(_ context.Context, args []string) error {
 		return err
 	}
 	var buf bytes.Buffer
-	if err := report.Render(&buf, c.output, reports, report.Options{Events: c.events, Full: c.full}); err != nil {
+	if err := report.Render(&buf, c.output, reports, c.reportOptions()); err != nil {
 		return err
 	}
 	if c.out != "" {

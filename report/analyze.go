@@ -9,15 +9,18 @@ import (
 // identities computes one Identity per slot, sorted by slot, from the pods of
 // a sorted run (so the incarnations of a slot are in creation order).
 //
-// A slot has a stable name when every pod that held it had the same name. It
-// has stable storage when the pods that held it and mounted volumes all
-// mounted the same non-empty set of claimed volumes (their disks, from what
-// the kubelet mounted) and no pod of another slot mounted any of them: a
-// claim shared by all pods is storage, but not a per-pod identity. A pod
-// that never got as far as mounting its volumes is left out. It has stable
-// DNS when the name is stable and every pod had its own record, that is
-// hostname = name and a subdomain (<name>.<serviceName> for StatefulSet
-// pods; Deployment pods have none).
+// A slot replaced at least once has a stable name when every pod that held
+// it had the same name. It has stable storage when the pods that held it
+// and mounted volumes all mounted the same non-empty set of claimed volumes
+// (their disks, from what the kubelet mounted) and no pod of another slot
+// mounted any of them: a claim shared by all pods is storage, but not a
+// per-pod identity. A pod that never got as far as mounting its volumes is
+// left out; a slot none of whose pods mounted a claimed volume has no
+// storage to keep (null). It has stable DNS when the name is stable and
+// every pod had its own record: cluster DNS answered hostname.subdomain
+// with its address (Pod.Record), which needs hostname = name and a
+// Service of the subdomain's name (<name>.<serviceName> for StatefulSet
+// pods; Deployment pods have no subdomain).
 func identities(run *Run) []Identity {
 	var slots []int
 	bySlot := map[int][]*Pod{}
@@ -34,7 +37,7 @@ func identities(run *Run) []Identity {
 	for _, p := range run.Pods {
 		var ds []string
 		for _, m := range p.Mounts {
-			if m.Claim != "" {
+			if m.Claim != nil {
 				ds = append(ds, m.Disk)
 			}
 		}
@@ -51,8 +54,8 @@ func identities(run *Run) []Identity {
 	out := make([]Identity, 0, len(slots))
 	for _, slot := range slots {
 		pods := bySlot[slot]
-		id := Identity{Slot: slot, Names: []string{}, Claims: []string{}}
-		id.StableName, id.StableDNS = true, true
+		id := Identity{Slot: slot, Names: []string{}, Claims: []string{}, StableDNS: true}
+		stableName := true
 		var first []string
 		mounted := false
 		for _, p := range pods {
@@ -62,32 +65,75 @@ func identities(run *Run) []Identity {
 					id.Claims = append(id.Claims, c)
 				}
 			}
-			if p.Name != pods[0].Name {
-				id.StableName = false
-			}
-			if hostname(p) != p.Name || p.Subdomain == "" {
-				id.StableDNS = false
-			}
-			if len(p.Mounts) == 0 {
+			stableName = stableName && p.Name == pods[0].Name
+			id.StableDNS = id.StableDNS && p.Record && hostname(p) == p.Name
+			if len(disks[p]) == 0 {
 				continue
 			}
 			if !mounted {
 				first, mounted = disks[p], true
-				id.StableStorage = len(first) > 0
+				stable := true
 				for _, d := range first {
-					if len(slotsOfDisk[d]) > 1 {
-						id.StableStorage = false
-					}
+					stable = stable && len(slotsOfDisk[d]) == 1
 				}
+				id.StableStorage = &stable
 			}
 			if !slices.Equal(disks[p], first) {
-				id.StableStorage = false
+				id.StableStorage = ptr(false)
 			}
 		}
-		id.StableDNS = id.StableDNS && id.StableName
+		if len(pods) > 1 {
+			id.StableName = &stableName
+		}
+		id.StableDNS = id.StableDNS && stableName
+		id.Downtime, id.Recovery = downtime(run, pods)
 		out = append(out, id)
 	}
 	return out
+}
+
+// downtime is how long a slot had no Ready pod, from its first Ready pod
+// until the end of the run, or until its last pod was deleted (the slot was
+// scaled away or the workload deleted), and the longest such stretch; both
+// nil for a slot never Ready, the longest nil for one never down.
+func downtime(run *Run, pods []*Pod) (total, longest *float64) {
+	var spans [][2]float64
+	for _, p := range pods {
+		for _, s := range p.ReadySpans {
+			to := run.EndTime
+			if s.To != nil {
+				to = *s.To
+			}
+			spans = append(spans, [2]float64{s.From, to})
+		}
+	}
+	if len(spans) == 0 {
+		return nil, nil
+	}
+	slices.SortFunc(spans, func(a, b [2]float64) int { return cmp.Compare(a[0], b[0]) })
+	end := run.EndTime
+	if last := pods[len(pods)-1]; last.Deleted != nil {
+		end = *last.Deleted
+	}
+	down, worst := 0.0, 0.0
+	covered := spans[0][0]
+	for _, s := range spans {
+		if s[0] > covered && s[0] <= end {
+			gap := s[0] - covered
+			down += gap
+			worst = max(worst, gap)
+		}
+		covered = max(covered, s[1])
+	}
+	if end > covered {
+		down += end - covered
+		worst = max(worst, end-covered)
+	}
+	total = ptr(roundMillis(down))
+	if worst > 0 {
+		longest = ptr(roundMillis(worst))
+	}
+	return total, longest
 }
 
 // hostname is the pod's hostname: spec.hostname, else its name.
@@ -98,45 +144,78 @@ func hostname(p *Pod) string {
 	return p.Hostname
 }
 
-// availability sums up readiness over a sorted run.
-//
-// MinReady is the lowest Ready count from the moment the workload was first
-// fully ready (the first sample with Ready >= Desired > 0; with no Desired
-// recorded, the first sample reaching the run's highest Ready), or over the
-// whole run when it never was. MaxPods is the highest count of existing pods.
-// DuplicateIdentitySeconds is the time, summed over pod names, during which
-// two pods of that name existed at once.
-func availability(run *Run) Availability {
-	a := Availability{DuplicateIdentitySeconds: duplicateIdentitySeconds(run), MaxConcurrentWriters: maxConcurrentWriters(run)}
+// availability sums up readiness over a sorted run and the history's
+// FullyReady: the fewest Ready pods from then on and how long, the time
+// below the desired count, the most Ready and existing pods, pods of one
+// name at once, writers of one disk at once, and each later change of the
+// desired count with how long the workload took to match it.
+func availability(run *Run, fullyReady *float64) Availability {
+	a := Availability{FullyReady: fullyReady, DuplicateIdentitySeconds: duplicateIdentitySeconds(run),
+		MaxConcurrentWriters: maxConcurrentWriters(run), Scalings: scalings(run.ReadyOverTime)}
 	samples := run.ReadyOverTime
-	if len(samples) == 0 {
-		return a
-	}
-	useDesired, maxReady := false, 0
-	for _, s := range samples {
-		useDesired = useDesired || s.Desired > 0
-		maxReady = max(maxReady, s.Ready)
-	}
-	start := 0
-	for i, s := range samples {
-		target := maxReady
-		if useDesired {
-			target = s.Desired
-		}
-		if target > 0 && s.Ready >= target {
-			start = i
-			break
-		}
-	}
-	a.MinReady = samples[start].Ready
-	for _, s := range samples[start:] {
-		a.MinReady = min(a.MinReady, s.Ready)
-	}
 	for _, s := range samples {
 		a.MaxPods = max(a.MaxPods, s.Pods)
+		a.MaxReady = max(a.MaxReady, s.Ready)
 	}
+	if fullyReady == nil {
+		return a
+	}
+	// The samples from the one in force at FullyReady on, each lasting
+	// until the next (the last until the end of the run).
+	start := 0
+	for i, s := range samples {
+		if s.Time <= *fullyReady {
+			start = i
+		}
+	}
+	from := samples[start:]
+	low := from[0].Ready
+	for _, s := range from {
+		low = min(low, s.Ready)
+	}
+	atLow, below := 0.0, 0.0
+	for i, s := range from {
+		begin, end := max(s.Time, *fullyReady), run.EndTime
+		if i+1 < len(from) {
+			end = from[i+1].Time
+		}
+		if s.Ready == low {
+			atLow += end - begin
+		}
+		if s.Ready < s.Desired {
+			below += end - begin
+		}
+	}
+	a.MinReady, a.MinReadySeconds, a.BelowDesiredSeconds = &low, ptr(roundMillis(atLow)), ptr(roundMillis(below))
 	return a
 }
+
+// scalings lists each change of the desired count after the first sample
+// and how long until that many pods existed, all Ready.
+func scalings(samples []ReadySample) []Scaling {
+	out := []Scaling{}
+	for i := 1; i < len(samples); i++ {
+		prev, s := samples[i-1], samples[i]
+		if s.Desired == prev.Desired {
+			continue
+		}
+		sc := Scaling{Time: s.Time, From: prev.Desired, To: s.Desired}
+		for _, t := range samples[i:] {
+			if t.Desired != s.Desired {
+				break
+			}
+			if t.Ready == s.Desired && t.Pods == s.Desired {
+				sc.Took = ptr(roundMillis(t.Time - s.Time))
+				break
+			}
+		}
+		out = append(out, sc)
+	}
+	return out
+}
+
+// ptr returns a pointer to a copy of v.
+func ptr[T any](v T) *T { return &v }
 
 // duplicateIdentitySeconds sums, over pod names, the time during which two or
 // more pods of that name existed (from created to gone, or to the end of the
@@ -206,7 +285,7 @@ func maxConcurrentWriters(run *Run) int {
 	var disks []string
 	for _, w := range run.Writes {
 		for _, p := range run.Pods {
-			if p.Name != w.Pod || (w.Node != "" && p.Node != w.Node) || p.Created > w.Time || runEnd(run, p) < w.Time {
+			if p.Name != w.Pod || (w.Node != nil && deref(p.Node) != *w.Node) || p.Created > w.Time || runEnd(run, p) < w.Time {
 				continue
 			}
 			if _, seen := writers[w.Disk]; !seen {

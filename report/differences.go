@@ -16,8 +16,15 @@ const (
 	AspectData             = "data after replacement"
 	AspectDNS              = "DNS"
 	AspectClaimsLeft       = "claims left at the end"
+	AspectCreationOrder    = "creation order"
+	AspectDeletionOrder    = "deletion order"
+	AspectWritesLost       = "writes lost"
+	AspectOtherSlotReads   = "reads of another slot's data"
+	AspectFewestReady      = "fewest ready after rollout"
+	AspectBelowDesired     = "time below desired ready"
+	AspectSlotDowntime     = "slot downtime"
+	AspectTimeToScale      = "time to scale"
 	AspectPeakPods         = "peak pods"
-	AspectMinReady         = "min ready after rollout"
 	AspectDuplicateSeconds = "duplicate identity seconds"
 	AspectWriters          = "writers of one volume at once"
 )
@@ -57,8 +64,21 @@ var aspects = []aspect{
 	{AspectData, data},
 	{AspectDNS, dnsAnswers},
 	{AspectClaimsLeft, claimsLeft},
+	{AspectCreationOrder, func(r *Run) (any, string) { return r.Measures.Created, orderText(r.Measures.Created) }},
+	{AspectDeletionOrder, func(r *Run) (any, string) { return r.Measures.Deleted, orderText(r.Measures.Deleted) }},
+	{AspectWritesLost, func(r *Run) (any, string) {
+		return r.Measures.WritesLost, countText(r.Measures.WritesLost, len(r.Writes) > 0, "no writes")
+	}},
+	{AspectOtherSlotReads, func(r *Run) (any, string) {
+		return r.Measures.ReadsOfOtherSlots, countText(r.Measures.ReadsOfOtherSlots, len(r.Reads) > 0, "no reads")
+	}},
+	{AspectFewestReady, fewestReady},
+	{AspectBelowDesired, func(r *Run) (any, string) {
+		return r.Availability.BelowDesiredSeconds, optSecondsText(r.Availability.BelowDesiredSeconds, notFullyReady(r))
+	}},
+	{AspectSlotDowntime, slotDowntime},
+	{AspectTimeToScale, timeToScale},
 	{AspectPeakPods, func(r *Run) (any, string) { return r.Availability.MaxPods, strconv.Itoa(r.Availability.MaxPods) }},
-	{AspectMinReady, func(r *Run) (any, string) { return r.Availability.MinReady, strconv.Itoa(r.Availability.MinReady) }},
 	{AspectDuplicateSeconds, func(r *Run) (any, string) {
 		s := r.Availability.DuplicateIdentitySeconds
 		return s, formatSeconds(s)
@@ -111,7 +131,7 @@ func podNames(run *Run) (any, string) {
 		slots = append(slots, chain(names))
 		if len(id.Names) > 1 {
 			replaced = true
-			stable = stable && id.StableName
+			stable = stable && id.StableName != nil && *id.StableName
 		}
 	}
 	switch {
@@ -146,7 +166,7 @@ func replacements(run *Run) (any, string) {
 	out := []Replacement{}
 	var items []string
 	for i, p := range run.Pods {
-		if p.Replaced == "" {
+		if p.Replaced == nil {
 			continue
 		}
 		rp := replacement(run.Pods[:i], p)
@@ -164,11 +184,11 @@ func replacements(run *Run) (any, string) {
 func replacement(before []*Pod, p *Pod) Replacement {
 	var old *Pod
 	for _, q := range before {
-		if q.Name == p.Replaced && (old == nil || q.Slot == p.Slot) {
+		if q.Name == *p.Replaced && (old == nil || q.Slot == p.Slot) {
 			old = q
 		}
 	}
-	r := Replacement{Old: p.Replaced, New: p.Name, SameName: p.Replaced == p.Name}
+	r := Replacement{Old: *p.Replaced, New: p.Name, SameName: *p.Replaced == p.Name}
 	if old != nil && old.Deleted != nil {
 		d := max(roundMillis(p.Created-*old.Deleted), 0)
 		r.AfterDelete = &d
@@ -244,7 +264,7 @@ func storage(run *Run) (any, string) {
 		s := "own claim per pod: " + joinLimit(names, ", ", maxListed)
 		var lost []string
 		for _, id := range run.Identities {
-			if len(id.Claims) > 0 && !id.StableStorage {
+			if len(id.Claims) > 0 && id.StableStorage != nil && !*id.StableStorage {
 				v.NewVolumeFor = append(v.NewVolumeFor, id.Slot)
 				lost = append(lost, strconv.Itoa(id.Slot))
 			}
@@ -275,11 +295,13 @@ func joinInts(ns []int) string {
 
 // DataRead is what one read returned and who wrote it.
 type DataRead struct {
-	Pod       string `json:"pod"`
-	Key       string `json:"key"`
-	Value     string `json:"value"`
-	Found     bool   `json:"found"`
-	WrittenBy string `json:"writtenBy"`
+	Pod string `json:"pod"`
+	Key string `json:"key"`
+	// Value and WrittenBy are null when nothing was found (WrittenBy
+	// also when no pod wrote it).
+	Value     *string `json:"value"`
+	Found     bool    `json:"found"`
+	WrittenBy *string `json:"writtenBy"`
 }
 
 func data(run *Run) (any, string) {
@@ -300,9 +322,9 @@ func readResult(rd Read) string {
 	if !rd.Found {
 		return rd.Key + ": missing"
 	}
-	s := fmt.Sprintf("%s=%q", rd.Key, rd.Value)
-	if rd.WrittenBy != "" {
-		s += " (written by " + rd.WrittenBy + ")"
+	s := fmt.Sprintf("%s=%q", rd.Key, deref(rd.Value))
+	if rd.WrittenBy != nil {
+		s += " (written by " + *rd.WrittenBy + ")"
 	}
 	return s
 }
@@ -312,18 +334,18 @@ func readResult(rd Read) string {
 // answers it.
 const OutsideText = "outside the simulation (not a cluster name; forwarded upstream)"
 
-// Answer is one address a look-up returned and the pod behind it ("" for
-// a ClusterIP or an address no workload pod had).
+// Answer is one address a look-up returned and the pod behind it (null
+// for a ClusterIP or an address no workload pod had).
 type Answer struct {
-	Address string `json:"address"`
-	Pod     string `json:"pod"`
+	Address string  `json:"address"`
+	Pod     *string `json:"pod"`
 }
 
 // DNSLookup is what one look-up answered.
 type DNSLookup struct {
 	Name     string   `json:"name"`
 	NXDomain bool     `json:"nxdomain"`
-	Outside  bool     `json:"outside,omitempty"`
+	Outside  bool     `json:"outside"`
 	Answers  []Answer `json:"answers"`
 }
 
@@ -338,10 +360,10 @@ func dnsAnswers(run *Run) (any, string) {
 	v := DNS{Lookups: []DNSLookup{}, Records: []string{}}
 	if len(run.Lookups) == 0 {
 		for _, p := range run.Pods {
-			if p.Subdomain == "" {
+			if p.Subdomain == nil {
 				continue
 			}
-			if r := hostname(p) + "." + p.Subdomain; !slices.Contains(v.Records, r) {
+			if r := hostname(p) + "." + *p.Subdomain; !slices.Contains(v.Records, r) {
 				v.Records = append(v.Records, r)
 			}
 		}
@@ -355,7 +377,7 @@ func dnsAnswers(run *Run) (any, string) {
 		d := DNSLookup{Name: l.Name, NXDomain: l.NXDomain, Outside: l.Outside, Answers: []Answer{}}
 		pods := answerPods(run, l)
 		for j, a := range l.Answers {
-			d.Answers = append(d.Answers, Answer{Address: a, Pod: pods[j]})
+			d.Answers = append(d.Answers, Answer{Address: a, Pod: optString(pods[j])})
 		}
 		v.Lookups = append(v.Lookups, d)
 		items[i] = l.Name + " → " + lookupResult(run, l, false)
@@ -396,12 +418,12 @@ func lookupResult(run *Run, l Lookup, withIP bool) string {
 // pod that had that IP at the time; "" when unknown.
 func answerPods(run *Run, l Lookup) []string {
 	if len(l.Pods) == len(l.Answers) {
-		return l.Pods
+		return convertAll(l.Pods, deref)
 	}
 	out := make([]string, len(l.Answers))
 	for i, a := range l.Answers {
 		for _, p := range run.Pods {
-			if p.IP == a && p.Created <= l.Time && (p.Gone == nil || *p.Gone > l.Time) {
+			if deref(p.IP) == a && p.Created <= l.Time && (p.Gone == nil || *p.Gone > l.Time) {
 				out[i] = p.Name
 			}
 		}
@@ -420,4 +442,109 @@ func claimsLeft(run *Run) (any, string) {
 		return left, "none"
 	}
 	return left, joinLimit(left, ", ", maxListed)
+}
+
+// orderText says in what order something happened to pods: one at a time,
+// all together, or in batches, with the times.
+func orderText(batches []Batch) string {
+	switch {
+	case len(batches) == 0:
+		return "none"
+	case len(batches) == 1 && len(batches[0].Pods) == 1:
+		return batches[0].Pods[0] + " at " + formatTime(batches[0].Time)
+	case len(batches) == 1:
+		return fmt.Sprintf("all %d together at %s: %s", len(batches[0].Pods), formatTime(batches[0].Time), joinLimit(batches[0].Pods, ", ", maxListed))
+	}
+	single := true
+	items := make([]string, len(batches))
+	for i, b := range batches {
+		single = single && len(b.Pods) == 1
+		items[i] = formatTime(b.Time) + " " + joinLimit(b.Pods, " + ", 2)
+	}
+	if single {
+		return "one at a time: " + joinLimit(items, ", ", maxListed)
+	}
+	return fmt.Sprintf("in %d batches: %s", len(batches), joinLimit(items, ", ", maxListed))
+}
+
+// countText is a count, or what is missing when there was nothing to count.
+func countText(n int, applies bool, otherwise string) string {
+	if !applies {
+		return "n/a (" + otherwise + ")"
+	}
+	return strconv.Itoa(n)
+}
+
+// optSecondsText is a duration, or n/a with the reason.
+func optSecondsText(s *float64, reason string) string {
+	if s == nil {
+		return "n/a (" + reason + ")"
+	}
+	return formatSeconds(*s)
+}
+
+// notFullyReady says why the measures after the first full rollout do not
+// apply: the most Ready pods the run reached.
+func notFullyReady(r *Run) string {
+	return fmt.Sprintf("never all desired pods Ready; at most %d", r.Availability.MaxReady)
+}
+
+// FewestReady is the fewest Ready pods after the first full rollout and
+// for how long in all.
+type FewestReady struct {
+	Ready   *int     `json:"ready"`
+	Seconds *float64 `json:"seconds"`
+}
+
+func fewestReady(r *Run) (any, string) {
+	a := r.Availability
+	v := FewestReady{Ready: a.MinReady, Seconds: a.MinReadySeconds}
+	if a.MinReady == nil {
+		return v, "n/a (" + notFullyReady(r) + ")"
+	}
+	return v, fmt.Sprintf("%d for %s", *a.MinReady, formatSeconds(*a.MinReadySeconds))
+}
+
+// SlotDowntime is how long one slot had no Ready pod, and its longest
+// outage.
+type SlotDowntime struct {
+	Slot     int      `json:"slot"`
+	Downtime *float64 `json:"downtime"`
+	Recovery *float64 `json:"recovery"`
+}
+
+func slotDowntime(r *Run) (any, string) {
+	v := []SlotDowntime{}
+	var items []string
+	ready := false
+	for _, id := range r.Identities {
+		v = append(v, SlotDowntime{Slot: id.Slot, Downtime: id.Downtime, Recovery: id.Recovery})
+		ready = ready || id.Downtime != nil
+		if id.Downtime != nil && *id.Downtime > 0 {
+			items = append(items, fmt.Sprintf("slot %d: %s", id.Slot, formatSeconds(*id.Downtime)))
+		}
+	}
+	switch {
+	case !ready:
+		return v, "n/a (no pod was ever Ready)"
+	case len(items) == 0:
+		return v, "none"
+	}
+	return v, joinLimit(items, ", ", maxListed)
+}
+
+func timeToScale(r *Run) (any, string) {
+	s := r.Availability.Scalings
+	if len(s) == 0 {
+		return s, "n/a (replicas not changed)"
+	}
+	items := make([]string, len(s))
+	for i, sc := range s {
+		took := "never done"
+		if sc.Took != nil {
+			took = formatSeconds(*sc.Took)
+		}
+		items[i] = fmt.Sprintf("%d→%d at %s: %s", sc.From, sc.To, formatTime(sc.Time), took)
+	}
+	return s, joinLimit(items, ", ", maxListed)
 }

@@ -24,6 +24,8 @@ type Part struct {
 type Section struct {
 	Title string
 	Note  string
+	// Tone colours the note where a format can (Good, Bad).
+	Tone  Tone
 	List  []string
 	Table *Table
 }
@@ -51,7 +53,23 @@ type Column struct {
 type Cell struct {
 	Value any
 	Text  string
+	// Tone marks a cell to colour where a format can: a result, a
+	// difference.
+	Tone Tone
 }
+
+// Tone is how a cell or note reads: good news, bad news, a difference to
+// notice, or a detail to play down. The zero Tone is plain.
+type Tone int
+
+// The tones.
+const (
+	Plain Tone = iota
+	Good
+	Bad
+	Notice
+	Quiet
+)
 
 // text is a cell of plain text.
 func text(s string) Cell { return Cell{Value: s, Text: s} }

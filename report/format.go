@@ -98,25 +98,67 @@ func cell(s string) string {
 }
 
 // wrap breaks s into lines of at most width runes at spaces; a word longer
-// than width gets a line of its own.
+// than width is broken after a character of breakAfter where it has one,
+// and what is still too long gets a line of its own.
 func wrap(s string, width int) []string {
 	var lines []string
 	line := ""
-	for _, w := range strings.Fields(s) {
-		switch {
-		case line == "":
-			line = w
-		case runeLen(line)+1+runeLen(w) <= width:
-			line += " " + w
-		default:
-			lines = append(lines, line)
-			line = w
+	for _, field := range strings.Fields(s) {
+		for _, w := range breakWord(field, width) {
+			switch {
+			case line == "":
+				line = w
+			case runeLen(line)+1+runeLen(w) <= width:
+				line += " " + w
+			default:
+				lines = append(lines, line)
+				line = w
+			}
 		}
 	}
 	if line != "" || len(lines) == 0 {
 		lines = append(lines, line)
 	}
 	return lines
+}
+
+// breakWord splits a word longer than width after its breakAfter characters
+// into pieces of at most width runes where it can; a shorter word is
+// itself.
+func breakWord(w string, width int) []string {
+	if runeLen(w) <= width {
+		return []string{w}
+	}
+	var pieces []string
+	piece := ""
+	for _, seg := range wordSegments(w) {
+		if piece != "" && runeLen(piece)+runeLen(seg) > width {
+			pieces = append(pieces, piece)
+			piece = ""
+		}
+		piece += seg
+	}
+	return append(pieces, piece)
+}
+
+// breakAfter are the characters a word too long for its line may be broken
+// after: a field path's dots, a path's slashes, key=value, and the
+// underscore of a kubelet's pod full name (name_namespace(uid)).
+const breakAfter = "./=_"
+
+// wordSegments cuts a word after each character of breakAfter: the pieces
+// it may be broken into.
+func wordSegments(w string) []string {
+	var segs []string
+	start := 0
+	for i, r := range w {
+		// Not inside a number: 37.0s stays whole.
+		if strings.ContainsRune(breakAfter, r) && i+1 < len(w) && !(r == '.' && isDigit(w[i+1]) && i > 0 && isDigit(w[i-1])) {
+			segs = append(segs, w[start:i+1])
+			start = i + 1
+		}
+	}
+	return append(segs, w[start:])
 }
 
 func runeLen(s string) int { return len([]rune(s)) }

@@ -31,6 +31,23 @@ func (jsonRenderer) Render(w io.Writer, reports []*Report, _ Options) error {
 	return err
 }
 
+// MarshalJSON writes the scenario object of the JSON report: name, seed,
+// description (null when the scenario has none), file and notes (never
+// null).
+func (h Header) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false) // as writeJSON: the encoder keeps these bytes as they are
+	err := enc.Encode(struct {
+		Name        string   `json:"name"`
+		Seed        int64    `json:"seed"`
+		Description *string  `json:"description"`
+		File        string   `json:"file"`
+		Notes       []string `json:"notes"`
+	}{h.Name, h.Seed, optString(h.Description), h.File, clone(h.Notes)})
+	return buf.Bytes(), err
+}
+
 // writeJSON writes one report from Build, whose lists are never nil.
 func writeJSON(w io.Writer, r *Report) error {
 	var buf bytes.Buffer

@@ -2,6 +2,7 @@ package report
 
 import (
 	"fmt"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -16,7 +17,14 @@ type Options struct {
 	// series; without it a table of more than MaxRows rows shows its first
 	// and last ShownRows (a run of thousands of pods stays readable).
 	Full bool
+	// Width is the width the text report keeps to (0: DefaultWidth), and
+	// Color whether it may colour headings and results for a terminal.
+	Width int
+	Color bool
 }
+
+// DefaultWidth is the text report's width when Options.Width is 0.
+const DefaultWidth = 100
 
 // MaxRows is the most rows a table shows whole without Options.Full, and
 // ShownRows how many of its first and of its last rows it shows beyond
@@ -26,22 +34,34 @@ const (
 	ShownRows = 20
 )
 
-// Layout lays a report out as a Document: the scenario, then for each rule
-// set what happened (pods, claims, revisions, identities, data, DNS,
-// availability, rejections, expectations, findings, reconcile errors,
-// events), then the differences side by side.
+// Layout lays a report out as a Document, the lesson first: the scenario
+// (whose description states its lesson), a summary of what differs in plain
+// sentences and of the expectations, the differences side by side, then
+// for each rule set what happened (pods, claims, revisions, identities,
+// data, DNS, availability, rejections, expectations, findings, reconcile
+// errors, events). UUIDs in names print as their first 8 hex digits.
 func Layout(r *Report, opt Options) *Document {
 	doc := &Document{Header: r.Scenario}
-	for _, run := range r.Runs {
-		doc.Parts = append(doc.Parts, runPart(run, opt))
-	}
+	doc.Parts = append(doc.Parts, summaryPart(r))
 	switch {
 	case len(r.Differences) > 0:
-		doc.Parts = append(doc.Parts, differencesPart(r.Differences))
+		doc.Parts = append(doc.Parts, differencesPart(r.Differences, width(opt)))
 	case len(r.Runs) > 0:
 		doc.Parts = append(doc.Parts, Part{Title: "Differences", Note: "none computed (only one rule set ran)"})
 	}
+	for _, run := range r.Runs {
+		doc.Parts = append(doc.Parts, runPart(run, opt))
+	}
+	shortenUUIDs(doc)
 	return doc
+}
+
+// width is the text width the options ask for.
+func width(opt Options) int {
+	if opt.Width > 0 {
+		return opt.Width
+	}
+	return DefaultWidth
 }
 
 // runPart is everything about one rule set.
@@ -89,36 +109,63 @@ func pods(run *Run) Section {
 	for _, rv := range run.Revisions {
 		revs[rv.Name] = rv.Revision
 	}
-	tb := newTable("NAME", "SLOT", "UID", "NODE", "IP", "REV", "CLAIMS", "CREATED", "READY", "DELETED", "GONE", "RESTARTS", "REPLACES")
-	for _, p := range run.Pods {
-		rev := text(p.Revision)
-		if n, ok := revs[p.Revision]; ok {
-			rev = Cell{Value: n, Text: strconv.FormatInt(n, 10)}
-		}
-		uid := p.UID
-		if len(uid) > 8 {
-			uid = uid[:8]
-		}
-		tb.add(text(p.Name), number(p.Slot), Cell{Value: p.UID, Text: uid}, text(p.Node), text(p.IP), rev,
-			Cell{Value: p.Claims, Text: strings.Join(p.Claims, ",")}, timeCell(p.Created), optTimeCell(p.Ready),
-			optTimeCell(p.Deleted), optTimeCell(p.Gone), number(int(p.Restarts)),
-			Cell{Value: p.Replaced, Text: shortReplaced(p.Name, p.Replaced)})
+	// A column whose every row is the same says so in the note instead.
+	var notes []string
+	nodes := sameValue(run.Pods, func(p *Pod) string { return deref(p.Node) })
+	revisions := sameValue(run.Pods, func(p *Pod) string { return p.Revision })
+	restarts := sameValue(run.Pods, func(p *Pod) string { return strconv.Itoa(int(p.Restarts)) })
+	head := []string{"NAME", "SLOT"}
+	if nodes == nil {
+		head = append(head, "NODE")
+	} else if *nodes != "" {
+		notes = append(notes, "all on "+*nodes)
 	}
-	return Section{Title: "Pods", Note: "one row per incarnation; UID: its first 8 characters; REPLACES: the pod whose slot it took, … = same prefix", Table: tb}
+	head = append(head, "IP")
+	if revisions == nil {
+		head = append(head, "REV")
+	}
+	head = append(head, "CREATED", "READY", "DELETED", "GONE")
+	if restarts == nil {
+		head = append(head, "RESTARTS")
+	} else if *restarts == "0" {
+		notes = append(notes, "no restarts")
+	}
+	tb := newTable(head...)
+	for _, p := range run.Pods {
+		row := []Cell{text(p.Name), number(p.Slot)}
+		if nodes == nil {
+			row = append(row, text(deref(p.Node)))
+		}
+		row = append(row, text(deref(p.IP)))
+		if revisions == nil {
+			rev := text(p.Revision)
+			if n, ok := revs[p.Revision]; ok {
+				rev = Cell{Value: n, Text: strconv.FormatInt(n, 10)}
+			}
+			row = append(row, rev)
+		}
+		row = append(row, timeCell(p.Created), optTimeCell(p.Ready), optTimeCell(p.Deleted), optTimeCell(p.Gone))
+		if restarts == nil {
+			row = append(row, number(int(p.Restarts)))
+		}
+		tb.add(row...)
+	}
+	note := "one row per incarnation, oldest first"
+	if len(notes) > 0 {
+		note += "; " + strings.Join(notes, ", ")
+	}
+	return Section{Title: "Pods", Note: note, Table: tb}
 }
 
-// shortReplaced abbreviates the name of the replaced pod when it shares all
-// but its last dash-separated part with the new pod's name, as Deployment pods
-// of one ReplicaSet do: web-7c5ddbdf54-x2k9p next to web-7c5ddbdf54-q8w7z is
-// "…-x2k9p".
-func shortReplaced(name, replaced string) string {
-	if replaced == name {
-		return replaced
+// sameValue is the value every pod has, or nil when they differ.
+func sameValue(pods []*Pod, value func(*Pod) string) *string {
+	v := value(pods[0])
+	for _, p := range pods[1:] {
+		if value(p) != v {
+			return nil
+		}
 	}
-	if i := strings.LastIndexByte(replaced, '-'); i > 0 && strings.HasPrefix(name, replaced[:i+1]) {
-		return "…" + replaced[i:]
-	}
-	return replaced
+	return &v
 }
 
 func claims(run *Run) Section {
@@ -127,7 +174,7 @@ func claims(run *Run) Section {
 	}
 	zones, owners := false, false
 	for _, c := range run.Claims {
-		zones = zones || c.Zone != ""
+		zones = zones || c.Zone != nil
 		owners = owners || len(c.OwnerReferences) > 0
 	}
 	head := []string{"NAME", "VOLUME"}
@@ -140,9 +187,9 @@ func claims(run *Run) Section {
 	}
 	tb := newTable(head...)
 	for _, c := range run.Claims {
-		row := []Cell{text(c.Name), text(c.Volume)}
+		row := []Cell{text(c.Name), text(deref(c.Volume))}
 		if zones {
-			row = append(row, text(c.Zone))
+			row = append(row, text(deref(c.Zone)))
 		}
 		row = append(row, timeCell(c.Created), optTimeCell(c.Bound), optTimeCell(c.Deleted), optTimeCell(c.Gone))
 		if owners {
@@ -156,12 +203,37 @@ func claims(run *Run) Section {
 // volumes shows each PersistentVolume and what its reclaim policy did with
 // it and its data once its claim went.
 func volumes(run *Run) Section {
-	tb := newTable("NAME", "CLASS", "RECLAIM", "CLAIM", "CREATED", "RELEASED", "GONE", "PHASE", "RECORDS")
-	for _, v := range run.Volumes {
-		tb.add(text(v.Name), text(v.Class), text(v.ReclaimPolicy), text(v.Claim), timeCell(v.Created), optTimeCell(v.Released),
-			optTimeCell(v.Gone), text(v.Phase), Cell{Value: v.Records, Text: strconv.Itoa(v.Records)})
+	// One class for all volumes is said in the note instead of a column.
+	note := "PersistentVolumes; RECORDS: what is left on the disk at the end"
+	head := []string{"NAME", "CLASS", "RECLAIM", "CLAIM", "CREATED", "RELEASED", "GONE", "PHASE", "RECORDS"}
+	class := ""
+	if c := sameVolumeClass(run.Volumes); c != nil {
+		class, head = *c, slices.Delete(head, 1, 2)
+		note += "; class " + cell(class)
 	}
-	return Section{Title: "Volumes", Note: "PersistentVolumes; RECORDS: what is left on the disk at the end", Table: tb}
+	tb := newTable(head...)
+	for _, v := range run.Volumes {
+		row := []Cell{text(v.Name)}
+		if class == "" {
+			row = append(row, text(deref(v.Class)))
+		}
+		row = append(row, text(v.ReclaimPolicy), text(deref(v.Claim)), timeCell(v.Created), optTimeCell(v.Released),
+			optTimeCell(v.Gone), text(v.Phase), Cell{Value: v.Records, Text: strconv.Itoa(v.Records)})
+		tb.add(row...)
+	}
+	return Section{Title: "Volumes", Note: note, Table: tb}
+}
+
+// sameVolumeClass is the class of every volume when they share a non-empty
+// one, else nil.
+func sameVolumeClass(vs []*Volume) *string {
+	c := deref(vs[0].Class)
+	for _, v := range vs {
+		if deref(v.Class) != c || c == "" {
+			return nil
+		}
+	}
+	return &c
 }
 
 func revisions(run *Run) []Section {
@@ -183,16 +255,20 @@ func identityTable(run *Run) []Section {
 	if len(run.Identities) == 0 {
 		return nil
 	}
-	tb := newTable("SLOT", "STABLE NAME", "STABLE STORAGE", "STABLE DNS", "CLAIMS", "PODS THAT HELD IT")
+	tb := newTable("SLOT", "SAME NAME", "SAME STORAGE", "OWN DNS NAME", "DOWNTIME", "PODS THAT HELD IT")
 	for _, id := range run.Identities {
 		held := chain(id.Names)
 		if len(id.Names) == 1 {
 			held += " (never replaced)"
 		}
-		tb.add(number(id.Slot), yesNo(id.StableName), yesNo(id.StableStorage), yesNo(id.StableDNS),
-			Cell{Value: id.Claims, Text: strings.Join(id.Claims, ",")}, Cell{Value: id.Names, Text: held})
+		down := Cell{Text: "n/a"}
+		if id.Downtime != nil {
+			down = Cell{Value: *id.Downtime, Text: formatSeconds(*id.Downtime)}
+		}
+		tb.add(number(id.Slot), optYesNo(id.StableName, "n/a"), optYesNo(id.StableStorage, "n/a"), yesNo(id.StableDNS),
+			down, Cell{Value: id.Names, Text: held})
 	}
-	return []Section{{Title: "Identity per slot", Note: "is it the same after the pod is replaced?", Table: tb}}
+	return []Section{{Title: "Identity per slot", Note: "did the slot keep it when its pod was replaced? n/a: never replaced, no volume, never Ready", Table: tb}}
 }
 
 // dataTable lists the writes and reads, merged by time (writes first within
@@ -211,10 +287,10 @@ func dataTable(run *Run) []Section {
 			Cell{Value: w.Value, Text: strconv.Quote(w.Value)}, text("to " + where(w.Volume, w.Disk))}})
 	}
 	for _, rd := range run.Reads {
-		value, detail := Cell{Value: rd.Value, Text: strconv.Quote(rd.Value)}, "written by "+rd.WrittenBy
+		value, detail := Cell{Value: deref(rd.Value), Text: strconv.Quote(deref(rd.Value))}, "written by "+deref(rd.WrittenBy)
 		if !rd.Found {
 			value, detail = Cell{Text: "missing"}, "not found"
-		} else if rd.WrittenBy == "" {
+		} else if rd.WrittenBy == nil {
 			detail = "found"
 		}
 		rows = append(rows, row{rd.Time, []Cell{timeCell(rd.Time), text(rd.Pod), text("read"), text(rd.Key), value,
@@ -256,8 +332,8 @@ func lookups(run *Run) []Section {
 	tb := newTable("TIME", "NAME", "TYPE", "TTL", "ANSWER")
 	for _, l := range run.Lookups {
 		ttl := Cell{Text: "-"} // the upstream resolver's TTL is not simulated
-		if !l.Outside {
-			ttl = number(l.TTL)
+		if l.TTL != nil {
+			ttl = number(*l.TTL)
 		}
 		tb.add(timeCell(l.Time), text(l.Name), text(l.Type), ttl, Cell{Value: l.Answers, Text: lookupResult(run, l, true)})
 	}
@@ -267,17 +343,30 @@ func lookups(run *Run) []Section {
 func availabilityTable(run *Run, opt Options) Section {
 	a := run.Availability
 	tb := &Table{Columns: []Column{{Name: "MEASURE"}, {Name: "VALUE"}}, NoHeader: true}
-	tb.add(text("min ready after the first full rollout:"), number(a.MinReady))
+	v, t := fewestReady(run)
+	tb.add(text("fewest Ready after the first full rollout:"), Cell{Value: v, Text: t})
+	tb.add(text("time below the desired Ready count:"), Cell{Value: a.BelowDesiredSeconds, Text: optSecondsText(a.BelowDesiredSeconds, notFullyReady(run))})
+	if a.FullyReady != nil {
+		tb.add(text("first full rollout:"), timeCell(*a.FullyReady))
+	}
+	v, t = timeToScale(run)
+	tb.add(text("time to scale:"), Cell{Value: v, Text: t})
 	tb.add(text("most pods at once:"), number(a.MaxPods))
 	tb.add(text("two pods of one name at once:"), Cell{Value: a.DuplicateIdentitySeconds, Text: formatSeconds(a.DuplicateIdentitySeconds)})
 	tb.add(text("writers of one volume at once:"), number(a.MaxConcurrentWriters))
+	tb.add(text("created:"), Cell{Value: run.Measures.Created, Text: orderText(run.Measures.Created)})
+	tb.add(text("deleted:"), Cell{Value: run.Measures.Deleted, Text: orderText(run.Measures.Deleted)})
+	if len(run.Writes) > 0 || len(run.Reads) > 0 {
+		tb.add(text("writes lost:"), number(run.Measures.WritesLost))
+		tb.add(text("reads of another slot's data:"), number(run.Measures.ReadsOfOtherSlots))
+	}
 	if s := readyOverTime(run.ReadyOverTime, opt.Full); s != "" {
 		tb.add(text("ready/existing pods over time:"), Cell{Value: run.ReadyOverTime, Text: s})
 	}
 	if n := len(run.Status); n > 0 {
 		tb.add(text("final workload status:"), Cell{Value: run.Status[n-1], Text: statusLine(run.Status[n-1])})
 	}
-	return Section{Title: "Availability", Table: tb}
+	return Section{Title: "Availability and order", Table: tb}
 }
 
 // readyOverTime lists the counts at the end of each instant, when they
@@ -365,13 +454,14 @@ func expectations(run *Run) []Section {
 			failed++
 		}
 	}
-	tb := newTable("RESULT", "TIME", "STEP", "CHECK", "WANT", "GOT")
+	tb := newTable("RESULT", "STEP", "CHECK", "WANT", "GOT")
 	for _, e := range run.Expectations {
-		result := Cell{Value: true, Text: "ok"}
+		result := Cell{Value: true, Text: "ok", Tone: Good}
 		if !e.OK {
-			result = Cell{Value: false, Text: "FAIL"}
+			result = Cell{Value: false, Text: "FAIL", Tone: Bad}
 		}
-		tb.add(result, timeCell(e.Time), number(e.Step), text(e.Check), text(e.Want), text(e.Got))
+		step := Cell{Value: e.Step, Text: fmt.Sprintf("%d at %s", e.Step, formatTime(e.Time))}
+		tb.add(result, step, text(e.Check), text(e.WantText), text(e.GotText))
 	}
 	return []Section{{Title: "Expectations", Note: fmt.Sprintf("%s, %d failed", plural(len(run.Expectations), "check", "checks"), failed), Table: tb}}
 }
@@ -398,28 +488,60 @@ func reconcileErrors(run *Run) []Section {
 	return []Section{{Title: "Reconcile errors", Note: "each was retried with backoff, as a controller's work queue does", Table: tb}}
 }
 
+// shortKinds are kubectl's short names of the kinds with long names, which
+// kubectl accepts wherever it takes a kind (kubectl get pvc).
+var shortKinds = map[string]string{
+	"PersistentVolumeClaim": "pvc",
+	"PersistentVolume":      "pv",
+	"StatefulSet":           "sts",
+	"Deployment":            "deploy",
+	"ReplicaSet":            "rs",
+	"EndpointSlice":         "endpointslice",
+	"ControllerRevision":    "controllerrevision",
+}
+
+// shortKind is the kind as the events table names it: kubectl's short
+// name, else the kind in lower case.
+func shortKind(kind string) string {
+	if s, ok := shortKinds[kind]; ok {
+		return s
+	}
+	return strings.ToLower(kind)
+}
+
 func events(run *Run) Section {
 	tb := newTable("TIME", "TYPE", "OBJECT", "REASON", "MESSAGE")
 	for _, e := range run.Events {
-		tb.add(timeCell(e.Time), text(e.Type), text(strings.ToLower(e.Kind)+"/"+e.Name), text(e.Reason), text(e.Message))
+		tb.add(timeCell(e.Time), text(e.Type), text(shortKind(e.Kind)+"/"+e.Name), text(e.Reason), text(e.Message))
 	}
-	return Section{Title: "Events", Note: "like kubectl get events, oldest first", Table: tb}
+	return Section{Title: "Events", Note: "like kubectl get events, oldest first; kinds by kubectl's short names", Table: tb}
 }
 
-// differenceWidth is the width a difference value wraps at.
-const differenceWidth = 40
-
-// differencesPart is the side-by-side comparison.
-func differencesPart(diffs []Difference) Part {
-	tb := &Table{Columns: []Column{{Name: "ASPECT"}, {Name: "STATEFULSET", Wrap: differenceWidth}, {Name: "DEPLOYMENT", Wrap: differenceWidth}}}
+// differencesPart is the side-by-side comparison, its two value columns
+// wrapped to share the width.
+func differencesPart(diffs []Difference, width int) Part {
+	aspectWidth := 0
 	for _, d := range diffs {
-		aspect := d.Aspect
+		aspectWidth = max(aspectWidth, runeLen(d.Aspect+" (same)"))
+	}
+	wrapAt := max((width-2-aspectWidth-4)/2-1, 20)
+	tb := &Table{Columns: []Column{{Name: "ASPECT"}, {Name: "STATEFULSET", Wrap: wrapAt}, {Name: "DEPLOYMENT", Wrap: wrapAt}}}
+	for _, d := range diffs {
+		aspect := Cell{Value: d.Aspect, Text: d.Aspect, Tone: Notice}
 		if d.Same {
-			aspect += " (same)"
+			aspect = Cell{Value: d.Aspect, Text: d.Aspect + " (same)", Tone: Quiet}
 		}
-		tb.add(text(aspect), Cell{Value: d.StatefulSet, Text: d.Text.StatefulSet}, Cell{Value: d.Deployment, Text: d.Text.Deployment})
+		tb.add(aspect, Cell{Value: d.StatefulSet, Text: d.Text.StatefulSet}, Cell{Value: d.Deployment, Text: d.Text.Deployment})
 	}
 	return Part{Title: "Differences: StatefulSet rules vs Deployment rules", Sections: []Section{{Table: tb}}}
+}
+
+// optYesNo is a cell of a boolean that may not apply (none).
+func optYesNo(b *bool, none string) Cell {
+	if b == nil {
+		return Cell{Text: none}
+	}
+	return yesNo(*b)
 }
 
 // yesNo is a cell of a boolean for tables.
@@ -428,4 +550,41 @@ func yesNo(b bool) Cell {
 		return Cell{Value: true, Text: "yes"}
 	}
 	return Cell{Value: false, Text: "no"}
+}
+
+// uuidPattern matches a UUID, as in a dynamically provisioned volume's name
+// (pvc-<claim UID>).
+var uuidPattern = regexp.MustCompile(`\b([0-9a-f]{8})-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b`)
+
+// shortenUUIDs cuts every UUID in the text of a document to its first 8
+// hex digits, which tell the volumes of a run apart; the values of the
+// cells, and JSON, keep them whole.
+func shortenUUIDs(doc *Document) {
+	short := func(s string) string { return uuidPattern.ReplaceAllString(s, "$1") }
+	// Lists are copied: they may be the report's own.
+	shortAll := func(list []string) []string {
+		out := make([]string, len(list))
+		for i, s := range list {
+			out[i] = short(s)
+		}
+		return out
+	}
+	doc.Header.Notes = shortAll(doc.Header.Notes)
+	for i := range doc.Parts {
+		p := &doc.Parts[i]
+		p.Note = short(p.Note)
+		for j := range p.Sections {
+			s := &p.Sections[j]
+			s.Note = short(s.Note)
+			s.List = shortAll(s.List)
+			if s.Table == nil {
+				continue
+			}
+			for _, row := range s.Table.Rows {
+				for k := range row {
+					row[k].Text = short(row[k].Text)
+				}
+			}
+		}
+	}
 }

@@ -9,8 +9,12 @@ import (
 )
 
 // This file holds the report's wire types, the JSON contract of
-// `stsim run -o json`: times are seconds of virtual time (numbers), lists
-// are never null, and every type is built from the history by run().
+// `stsim run -o json` (docs/report.md, docs/report.schema.json): times are
+// seconds of virtual time (numbers); every key is always present (no
+// omitempty); a scalar that does not exist (a time that did not happen, a
+// node or address a pod never got, a field the workload's kind lacks) is
+// null, so its field is a pointer; lists are [] and maps {} when empty,
+// never null. Every type is built from the history by run().
 
 // Run is the analysed history of one rule set.
 type Run struct {
@@ -31,6 +35,7 @@ type Run struct {
 	Writes       []Write        `json:"writes"`
 	Lookups      []Lookup       `json:"lookups"`
 	Availability Availability   `json:"availability"`
+	Measures     Measures       `json:"measures"`
 	Expectations []Expectation  `json:"expectations"`
 	Findings     []Finding      `json:"findings"`
 	// ReadyOverTime samples the number of Ready, non-terminating workload
@@ -59,11 +64,13 @@ type Event struct {
 
 // Pod is one pod incarnation (one UID) of the workload.
 type Pod struct {
-	Name     string            `json:"name"`
-	UID      string            `json:"uid"`
-	Slot     int               `json:"slot"`
-	Node     string            `json:"node"`
-	IP       string            `json:"ip"`
+	Name string `json:"name"`
+	UID  string `json:"uid"`
+	Slot int    `json:"slot"`
+	// Node and IP are null while the pod was never scheduled or never
+	// got an address.
+	Node     *string           `json:"node"`
+	IP       *string           `json:"ip"`
 	Revision string            `json:"revision"`
 	Phase    string            `json:"phase"`
 	Labels   map[string]string `json:"labels"`
@@ -72,37 +79,52 @@ type Pod struct {
 	Deleted  *float64          `json:"deleted"`
 	Gone     *float64          `json:"gone"`
 	// Outlived says the pod's containers ran on after the object was gone
-	// (its node was cut off); Stopped is when they stopped, absent while
-	// they still run at the end.
-	Outlived bool     `json:"outlived,omitempty"`
-	Stopped  *float64 `json:"stopped,omitempty"`
-	Restarts int32    `json:"restarts"`
-	Claims   []string `json:"claims"`
+	// (its node was cut off); Stopped is when they stopped, null while
+	// they still run at the end or when they did not outlive it.
+	Outlived bool     `json:"outlived"`
+	Stopped  *float64 `json:"stopped"`
+	// ReadySpans are the times the pod was Ready and not terminating;
+	// the last one's To is null while it still was at the end.
+	ReadySpans []Span   `json:"readySpans"`
+	Restarts   int32    `json:"restarts"`
+	Claims     []string `json:"claims"`
 	// Hostname is the pod's hostname (spec.hostname, else its name);
-	// Subdomain its spec.subdomain.
-	Hostname  string `json:"hostname"`
-	Subdomain string `json:"subdomain,omitempty"`
-	// Replaced names the pod whose slot this one took, if any.
-	Replaced string `json:"replaced,omitempty"`
+	// Subdomain its spec.subdomain (null: none).
+	Hostname  string  `json:"hostname"`
+	Subdomain *string `json:"subdomain"`
+	// Record says cluster DNS answered hostname.subdomain with the pod's
+	// address at some time (the Service the subdomain names listed it as a
+	// ready endpoint).
+	Record bool `json:"record"`
+	// Replaced names the pod whose slot this one took (null: none).
+	Replaced *string `json:"replaced"`
 	// Mounts is what the kubelet mounted for each volume, once the pod
 	// was set up on its node.
 	Mounts []Mount `json:"mounts"`
 }
 
-// Mount is one volume a pod mounted and the disk behind it.
-type Mount struct {
-	Volume   string `json:"volume"`
-	Claim    string `json:"claim,omitempty"`
-	PV       string `json:"pv,omitempty"`
-	EmptyDir bool   `json:"emptyDir,omitempty"`
-	Disk     string `json:"disk"`
+// Span is a stretch of time from From until To (null: the end of the run).
+type Span struct {
+	From float64  `json:"from"`
+	To   *float64 `json:"to"`
 }
 
-// Claim is one PersistentVolumeClaim object.
+// Mount is one volume a pod mounted and the disk behind it: a claim and
+// its PersistentVolume (null for an emptyDir), or an emptyDir.
+type Mount struct {
+	Volume   string  `json:"volume"`
+	Claim    *string `json:"claim"`
+	PV       *string `json:"pv"`
+	EmptyDir bool    `json:"emptyDir"`
+	Disk     string  `json:"disk"`
+}
+
+// Claim is one PersistentVolumeClaim object. Volume is null while it was
+// never bound, Zone when its volume has none.
 type Claim struct {
 	Name            string   `json:"name"`
-	Volume          string   `json:"volume"`
-	Zone            string   `json:"zone"`
+	Volume          *string  `json:"volume"`
+	Zone            *string  `json:"zone"`
 	OwnerReferences []string `json:"ownerReferences"`
 	Created         float64  `json:"created"`
 	Bound           *float64 `json:"bound"`
@@ -113,10 +135,12 @@ type Claim struct {
 // Volume is a PersistentVolume and what was left of it, and of its data,
 // at the end of the run.
 type Volume struct {
-	Name          string   `json:"name"`
-	Class         string   `json:"class"`
+	Name string `json:"name"`
+	// Class is its StorageClass and Claim the claim it was bound to;
+	// null: none.
+	Class         *string  `json:"class"`
 	ReclaimPolicy string   `json:"reclaimPolicy"`
-	Claim         string   `json:"claim"`
+	Claim         *string  `json:"claim"`
 	Created       float64  `json:"created"`
 	Released      *float64 `json:"released"`
 	Gone          *float64 `json:"gone"`
@@ -132,20 +156,23 @@ type Revision struct {
 	Gone     *float64 `json:"gone"`
 }
 
-// Status is the workload's status after a change.
+// Status is the workload's status after a change. A field the workload's
+// kind lacks is null: currentReplicas, currentRevision, updateRevision for
+// a Deployment, unavailableReplicas for a StatefulSet; so is one not set
+// yet.
 type Status struct {
 	Time                float64              `json:"time"`
 	ObservedGeneration  int64                `json:"observedGeneration"`
 	Replicas            int32                `json:"replicas"`
 	ReadyReplicas       int32                `json:"readyReplicas"`
-	CurrentReplicas     *int32               `json:"currentReplicas,omitempty"`
+	CurrentReplicas     *int32               `json:"currentReplicas"`
 	UpdatedReplicas     int32                `json:"updatedReplicas"`
 	AvailableReplicas   int32                `json:"availableReplicas"`
-	UnavailableReplicas *int32               `json:"unavailableReplicas,omitempty"`
-	TerminatingReplicas *int32               `json:"terminatingReplicas,omitempty"`
-	CurrentRevision     string               `json:"currentRevision,omitempty"`
-	UpdateRevision      string               `json:"updateRevision,omitempty"`
-	CollisionCount      *int32               `json:"collisionCount,omitempty"`
+	UnavailableReplicas *int32               `json:"unavailableReplicas"`
+	TerminatingReplicas *int32               `json:"terminatingReplicas"`
+	CurrentRevision     *string              `json:"currentRevision"`
+	UpdateRevision      *string              `json:"updateRevision"`
+	CollisionCount      *int32               `json:"collisionCount"`
 	Conditions          map[string]Condition `json:"conditions"`
 }
 
@@ -162,28 +189,39 @@ type Rejection struct {
 	Message string  `json:"message"`
 }
 
-// Identity says, for one slot (ordinal), whether name, storage and DNS
-// stayed the same across the pods that held it.
+// Identity is what one slot (ordinal) kept across the pods that held it,
+// and how long it was without a Ready pod. A measure that does not apply
+// is null: StableName for a slot never replaced, StableStorage for a slot
+// whose pods mounted no claimed volume, Downtime for a slot never Ready,
+// Recovery for a slot never down.
 type Identity struct {
 	Slot          int      `json:"slot"`
 	Names         []string `json:"names"`
 	Claims        []string `json:"claims"`
-	StableName    bool     `json:"stableName"`
-	StableStorage bool     `json:"stableStorage"`
-	StableDNS     bool     `json:"stableDNS"`
+	StableName    *bool    `json:"stableName"`
+	StableStorage *bool    `json:"stableStorage"`
+	// StableDNS says every pod that held the slot had its own DNS record
+	// (hostname.subdomain answered with its address) under one name.
+	StableDNS bool `json:"stableDNS"`
+	// Downtime is the time, from the slot's first Ready pod until the end
+	// of the run or until the slot was scaled away, that it had no Ready
+	// pod; Recovery the longest such stretch (the time to recover from
+	// the worst outage).
+	Downtime *float64 `json:"downtime"`
+	Recovery *float64 `json:"recovery"`
 }
 
 // Write is a value an application wrote to a volume.
 type Write struct {
 	Time float64 `json:"time"`
 	Pod  string  `json:"pod"`
-	// Node is where the writing pod ran: two nodes writing to one disk
-	// at once are concurrent writers.
-	Node   string `json:"node,omitempty"`
-	Volume string `json:"volume"`
-	Disk   string `json:"disk"`
-	Key    string `json:"key"`
-	Value  string `json:"value"`
+	// Node is where the writing pod ran (null: unknown): two nodes
+	// writing to one disk at once are concurrent writers.
+	Node   *string `json:"node"`
+	Volume string  `json:"volume"`
+	Disk   string  `json:"disk"`
+	Key    string  `json:"key"`
+	Value  string  `json:"value"`
 }
 
 // Read is a value an application read back from a volume.
@@ -193,32 +231,48 @@ type Read struct {
 	Volume string  `json:"volume"`
 	Disk   string  `json:"disk"`
 	Key    string  `json:"key"`
-	Value  string  `json:"value"`
-	Found  bool    `json:"found"`
-	// WrittenBy is the pod that wrote the value read, if found.
-	WrittenBy string `json:"writtenBy,omitempty"`
+	// Value is the value read, null when none was found.
+	Value *string `json:"value"`
+	Found bool    `json:"found"`
+	// WrittenBy is the pod that wrote the value read (null: not found,
+	// or no pod wrote it).
+	WrittenBy *string `json:"writtenBy"`
 }
 
 // Lookup is one DNS query from a client pod in the workload's namespace.
 type Lookup struct {
-	Time     float64  `json:"time"`
-	Name     string   `json:"name"`
-	Type     string   `json:"type"`
-	FQDN     string   `json:"fqdn"`
-	Answers  []string `json:"answers"`
-	Pods     []string `json:"pods"`
-	NXDomain bool     `json:"nxdomain"`
+	Time    float64  `json:"time"`
+	Name    string   `json:"name"`
+	Type    string   `json:"type"`
+	FQDN    string   `json:"fqdn"`
+	Answers []string `json:"answers"`
+	// Pods names the pod behind each answer (null for a ClusterIP).
+	Pods     []*string `json:"pods"`
+	NXDomain bool      `json:"nxdomain"`
 	// Outside is set for a name outside the cluster domain, which cluster
 	// DNS forwards upstream: its answer is not simulated.
-	Outside bool `json:"outside,omitempty"`
+	Outside bool `json:"outside"`
 	// TTL is the answer's TTL; for NXDOMAIN and NODATA the negative-caching
-	// TTL of the SOA record.
-	TTL int `json:"ttl"`
+	// TTL of the SOA record; null for a name outside the cluster domain.
+	TTL *int `json:"ttl"`
 }
 
-// Availability sums up readiness over the run.
+// Availability sums up readiness over the run. The measures after the
+// first full rollout are null when the workload never had all its desired
+// pods Ready.
 type Availability struct {
-	MinReady int `json:"minReady"`
+	// FullyReady is when the workload first had as many Ready pods as it
+	// wanted (the end of the first rollout).
+	FullyReady *float64 `json:"fullyReady"`
+	// MinReady is the fewest Ready pods from FullyReady on, and
+	// MinReadySeconds how long in all the count stayed that low.
+	MinReady        *int     `json:"minReady"`
+	MinReadySeconds *float64 `json:"minReadySeconds"`
+	// BelowDesiredSeconds is the time from FullyReady on with fewer Ready
+	// pods than desired.
+	BelowDesiredSeconds *float64 `json:"belowDesiredSeconds"`
+	// MaxReady is the most Ready pods at once, and MaxPods the most pods.
+	MaxReady int `json:"maxReady"`
 	MaxPods  int `json:"maxPods"`
 	// DuplicateIdentitySeconds is how long two pods of one identity (one
 	// StatefulSet name) existed at once.
@@ -228,6 +282,19 @@ type Availability struct {
 	// a shared claim, or a replacement while the old pod runs on a node
 	// that is cut off).
 	MaxConcurrentWriters int `json:"maxConcurrentWriters"`
+	// Scalings are the changes of the desired replicas after the first
+	// one, and how long each took.
+	Scalings []Scaling `json:"scalings"`
+}
+
+// Scaling is one change of the desired replicas: when, from and to how
+// many, and how long until exactly To pods existed and all were Ready
+// (null if that never happened).
+type Scaling struct {
+	Time float64  `json:"time"`
+	From int      `json:"from"`
+	To   int      `json:"to"`
+	Took *float64 `json:"took"`
 }
 
 // ReadySample is the ready and existing pod counts from Time on.
@@ -248,8 +315,16 @@ type Expectation struct {
 	Time  float64 `json:"time"`
 	Check string  `json:"check"`
 	OK    bool    `json:"ok"`
-	Want  string  `json:"want"`
-	Got   string  `json:"got"`
+	// Want and Got are what the check wanted and what it saw as values: a
+	// number for a count, a list of strings for names, claims or
+	// addresses, a string for a value read, a bool, an object
+	// {status, reason} for a condition; null for nothing (no such value,
+	// pod or field).
+	Want any `json:"want"`
+	Got  any `json:"got"`
+	// WantText and GotText are the same as the text report shows them.
+	WantText string `json:"wantText"`
+	GotText  string `json:"gotText"`
 }
 
 // Finding is something the run ran into that a reader must know, such as a
@@ -273,6 +348,7 @@ func seconds(d time.Duration) float64 {
 	return math.Round(float64(d)/float64(time.Millisecond)) / 1000
 }
 
+// optSeconds converts a time that may not have happened (nil).
 func optSeconds(d *time.Duration) *float64 {
 	if d == nil {
 		return nil
@@ -292,19 +368,21 @@ func run(h *history.Run) *Run {
 		return Event{Time: seconds(e.Time), Type: e.Type, Kind: e.Kind, Name: e.Name, Reason: e.Reason, Message: e.Message}
 	})
 	out.Pods = convertAll(h.Pods, func(p *history.Pod) *Pod {
-		return &Pod{Name: p.Name, UID: p.UID, Slot: p.Slot, Node: p.Node, IP: p.IP, Revision: p.Revision, Phase: p.Phase,
+		return &Pod{Name: p.Name, UID: p.UID, Slot: p.Slot, Node: optString(p.Node), IP: optString(p.IP), Revision: p.Revision, Phase: p.Phase,
 			Labels: cloneMap(p.Labels), Created: seconds(p.Created), Ready: optSeconds(p.Ready), Deleted: optSeconds(p.Deleted),
-			Gone: optSeconds(p.Gone), Outlived: p.Outlived, Stopped: optSeconds(p.Stopped), Restarts: p.Restarts, Claims: clone(p.Claims), Hostname: p.Hostname, Subdomain: p.Subdomain,
-			Replaced: p.Replaced, Mounts: convertAll(p.Mounts, func(m history.Mount) Mount {
-				return Mount{Volume: m.Volume, Claim: m.Claim, PV: m.PV, EmptyDir: m.EmptyDir, Disk: m.Disk}
+			Gone: optSeconds(p.Gone), Outlived: p.Outlived, Stopped: optSeconds(p.Stopped),
+			ReadySpans: convertAll(p.ReadySpans, func(s history.Span) Span { return Span{From: seconds(s.From), To: optSeconds(s.To)} }),
+			Restarts:   p.Restarts, Claims: clone(p.Claims), Hostname: p.Hostname, Subdomain: optString(p.Subdomain), Record: p.Record,
+			Replaced: optString(p.Replaced), Mounts: convertAll(p.Mounts, func(m history.Mount) Mount {
+				return Mount{Volume: m.Volume, Claim: optString(m.Claim), PV: optString(m.PV), EmptyDir: m.EmptyDir, Disk: m.Disk}
 			})}
 	})
 	out.Claims = convertAll(h.Claims, func(c *history.Claim) *Claim {
-		return &Claim{Name: c.Name, Volume: c.Volume, Zone: c.Zone, OwnerReferences: clone(c.OwnerReferences),
+		return &Claim{Name: c.Name, Volume: optString(c.Volume), Zone: optString(c.Zone), OwnerReferences: clone(c.OwnerReferences),
 			Created: seconds(c.Created), Bound: optSeconds(c.Bound), Deleted: optSeconds(c.Deleted), Gone: optSeconds(c.Gone)}
 	})
 	out.Volumes = convertAll(h.Volumes, func(v *history.Volume) *Volume {
-		return &Volume{Name: v.Name, Class: v.Class, ReclaimPolicy: v.ReclaimPolicy, Claim: v.Claim, Created: seconds(v.Created),
+		return &Volume{Name: v.Name, Class: optString(v.Class), ReclaimPolicy: v.ReclaimPolicy, Claim: optString(v.Claim), Created: seconds(v.Created),
 			Released: optSeconds(v.Released), Gone: optSeconds(v.Gone), Phase: v.Phase, Records: v.Records}
 	})
 	out.Revisions = convertAll(h.Revisions, func(r *history.Revision) *Revision {
@@ -314,7 +392,7 @@ func run(h *history.Run) *Run {
 		st := Status{Time: seconds(s.Time), ObservedGeneration: s.ObservedGeneration, Replicas: s.Replicas,
 			ReadyReplicas: s.ReadyReplicas, CurrentReplicas: s.CurrentReplicas, UpdatedReplicas: s.UpdatedReplicas,
 			AvailableReplicas: s.AvailableReplicas, UnavailableReplicas: s.UnavailableReplicas, TerminatingReplicas: s.TerminatingReplicas,
-			CurrentRevision: s.CurrentRevision, UpdateRevision: s.UpdateRevision, CollisionCount: s.CollisionCount,
+			CurrentRevision: optString(s.CurrentRevision), UpdateRevision: optString(s.UpdateRevision), CollisionCount: s.CollisionCount,
 			Conditions: map[string]Condition{}}
 		for k, c := range s.Conditions {
 			st.Conditions[k] = Condition{Status: c.Status, Reason: c.Reason}
@@ -325,17 +403,26 @@ func run(h *history.Run) *Run {
 		return Rejection{Step: r.Step, Time: seconds(r.Time), Message: r.Message}
 	})
 	out.Reads = convertAll(h.Reads, func(r history.Read) Read {
-		return Read{Time: seconds(r.Time), Pod: r.Pod, Volume: r.Volume, Disk: r.Disk, Key: r.Key, Value: r.Value, Found: r.Found, WrittenBy: r.WrittenBy}
+		rd := Read{Time: seconds(r.Time), Pod: r.Pod, Volume: r.Volume, Disk: r.Disk, Key: r.Key, Found: r.Found, WrittenBy: optString(r.WrittenBy)}
+		if r.Found {
+			rd.Value = &r.Value
+		}
+		return rd
 	})
 	out.Writes = convertAll(h.Writes, func(w history.Write) Write {
-		return Write{Time: seconds(w.Time), Pod: w.Pod, Node: w.Node, Volume: w.Volume, Disk: w.Disk, Key: w.Key, Value: w.Value}
+		return Write{Time: seconds(w.Time), Pod: w.Pod, Node: optString(w.Node), Volume: w.Volume, Disk: w.Disk, Key: w.Key, Value: w.Value}
 	})
 	out.Lookups = convertAll(h.Lookups, func(l history.Lookup) Lookup {
-		return Lookup{Time: seconds(l.Time), Name: l.Name, Type: l.Type, FQDN: l.FQDN, Answers: clone(l.Answers), Pods: clone(l.Pods),
-			NXDomain: l.NXDomain, Outside: l.Outside, TTL: l.TTL}
+		lk := Lookup{Time: seconds(l.Time), Name: l.Name, Type: l.Type, FQDN: l.FQDN, Answers: clone(l.Answers), Pods: convertAll(l.Pods, optString),
+			NXDomain: l.NXDomain, Outside: l.Outside}
+		if !l.Outside {
+			lk.TTL = &l.TTL
+		}
+		return lk
 	})
 	out.Expectations = convertAll(h.Expectations, func(e history.Expectation) Expectation {
-		return Expectation{Step: e.Step, Time: seconds(e.Time), Check: e.Check, OK: e.OK, Want: e.Want, Got: e.Got}
+		return Expectation{Step: e.Step, Time: seconds(e.Time), Check: e.Check, OK: e.OK, Want: e.WantValue, Got: e.GotValue,
+			WantText: e.Want, GotText: e.Got}
 	})
 	out.Findings = convertAll(h.Findings, func(f history.Finding) Finding {
 		return Finding{Step: f.Step, Time: seconds(f.Time), Message: f.Message}
@@ -347,6 +434,23 @@ func run(h *history.Run) *Run {
 		return ReconcileError{Time: seconds(e.Time), Controller: e.Controller, Key: e.Key, Message: e.Message}
 	})
 	return out
+}
+
+// optString is s, or nil for "": a name or value that does not exist is
+// null in the JSON.
+func optString(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
+}
+
+// deref is the string p points to, or "" for nil.
+func deref(p *string) string {
+	if p == nil {
+		return ""
+	}
+	return *p
 }
 
 // convertAll converts every element; the result is never nil.

@@ -21,26 +21,20 @@ var renderers = map[string]Renderer{}
 // register adds a format.
 func register(format string, r Renderer) { renderers[format] = r }
 
-// productFormats are the formats of the product, in the order help lists
-// them; those with no renderer yet are "not available yet".
-var productFormats = []string{"text", "json", "markdown", "html"}
+// formats are the report formats, in the order help lists them.
+var formats = []string{"text", "json", "markdown", "html"}
 
-// Formats lists the available formats.
-func Formats() []string {
-	return slices.DeleteFunc(slices.Clone(productFormats), func(f string) bool { return renderers[f] == nil })
-}
+// Formats lists the report formats.
+func Formats() []string { return slices.Clone(formats) }
 
-// FormatError is an unknown or unavailable format.
+// FormatError is an unknown format.
 type FormatError struct{ Format string }
 
 func (e *FormatError) Error() string {
-	if slices.Contains(productFormats, e.Format) {
-		return fmt.Sprintf("-o %s: this report format is not available yet; use %s", e.Format, strings.Join(Formats(), " or "))
-	}
-	return fmt.Sprintf("-o %q: want %s", e.Format, strings.Join(Formats(), " or "))
+	return fmt.Sprintf("-o %q: want %s", e.Format, strings.Join(formats, " or "))
 }
 
-// CheckFormat reports whether a format is available.
+// CheckFormat reports whether a format is known.
 func CheckFormat(format string) error {
 	if _, ok := renderers[format]; !ok {
 		return &FormatError{Format: format}
@@ -56,6 +50,17 @@ func Render(w io.Writer, format string, reports []*Report, opt Options) error {
 	r, ok := renderers[format]
 	if !ok {
 		return &FormatError{Format: format}
+	}
+	if format == "text" && opt.Color {
+		// The text report escapes each string it prints, so escaping it
+		// again changes nothing and the colours go where it put them.
+		text, styles := renderText(reports, opt)
+		out := []byte(escape(string(text), true))
+		if string(out) == string(text) {
+			out = colorize(text, styles)
+		}
+		_, err := w.Write(out)
+		return err
 	}
 	var buf bytes.Buffer
 	if err := r.Render(&buf, reports, opt); err != nil {

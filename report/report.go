@@ -33,18 +33,19 @@ const (
 )
 
 // Header describes the scenario a report is about; it is the report's
-// "scenario" object.
+// "scenario" object (written by its MarshalJSON: an empty description is
+// null).
 type Header struct {
 	// Name is the scenario's metadata.name.
-	Name string `json:"name"`
+	Name string
 	// Seed is the seed of the run's random source.
-	Seed int64 `json:"seed"`
+	Seed int64
 	// Description is the scenario's metadata.description.
-	Description string `json:"description"`
+	Description string
 	// File is where the scenario was read from.
-	File string `json:"file"`
+	File string
 	// Notes are changes the scenario made to its manifests.
-	Notes []string `json:"notes"`
+	Notes []string
 }
 
 // Report is a whole report: the scenario, one analysed history per rule set
@@ -56,6 +57,8 @@ type Report struct {
 	Kind string `json:"kind"`
 	// Scenario is the scenario the runs played.
 	Scenario Header `json:"scenario"`
+	// Summary counts what a reader checks first.
+	Summary Summary `json:"summary"`
 	// Runs holds one analysed history per rule set, in the order given.
 	Runs []*Run `json:"runs"`
 	// Differences compares the StatefulSet and Deployment runs, one row
@@ -77,14 +80,55 @@ func Build(h Header, runs []*history.Run) *Report {
 		out := run(in)
 		sortRun(out)
 		out.Identities = identities(out)
-		out.Availability = availability(out)
+		out.Availability = availability(out, optSeconds(in.FullyReady))
+		out.Measures = measures(out)
 		r.Runs = append(r.Runs, out)
 	}
 	sts, dep := r.run(workload.StatefulSet), r.run(workload.Deployment)
 	if sts != nil && dep != nil {
 		r.Differences = differences(sts, dep)
 	}
+	r.Summary = r.summary(sts != nil && dep != nil)
 	return r
+}
+
+// Summary counts a report's expectations, differences and findings.
+type Summary struct {
+	// Expectations counts the expectations of every run.
+	Expectations ExpectationCounts `json:"expectations"`
+	// Differences counts the aspects whose values differ between the rule
+	// sets; nil when they were not compared (only one rule set ran).
+	Differences *int `json:"differences"`
+	// Findings counts the findings of every run.
+	Findings int `json:"findings"`
+}
+
+// ExpectationCounts counts expectations: those that passed, those that
+// failed, and all of them.
+type ExpectationCounts struct {
+	Passed int `json:"passed"`
+	Failed int `json:"failed"`
+	Total  int `json:"total"`
+}
+
+// summary computes the report's Summary; compared says both rule sets ran
+// and Differences holds their comparison.
+func (r *Report) summary(compared bool) Summary {
+	t := r.Failed()
+	s := Summary{Expectations: ExpectationCounts{Passed: t.Total - t.Failed, Failed: t.Failed, Total: t.Total}}
+	if compared {
+		n := 0
+		for _, d := range r.Differences {
+			if !d.Same {
+				n++
+			}
+		}
+		s.Differences = &n
+	}
+	for _, run := range r.Runs {
+		s.Findings += len(run.Findings)
+	}
+	return s
 }
 
 // run returns the first run of the given rule set, or nil.

@@ -5,63 +5,149 @@ import (
 	"fmt"
 	"io"
 	"strings"
-	"text/tabwriter"
 )
 
 func init() { register("text", textRenderer{}) }
 
 // textRenderer writes what a terminal user reads: each report's Document as
-// plain text with aligned columns, at most about 120 columns wide except
-// for long words, reports one after another.
+// plain text with aligned columns, within Options.Width columns except for
+// long words and wide tables, reports one after another. With
+// Options.Color, Render colours headings, results and differences once the
+// text is escaped (styled).
 type textRenderer struct{}
 
 func (textRenderer) Render(w io.Writer, reports []*Report, opt Options) error {
-	for _, r := range reports {
-		t := &textWriter{}
-		t.document(Layout(r, opt))
-		if _, err := w.Write(trimLines(t.buf.Bytes())); err != nil {
-			return err
-		}
-	}
-	return nil
+	out, _ := renderText(reports, opt)
+	_, err := w.Write(out)
+	return err
 }
 
-// textWidth is the width the text report keeps to, except for words that
-// do not fit.
-const textWidth = 120
+// renderText is the text report and where its colours go.
+func renderText(reports []*Report, opt Options) ([]byte, []style) {
+	var out []byte
+	var styles []style
+	for _, r := range reports {
+		t := &textWriter{width: width(opt), line: bytes.Count(out, []byte("\n"))}
+		t.document(Layout(r, opt))
+		out = append(out, trimLines(t.buf.Bytes())...)
+		styles = append(styles, t.styles...)
+	}
+	return out, styles
+}
+
+// style colours bytes [from, to) of one line of the text report.
+type style struct {
+	line, from, to int
+	sgr            string
+}
+
+// SGR sequences of the tones and headings.
+const (
+	sgrBold    = "1"
+	sgrHeading = "1;36"
+	sgrGood    = "32"
+	sgrBad     = "1;31"
+	sgrNotice  = "33"
+	sgrQuiet   = "2"
+)
+
+// toneSGR is the colour of a tone, "" for none.
+func toneSGR(t Tone) string {
+	switch t {
+	case Good:
+		return sgrGood
+	case Bad:
+		return sgrBad
+	case Notice:
+		return sgrNotice
+	case Quiet:
+		return sgrQuiet
+	}
+	return ""
+}
+
+// colorize applies styles to escaped text: each styled span is wrapped in
+// its SGR sequence and a reset.
+func colorize(text []byte, styles []style) []byte {
+	if len(styles) == 0 {
+		return text
+	}
+	byLine := map[int][]style{}
+	for _, s := range styles {
+		byLine[s.line] = append(byLine[s.line], s)
+	}
+	lines := bytes.Split(text, []byte("\n"))
+	for i, l := range lines {
+		ss := byLine[i]
+		// Later spans first, so earlier offsets stay valid.
+		for j := len(ss) - 1; j >= 0; j-- {
+			s := ss[j]
+			if s.from >= s.to || s.to > len(l) {
+				continue
+			}
+			var b []byte
+			b = append(b, l[:s.from]...)
+			b = append(b, "\x1b["+s.sgr+"m"...)
+			b = append(b, l[s.from:s.to]...)
+			b = append(b, "\x1b[0m"...)
+			l = append(b, l[s.to:]...)
+		}
+		lines[i] = l
+	}
+	return bytes.Join(lines, []byte("\n"))
+}
 
 // textWriter accumulates one text report.
 type textWriter struct {
-	buf bytes.Buffer
+	buf    bytes.Buffer
+	width  int
+	line   int // the line the buffer's end is on, counted in the whole output
+	styles []style
 }
 
 func (t *textWriter) printf(format string, args ...any) {
-	fmt.Fprintf(&t.buf, format, args...)
+	s := fmt.Sprintf(format, args...)
+	t.line += strings.Count(s, "\n")
+	t.buf.WriteString(s)
+}
+
+// styled writes s (one line's text, no newline) coloured sgr.
+func (t *textWriter) styled(s, sgr string) {
+	if sgr != "" && s != "" {
+		col := t.buf.Len() - (bytes.LastIndexByte(t.buf.Bytes(), '\n') + 1)
+		t.styles = append(t.styles, style{line: t.line, from: col, to: col + len(s), sgr: sgr})
+	}
+	t.buf.WriteString(s)
 }
 
 func (t *textWriter) document(d *Document) {
 	t.header(d.Header)
 	for _, p := range d.Parts {
 		if len(p.Sections) == 0 {
-			t.printf("\n\n%s: %s\n", oneLine(p.Title), oneLine(p.Note))
+			t.printf("\n\n")
+			t.styled(oneLine(p.Title)+":", sgrHeading)
+			t.printf(" %s\n", oneLine(p.Note))
 			continue
 		}
-		t.printf("\n\n== %s ==\n", oneLine(p.Title))
+		t.printf("\n\n")
+		t.styled("== "+oneLine(p.Title)+" ==", sgrHeading)
+		t.printf("\n")
 		for _, s := range p.Sections {
 			t.section(s)
 		}
 	}
 }
 
-// header writes the title block.
+// header writes the title block: the scenario and its lesson.
 func (t *textWriter) header(h Header) {
 	name := h.Name
 	if name == "" {
 		name = "(unnamed scenario)"
 	}
-	t.printf("stsim report: %s  (seed %d)\n", safeCell(name), h.Seed)
+	t.styled("stsim report: "+safeCell(name), sgrBold)
+	t.printf("  (seed %d)\n", h.Seed)
 	if h.Description != "" {
-		for _, l := range wrap(safeCell(h.Description), 100) {
+		for _, l := range wrap(safeCell(h.Description), t.width-2) {
 			t.printf("  %s\n", l)
 		}
 	}
@@ -71,7 +157,18 @@ func (t *textWriter) header(h Header) {
 	if len(h.Notes) > 0 {
 		t.printf("  notes:\n")
 		for _, n := range h.Notes {
-			t.printf("    - %s\n", safeCell(n))
+			t.list("    ", safeCell(n))
+		}
+	}
+}
+
+// list writes an item of a list, wrapped, with indent before its dash.
+func (t *textWriter) list(indent, item string) {
+	for i, l := range wrap(item, t.width-len(indent)-2) {
+		if i == 0 {
+			t.printf("%s- %s\n", indent, l)
+		} else {
+			t.printf("%s  %s\n", indent, l)
 		}
 	}
 }
@@ -81,20 +178,23 @@ func (t *textWriter) header(h Header) {
 func (t *textWriter) section(s Section) {
 	t.printf("\n")
 	if s.Title != "" {
-		t.printf("%s", oneLine(s.Title))
+		t.styled(oneLine(s.Title), sgrBold)
 		if s.Note != "" {
-			t.printf("  (%s)", oneLine(s.Note))
+			// The note wraps, its lines under its start.
+			title := runeLen(oneLine(s.Title)) + 3
+			for i, l := range wrap("("+oneLine(s.Note)+")", max(t.width-title, 30)) {
+				if i > 0 {
+					t.printf("\n%s", strings.Repeat(" ", title))
+				} else {
+					t.printf("  ")
+				}
+				t.styled(l, toneSGR(s.Tone))
+			}
 		}
 		t.printf("\n")
 	}
 	for _, it := range s.List {
-		for i, l := range wrap(safeCell(it), textWidth-4) {
-			if i == 0 {
-				t.printf("  - %s\n", l)
-			} else {
-				t.printf("    %s\n", l)
-			}
-		}
+		t.list("  ", safeCell(it))
 	}
 	if s.Table != nil {
 		t.table(s.Table)
@@ -102,70 +202,94 @@ func (t *textWriter) section(s Section) {
 }
 
 // table writes rows with aligned columns, indented by two spaces. Empty
-// cells print as "-". A column with a
-// Wrap width wraps there; the last column also wraps so that lines stay
-// within textWidth where they can.
+// cells print as "-". A column wraps at its Wrap width, if any; when the
+// table is still wider than the line, the widest columns that can wrap
+// (their longest word is shorter than they are) give up width until it
+// fits or none can.
 func (t *textWriter) table(tb *Table) {
-	var rows [][][]string // rows of cells of lines
-	if !tb.NoHeader {
-		head := make([][]string, len(tb.Columns))
-		for j, c := range tb.Columns {
-			head[j] = []string{oneLine(c.Name)}
-		}
-		rows = append(rows, head)
-	}
-	for _, r := range tb.Rows {
-		row := make([][]string, len(r))
-		for j, c := range r {
-			s := safeCell(c.Text)
-			row[j] = []string{s}
-			if j < len(tb.Columns) && tb.Columns[j].Wrap > 0 {
-				row[j] = wrap(s, tb.Columns[j].Wrap)
-			}
-		}
-		rows = append(rows, row)
+	type line struct {
+		text string
+		tone Tone
 	}
 	ncol := len(tb.Columns)
-	widths := make([]int, ncol)
-	for _, row := range rows {
-		for j, lines := range row[:max(len(row)-1, 0)] {
-			for _, l := range lines {
-				widths[j] = max(widths[j], runeLen(l))
-			}
+	var cells [][]Cell
+	if !tb.NoHeader {
+		head := make([]Cell, ncol)
+		for j, c := range tb.Columns {
+			head[j] = Cell{Text: c.Name}
 		}
+		cells = append(cells, head)
 	}
-	prefix := 2
-	for _, w := range widths[:max(ncol-1, 0)] {
-		prefix += w + 2
-	}
-	last := max(textWidth-prefix, 30)
-
-	tw := tabwriter.NewWriter(&t.buf, 0, 0, 2, ' ', 0)
-	for _, row := range rows {
-		if len(row) == 0 {
-			fmt.Fprintln(tw)
-			continue
-		}
-		var tail []string
-		for _, l := range row[len(row)-1] {
-			tail = append(tail, wrap(l, last)...)
-		}
-		row[len(row)-1] = tail
+	cells = append(cells, tb.Rows...)
+	widths := columnWidths(tb, cells, t.width)
+	for _, r := range cells {
+		row := make([][]line, len(r))
 		n := 0
-		for _, lines := range row {
-			n = max(n, len(lines))
+		for j, c := range r {
+			s := safeCell(c.Text)
+			parts := []string{s}
+			if j < ncol && runeLen(s) > widths[j] {
+				parts = wrap(s, widths[j])
+			}
+			for _, p := range parts {
+				row[j] = append(row[j], line{p, c.Tone})
+			}
+			n = max(n, len(parts))
 		}
 		for k := range n {
-			cells := make([]string, len(row))
+			t.printf("  ")
 			for j, lines := range row {
+				var l line
 				if k < len(lines) {
-					cells[j] = lines[k]
+					l = lines[k]
+				}
+				t.styled(l.text, toneSGR(l.tone))
+				if j < len(row)-1 {
+					t.printf("%s", strings.Repeat(" ", max(widths[j]-runeLen(l.text), 0)+2))
 				}
 			}
-			fmt.Fprintf(tw, "  %s\n", strings.Join(cells, "\t"))
+			t.printf("\n")
 		}
 	}
-	tw.Flush() // writes to a bytes.Buffer: cannot fail
+}
+
+// columnWidths fits a table's columns into width: each column as wide as
+// its widest cell, or its Wrap width; then, while the table is too wide,
+// the widest column that can still wrap loses a column of width. A column
+// never gets narrower than its longest word.
+func columnWidths(tb *Table, rows [][]Cell, width int) []int {
+	ncol := len(tb.Columns)
+	widths, words := make([]int, ncol), make([]int, ncol)
+	for _, r := range rows {
+		for j, c := range r[:min(len(r), ncol)] {
+			s := safeCell(c.Text)
+			widths[j] = max(widths[j], runeLen(s))
+			for _, w := range strings.Fields(s) {
+				for _, seg := range wordSegments(w) {
+					words[j] = max(words[j], runeLen(seg))
+				}
+			}
+		}
+	}
+	for j, c := range tb.Columns {
+		if c.Wrap > 0 {
+			widths[j] = min(widths[j], max(c.Wrap, words[j]))
+		}
+	}
+	avail := width - 2 - 2*(ncol-1)
+	for {
+		total, widest := 0, -1
+		for j, w := range widths {
+			total += w
+			if w > words[j] && (widest < 0 || w > widths[widest]) {
+				widest = j
+			}
+		}
+		if total <= avail || widest < 0 {
+			return widths
+		}
+		widths[widest]--
+	}
 }
 
 // safeCell is a table cell or list item as the terminal may see it: cell's

@@ -46,6 +46,10 @@ type Run struct {
 	// Samples counts the Ready, non-terminating workload pods and the
 	// existing ones at every change.
 	Samples []Sample
+	// FullyReady is when the workload first had as many Ready pods as it
+	// wanted (at least one), within the instant: a sample of that instant
+	// may already show fewer. Nil when it never had.
+	FullyReady *time.Duration
 }
 
 // WorkloadRef names the workload of a run.
@@ -89,15 +93,28 @@ type Pod struct {
 	// cut off); Stopped is when they stopped, nil while they still run.
 	Outlived bool
 	Stopped  *time.Duration
-	Restarts int32
+	// ReadySpans are the times the pod was Ready and not terminating, in
+	// order; the last one's To is nil while it still was at the end.
+	ReadySpans []Span
+	Restarts   int32
 	// Claims are the claims the pod's volumes name; Mounts what its kubelet
 	// actually mounted.
 	Claims []string
 	Mounts []Mount
 	// Hostname is the pod's hostname (spec.hostname, else its name);
-	// Subdomain its spec.subdomain.
+	// Subdomain its spec.subdomain. Record says cluster DNS answered
+	// hostname.subdomain with the pod's address at some time: the Service
+	// named by the subdomain existed and listed the pod as a ready
+	// endpoint.
 	Hostname  string
 	Subdomain string
+	Record    bool
+}
+
+// Span is a stretch of time from From until To (nil: the end of the run).
+type Span struct {
+	From time.Duration
+	To   *time.Duration
 }
 
 // Mount is one volume a pod mounted: the claim and PersistentVolume behind
@@ -212,8 +229,16 @@ type Expectation struct {
 	Time  time.Duration
 	Check string
 	OK    bool
-	Want  string
-	Got   string
+	// Want and Got are what was wanted and what was seen as people read
+	// them.
+	Want string
+	Got  string
+	// WantValue and GotValue are the same as values for machines: an int
+	// or int64 for a count, a []string (never nil) for names, a string
+	// for a value read, a bool, a map[string]any for a condition; nil for
+	// nothing (no such pod, value or field).
+	WantValue any
+	GotValue  any
 }
 
 // Finding is something the run ran into that a reader must know.

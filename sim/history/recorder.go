@@ -17,6 +17,7 @@ type Recorder struct {
 	w          workload.Workload
 	slots      *slots.Tracker
 	pods       map[string]*Pod // by UID
+	named      map[string]*Pod // the latest pod of each name
 	claims     map[string]*Claim
 	revisions  map[string]*Revision
 	pvZones    map[string]string
@@ -33,7 +34,7 @@ func NewRecorder(w workload.Workload, t *slots.Tracker) *Recorder {
 	return &Recorder{
 		run: &Run{Rules: w.Rules(), Workload: WorkloadRef{Kind: w.Kind(), Name: w.Name()}},
 		w:   w, slots: t,
-		pods: map[string]*Pod{}, claims: map[string]*Claim{}, revisions: map[string]*Revision{}, pvZones: map[string]string{}, volumes: map[string]*Volume{},
+		pods: map[string]*Pod{}, named: map[string]*Pod{}, claims: map[string]*Claim{}, revisions: map[string]*Revision{}, pvZones: map[string]string{}, volumes: map[string]*Volume{},
 	}
 }
 
@@ -123,6 +124,8 @@ func (r *Recorder) Observe(_ *store.Txn, now time.Duration, changes []store.Chan
 			r.revision(now, c)
 		case api.KindStatefulSet, api.KindDeployment:
 			r.workload(now, c)
+		case api.KindEndpointSlice:
+			r.endpoints(c)
 		}
 	}
 }
@@ -139,6 +142,7 @@ func (r *Recorder) pod(now time.Duration, c store.Change) {
 		}
 		row = &Pod{Name: o.Name, UID: o.UID, Created: now, Slot: s.Slot, Replaced: s.Replaced}
 		r.pods[o.UID] = row
+		r.named[o.Name] = row
 		r.run.Pods = append(r.run.Pods, row)
 		r.live++
 	}
@@ -150,6 +154,7 @@ func (r *Recorder) pod(now time.Duration, c store.Change) {
 		r.live--
 		if readyNow(c.Old) {
 			r.ready--
+			row.endReadySpan(now)
 		}
 		r.sample(now)
 		return
@@ -172,11 +177,40 @@ func (r *Recorder) pod(now time.Duration, c store.Change) {
 	if isReady, wasReady := readyNow(p), readyNow(c.Old); isReady != wasReady {
 		if isReady {
 			r.ready++
+			row.ReadySpans = append(row.ReadySpans, Span{From: now})
 		} else {
 			r.ready--
+			row.endReadySpan(now)
 		}
 	}
 	r.sample(now)
+}
+
+// endpoints marks the pods that cluster DNS now answers by
+// hostname.subdomain: a ready endpoint of the Service their subdomain names,
+// with their hostname (findServices in CoreDNS's kubernetes plugin, as
+// sim/dns answers it).
+func (r *Recorder) endpoints(c store.Change) {
+	if c.New == nil {
+		return
+	}
+	slice := c.New.(*api.EndpointSlice)
+	for _, e := range slice.Endpoints {
+		row := r.named[e.PodName]
+		if row == nil || row.Record || row.Gone != nil || !e.Ready || row.Subdomain != slice.Service || e.Hostname != row.Hostname {
+			continue
+		}
+		row.Record = true
+	}
+}
+
+// endReadySpan ends the pod's open ready span at now. A span that began at
+// now is kept: the pod was Ready within the instant (a waitFor saw it),
+// and its slot was up until then.
+func (p *Pod) endReadySpan(now time.Duration) {
+	if n := len(p.ReadySpans); n > 0 && p.ReadySpans[n-1].To == nil {
+		p.ReadySpans[n-1].To = at(now)
+	}
 }
 
 // readyNow: Ready and not terminating.
@@ -192,6 +226,9 @@ func readyNow(o api.Object) bool {
 // its last one, and an unchanged sample is not repeated.
 func (r *Recorder) sample(now time.Duration) {
 	s := Sample{Time: now, Ready: r.ready, Pods: r.live, Desired: r.desired}
+	if r.run.FullyReady == nil && s.Desired > 0 && s.Ready >= s.Desired {
+		r.run.FullyReady = at(now)
+	}
 	same := func(a Sample) bool { return a.Ready == s.Ready && a.Pods == s.Pods && a.Desired == s.Desired }
 	n := len(r.run.Samples)
 	switch {

@@ -47,9 +47,26 @@ func runExpect(r *replay, st scenarios.Step, e *scenarios.Expect) error {
 }
 
 // expectation records one check's outcome.
-func (r *replay) expectation(st scenarios.Step, check string, ok bool, want, got string) {
-	r.rec.Expectation(history.Expectation{Step: st.Index, Time: r.eng.Now(), Check: check, OK: ok, Want: want, Got: got})
+func (r *replay) expectation(st scenarios.Step, check string, ok bool, want, got outcome) {
+	r.rec.Expectation(history.Expectation{Step: st.Index, Time: r.eng.Now(), Check: check, OK: ok,
+		Want: want.text, Got: got.text, WantValue: want.value, GotValue: got.value})
 }
+
+// outcome is what a check wanted or saw: the value for machines (as
+// history.Expectation's WantValue and GotValue say) and its text for people.
+type outcome struct {
+	value any
+	text  string
+}
+
+// count is an outcome of a number of things.
+func count(n int) outcome { return outcome{n, strconv.Itoa(n)} }
+
+// integer is an outcome of a status number.
+func integer(n int64) outcome { return outcome{n, strconv.FormatInt(n, 10)} }
+
+// nameList is an outcome of names, "[a, b]"; its value is never nil.
+func nameList(names []string) outcome { return outcome{append([]string{}, names...), list(names)} }
 
 // liveNames lists the names of the non-terminating workload pods, sorted.
 func (r *replay) liveNames() []string {
@@ -65,19 +82,19 @@ func list(names []string) string { return "[" + strings.Join(names, ", ") + "]" 
 
 func checkPods(r *replay, st scenarios.Step, c scenarios.PodsCheck) error {
 	n := len(r.liveNames())
-	r.expectation(st, c.CheckName(), n == c.Want, strconv.Itoa(c.Want), strconv.Itoa(n))
+	r.expectation(st, c.CheckName(), n == c.Want, count(c.Want), count(n))
 	return nil
 }
 
 func checkPodNames(r *replay, st scenarios.Step, c scenarios.PodNamesCheck) error {
 	names, want := r.liveNames(), slices.Sorted(slices.Values(c.Want))
-	r.expectation(st, c.CheckName(), globsMatch(want, names), list(want), list(names))
+	r.expectation(st, c.CheckName(), globsMatch(want, names), nameList(want), nameList(names))
 	return nil
 }
 
 func checkReady(r *replay, st scenarios.Step, c scenarios.ReadyCheck) error {
 	n := r.readyCount()
-	r.expectation(st, c.CheckName(), n == c.Want, strconv.Itoa(c.Want), strconv.Itoa(n))
+	r.expectation(st, c.CheckName(), n == c.Want, count(c.Want), count(n))
 	return nil
 }
 
@@ -89,22 +106,22 @@ func checkPVCs(r *replay, st scenarios.Step, c scenarios.PVCsCheck) error {
 		}
 	}
 	want := slices.Sorted(slices.Values(c.Want))
-	r.expectation(st, c.CheckName(), slices.Equal(want, claims), list(want), list(claims))
+	r.expectation(st, c.CheckName(), slices.Equal(want, claims), nameList(want), nameList(claims))
 	return nil
 }
 
 func checkRead(r *replay, st scenarios.Step, c scenarios.ReadCheck) error {
 	reads := r.read(st, c.Target, c.Volume, c.Key)
-	want := "missing"
+	want := outcome{text: "missing"}
 	if c.Value != nil {
-		want = strconv.Quote(*c.Value)
+		want = outcome{*c.Value, strconv.Quote(*c.Value)}
 	}
-	got, ok := "no pod read it", false
+	got, ok := outcome{text: "no pod read it"}, false
 	if len(reads) > 0 {
 		rd := reads[0]
-		got = "missing"
+		got.text = "missing"
 		if rd.Found {
-			got = fmt.Sprintf("%q (written by %s)", rd.Value, rd.WrittenBy)
+			got = outcome{rd.Value, fmt.Sprintf("%q (written by %s)", rd.Value, rd.WrittenBy)}
 		}
 		ok = len(reads) == 1 && ((c.Missing && !rd.Found) || (c.Value != nil && rd.Found && rd.Value == *c.Value))
 	}
@@ -114,20 +131,29 @@ func checkRead(r *replay, st scenarios.Step, c scenarios.ReadCheck) error {
 
 func checkResolve(r *replay, st scenarios.Step, c scenarios.ResolveCheck) error {
 	l := r.resolve(c.Name, c.Type)
-	got := answerText(l)
+	got := outcome{text: answerText(l)}
 	name := "resolve " + c.Name
+	found := !l.Outside && !l.NXDomain
 	switch {
 	case c.NXDomain:
-		r.expectation(st, name, l.NXDomain, "NXDOMAIN", got)
+		got.value = l.NXDomain
+		r.expectation(st, name, l.NXDomain, outcome{true, "NXDOMAIN"}, got)
 	case c.Addresses != nil:
-		r.expectation(st, name, !l.Outside && !l.NXDomain && len(l.Answers) == *c.Addresses, strconv.Itoa(*c.Addresses)+" addresses", got)
+		if found {
+			got.value = len(l.Answers)
+		}
+		r.expectation(st, name, found && len(l.Answers) == *c.Addresses, outcome{*c.Addresses, strconv.Itoa(*c.Addresses) + " addresses"}, got)
 	default:
+		if found {
+			got.value = append([]string{}, l.Answers...)
+		}
 		t := scenarios.Target{Pod: c.Pod, Ordinal: c.Ordinal}
 		pods := r.targets(t, false)
-		want, ok := t.String()+" (no such pod)", false
+		want, ok := outcome{text: t.String() + " (no such pod)"}, false
 		if len(pods) == 1 {
-			want = pods[0].Status.PodIP + " (" + pods[0].Name + ")"
-			ok = len(l.Answers) == 1 && l.Answers[0] == pods[0].Status.PodIP
+			ip := pods[0].Status.PodIP
+			want = outcome{[]string{ip}, ip + " (" + pods[0].Name + ")"}
+			ok = len(l.Answers) == 1 && l.Answers[0] == ip
 		}
 		r.expectation(st, name, ok, want, got)
 	}
@@ -198,7 +224,7 @@ func checkTerminating(r *replay, st scenarios.Step, c scenarios.TerminatingCheck
 	}
 	slices.Sort(names)
 	want := slices.Sorted(slices.Values(c.Want))
-	r.expectation(st, c.CheckName(), globsMatch(want, names), list(want), list(names))
+	r.expectation(st, c.CheckName(), globsMatch(want, names), nameList(want), nameList(names))
 	return nil
 }
 
@@ -209,7 +235,7 @@ func checkStatus(r *replay, st scenarios.Step, c scenarios.StatusCheck) error {
 	tx := r.eng.View()
 	obj := r.w.Get(tx)
 	if obj == nil {
-		r.expectation(st, "status", false, "a status", "no "+r.w.Kind()+" "+r.w.Name())
+		r.expectation(st, "status", false, outcome{text: "a status"}, outcome{text: "no " + r.w.Kind() + " " + r.w.Name()})
 		return nil
 	}
 	s := r.w.Status(obj)
@@ -222,14 +248,14 @@ func checkStatus(r *replay, st scenarios.Step, c scenarios.StatusCheck) error {
 		r.expectation(st, "status."+f.Name, ok, want, got)
 	}
 	for _, w := range c.Conditions {
-		got := "none"
+		got := outcome{text: "none"}
 		cond, has := s.Conditions[w.Type]
 		if has {
-			got = cond.Status + " (" + cond.Reason + ")"
+			got = outcome{condition(cond.Status, cond.Reason), cond.Status + " (" + cond.Reason + ")"}
 		}
-		want := w.Status
+		want := outcome{condition(w.Status, w.Reason), w.Status}
 		if w.Reason != "" {
-			want += " (" + w.Reason + ")"
+			want.text += " (" + w.Reason + ")"
 		}
 		ok := has && cond.Status == w.Status && (w.Reason == "" || cond.Reason == w.Reason)
 		r.expectation(st, "status.conditions."+w.Type, ok, want, got)
@@ -237,15 +263,25 @@ func checkStatus(r *replay, st scenarios.Step, c scenarios.StatusCheck) error {
 	return nil
 }
 
-// statusField reads one status field and says whether it has the wanted
-// value.
-func statusField(s workload.Status, f scenarios.StatusField, revisions map[string]int64) (got, want string, ok bool) {
-	number := func(n int64) (string, string, bool) {
-		return strconv.FormatInt(n, 10), strconv.FormatInt(*f.Number, 10), n == *f.Number
+// condition is the value of a condition's outcome: its status and its
+// reason (nil: none, or for a wanted condition any).
+func condition(status, reason string) map[string]any {
+	v := map[string]any{"status": status, "reason": nil}
+	if reason != "" {
+		v["reason"] = reason
 	}
-	optional := func(p *int32) (string, string, bool) {
+	return v
+}
+
+// statusField reads one status field and says whether it has the wanted
+// value; a field the status lacks is got as nil.
+func statusField(s workload.Status, f scenarios.StatusField, revisions map[string]int64) (got, want outcome, ok bool) {
+	number := func(n int64) (outcome, outcome, bool) {
+		return integer(n), integer(*f.Number), n == *f.Number
+	}
+	optional := func(p *int32) (outcome, outcome, bool) {
 		if p == nil {
-			return "none", strconv.FormatInt(*f.Number, 10), false
+			return outcome{text: "none"}, integer(*f.Number), false
 		}
 		return number(int64(*p))
 	}
@@ -274,35 +310,39 @@ func statusField(s workload.Status, f scenarios.StatusField, revisions map[strin
 		name = s.UpdateRevision
 	}
 	if f.Text != nil {
-		return name, *f.Text, name == *f.Text
+		got = outcome{text: name}
+		if name != "" {
+			got.value = name
+		}
+		return got, outcome{*f.Text, *f.Text}, name == *f.Text
 	}
 	n, found := revisions[name]
-	got = fmt.Sprintf("%d (%s)", n, name)
-	if !found {
-		got = "none"
+	got = outcome{text: "none"}
+	if found {
+		got = outcome{n, fmt.Sprintf("%d (%s)", n, name)}
 	}
-	return got, strconv.FormatInt(*f.Number, 10), found && n == *f.Number
+	return got, integer(*f.Number), found && n == *f.Number
 }
 
 // checkRejected looks at the rejections recorded since the previous expect
 // step.
 func checkRejected(r *replay, st scenarios.Step, c scenarios.RejectedCheck) error {
 	since := r.rec.Run().Rejections[r.rejectionsSeen:]
-	got := "none"
-	var messages []string
+	messages := []string{}
 	for _, rj := range since {
 		messages = append(messages, rj.Message)
 	}
+	got := outcome{len(since) > 0, "none"}
 	if len(messages) > 0 {
-		got = strings.Join(messages, "; ")
+		got.text = strings.Join(messages, "; ")
 	}
-	want, ok := "none", len(since) == 0
+	want, ok := outcome{false, "none"}, len(since) == 0
 	switch {
 	case c.Message != "":
-		want = "a rejection saying " + strconv.Quote(c.Message)
+		want, got.value = outcome{c.Message, "a rejection saying " + strconv.Quote(c.Message)}, messages
 		ok = slices.ContainsFunc(messages, func(m string) bool { return strings.Contains(m, c.Message) })
 	case c.Want:
-		want, ok = "a rejection", len(since) > 0
+		want.value, want.text, ok = true, "a rejection", len(since) > 0
 	}
 	r.expectation(st, c.CheckName(), ok, want, got)
 	return nil
