@@ -264,11 +264,16 @@ func identityTable(run *Run) []Section {
 		down := Cell{Text: "n/a"}
 		if id.Downtime != nil {
 			down = Cell{Value: *id.Downtime, Text: formatSeconds(*id.Downtime)}
+			if id.Recovery != nil && *id.Recovery != *id.Downtime {
+				// More than one outage: the longest is the time to recover
+				// from the worst.
+				down.Text += ", longest " + formatSeconds(*id.Recovery)
+			}
 		}
 		tb.add(number(id.Slot), optYesNo(id.StableName, "n/a"), optYesNo(id.StableStorage, "n/a"), yesNo(id.StableDNS),
 			down, Cell{Value: id.Names, Text: held})
 	}
-	return []Section{{Title: "Identity per slot", Note: "did the slot keep it when its pod was replaced? n/a: never replaced, no volume, never Ready", Table: tb}}
+	return []Section{{Title: "Identity per slot", Note: "did the slot keep it when its pod was replaced? DOWNTIME: without a Ready pod since it first had one; n/a: never replaced, no volume, never Ready", Table: tb}}
 }
 
 // dataTable lists the writes and reads, merged by time (writes first within
