@@ -20,6 +20,10 @@ type Store struct {
 	// drop its cache of copied nodes, so that the next write copies its
 	// whole path again. There is one write transaction at a time.
 	latest map[tableKey]api.Object
+	// writes counts the writes (puts and removals) of each table, aborted
+	// ones included: a controller that caches what it found about objects
+	// of a table sees from the count whether any of them may have changed.
+	writes map[string]uint64
 }
 
 // tableKey is an object's table and namespace/name.
@@ -65,7 +69,7 @@ func New() *Store {
 	if err != nil {
 		panic(fmt.Sprintf("store: bad schema: %v", err))
 	}
-	return &Store{db: db, latest: map[tableKey]api.Object{}}
+	return &Store{db: db, latest: map[tableKey]api.Object{}, writes: map[string]uint64{}}
 }
 
 // Txn is a read or write transaction with typed queries.
@@ -142,6 +146,7 @@ func (t *Txn) Put(obj api.Object) {
 		panic(fmt.Sprintf("store: %s %s put without a copy (objects are never changed in place)", obj.GetKind(), obj.Meta().Key()))
 	}
 	t.s.rv++
+	t.s.writes[table]++
 	obj.Meta().ResourceVersion = t.s.rv
 	if err := t.tx.Insert(table, obj); err != nil {
 		panic(fmt.Sprintf("store: insert %s %s: %v", obj.GetKind(), obj.Meta().Key(), err))
@@ -150,6 +155,11 @@ func (t *Txn) Put(obj api.Object) {
 	t.changes = append(t.changes, Change{Kind: obj.GetKind(), Old: old, New: obj})
 }
 
+// Writes is the number of writes to a table so far (every transaction's,
+// aborted ones included): while it stays the same, no object of the table
+// changed.
+func (t *Txn) Writes(table string) uint64 { return t.s.writes[table] }
+
 // Remove deletes the stored object with obj's kind and key, if any.
 func (t *Txn) Remove(obj api.Object) {
 	table := TableOf(obj.GetKind())
@@ -157,6 +167,7 @@ func (t *Txn) Remove(obj api.Object) {
 	if old == nil {
 		return
 	}
+	t.s.writes[table]++
 	if err := t.tx.Delete(table, old); err != nil {
 		panic(fmt.Sprintf("store: delete %s %s: %v", obj.GetKind(), obj.Meta().Key(), err))
 	}

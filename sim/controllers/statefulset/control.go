@@ -19,6 +19,8 @@ type setControl struct {
 	status  api.StatefulSetStatus
 	// monotonic is OrderedReady: one pod at a time, in ordinal order.
 	monotonic bool
+	// settled, if set, remembers the replicas found needing nothing.
+	settled *settledPods
 }
 
 func newSetControl(set *api.StatefulSet, now time.Duration, objects objectManager) *setControl {
@@ -131,6 +133,9 @@ func (c *setControl) processReplica(replicas []*api.Pod, i int) (bool, error) {
 		replicas[i] = newVersionedPod(c.set, c.current, c.update, startOrdinal(c.set)+i)
 	}
 	p := replicas[i]
+	if c.settled.has(p) {
+		return false, nil
+	}
 	// R-POD-1: a Failed or Succeeded pod is deleted; a new one with the same
 	// name is created once the old object is gone. This stops the sync even
 	// under Parallel, where the return value is ignored.
@@ -168,6 +173,7 @@ func (c *setControl) processReplica(replicas []*api.Pod, i int) (bool, error) {
 	// R-POD-7: repair identity, storage and the claims' owner references in
 	// place (R-PVC-R2, R-PVC-R7).
 	if identityMatches(c.set, p) && storageMatches(c.set, p) && c.pods.claimsMatchPolicy(c.set, p) {
+		c.settled.add(p)
 		return false, nil
 	}
 	n, err := c.pods.updateStatefulPod(c.set, p)

@@ -13,11 +13,13 @@ import (
 type Controller struct {
 	// objects gives a sync its object manager; tests replace it.
 	objects func(ctx *sim.Context) objectManager
+	// settled holds, per set, the replicas a sync found needing nothing.
+	settled map[string]*settledPods
 }
 
 // New returns the controller.
 func New() *Controller {
-	return &Controller{objects: func(ctx *sim.Context) objectManager { return storeObjects{ctx} }}
+	return &Controller{objects: func(ctx *sim.Context) objectManager { return storeObjects{ctx} }, settled: map[string]*settledPods{}}
 }
 
 // Name implements sim.Controller.
@@ -52,6 +54,7 @@ func (c *Controller) Reconcile(ctx *sim.Context, key string) error {
 	tx := ctx.Txn()
 	set := tx.StatefulSet(key)
 	if set == nil {
+		delete(c.settled, key)
 		return nil
 	}
 	objects := c.objects(ctx)
@@ -61,6 +64,7 @@ func (c *Controller) Reconcile(ctx *sim.Context, key string) error {
 		return err
 	}
 	sc := newSetControl(set, ctx.Now(), objects)
+	sc.settled = c.settledFor(set, tx.Writes(store.TablePersistentVolumeClaims))
 	status, err := sc.UpdateStatefulSet(pods)
 	if status != nil && set.Spec.MinReadySeconds > 0 && status.AvailableReplicas != *set.Spec.Replicas {
 		ctx.After(time.Duration(set.Spec.MinReadySeconds)*time.Second, key)

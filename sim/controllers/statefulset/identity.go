@@ -1,6 +1,7 @@
 package statefulset
 
 import (
+	"math"
 	"strconv"
 	"strings"
 
@@ -34,14 +35,23 @@ func isClaimName(name, template, set string, ordinal int) bool {
 func ParentAndOrdinal(podName string) (string, int) {
 	i := strings.LastIndexByte(podName, '-')
 	digits := podName[i+1:]
-	if i < 0 || digits == "" || strings.TrimLeft(digits, "0123456789") != "" {
+	if i < 0 || digits == "" {
 		return "", -1
 	}
-	n, err := strconv.ParseInt(digits, 10, 32)
-	if err != nil {
-		return "", -1
+	// The digits and their value in one pass; strconv.ParseInt's int32
+	// range is the bound.
+	n := 0
+	for j := 0; j < len(digits); j++ {
+		c := digits[j]
+		if c < '0' || c > '9' {
+			return "", -1
+		}
+		n = n*10 + int(c-'0')
+		if n > math.MaxInt32 {
+			return "", -1
+		}
 	}
-	return podName[:i], int(n)
+	return podName[:i], n
 }
 
 // Ordinal is the ordinal of a pod's name, -1 if it does not parse (getOrdinal).

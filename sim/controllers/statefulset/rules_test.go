@@ -736,3 +736,29 @@ func TestForceDeletedPodIsCreatedAgainAtOnce(t *testing.T) {
 	assert.Equal(t, *inc[0].Deleted, *inc[0].Gone, "gone at once")
 	assert.Equal(t, *inc[0].Gone, inc[1].Created, "its name is free at once")
 }
+
+// A pod found settled is looked at again once the spec changes: changing the
+// retention policy of a rolled-out set gives the claims of its settled pods
+// the set as owner at the next sync (R-PVC-R2, ClaimsMatchRetentionPolicy
+// in updateStatefulSet, as upstream checks every replica on every sync).
+func TestSettledPodsSeeARetentionPolicyChange(t *testing.T) {
+	for _, p := range policies {
+		t.Run(p, func(t *testing.T) {
+			steps := `  - apply: {}
+  - waitFor: {rolledOut: true}
+  - patch: {spec: {persistentVolumeClaimRetentionPolicy: {whenDeleted: Delete}}}
+    after: 5s
+  - deleteWorkload: {}
+    after: 5s
+  - waitFor: {gone: all}
+`
+			run := simtest.Run(t, scenario(set{replicas: 2, extra: policy(p)}, steps), "statefulset")
+			expectationsOK(t, run)
+			for _, c := range run.Claims {
+				assert.Equal(t, []string{"StatefulSet/web"}, c.OwnerReferences, c.Name)
+				assert.NotNil(t, c.Gone, "%s goes with the set (whenDeleted: Delete)", c.Name)
+			}
+			assert.Len(t, run.Claims, 2, strings.Join(eventsOf(run, "StatefulSet", "web"), "\n"))
+		})
+	}
+}
