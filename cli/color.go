@@ -33,8 +33,12 @@ func textOptions(mode string, w io.Writer) (width int, color bool) {
 	return width, os.Getenv("NO_COLOR") == "" && isTerminal(w)
 }
 
-// isTerminal says whether w is a character device (a terminal).
+// isTerminal says whether w (or the writer a stdoutWriter wraps) is a
+// character device (a terminal).
 func isTerminal(w io.Writer) bool {
+	if s, ok := w.(*stdoutWriter); ok {
+		w = s.w
+	}
 	f, ok := w.(*os.File)
 	if !ok {
 		return false

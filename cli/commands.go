@@ -42,7 +42,7 @@ var commands = []commandSpec{
 	{"list", "stsim list", "list the bundled scenarios", newList},
 	{"show", "stsim show NAME", "print a bundled scenario", newShow},
 	{"validate", "stsim validate FILE...", "check scenario files without running them", newValidate},
-	{"review", "stsim review MANIFEST...", "standard faults against your own manifests (not available yet)", newReview},
+	{"review", "stsim review MANIFEST...", "standard faults against your own workload's manifests, under both rule sets", newReview},
 	{"version", "stsim version", "print the version", newVersion},
 	{"help", "stsim help", "print this help", newHelp},
 }

@@ -70,6 +70,9 @@ func (c *runCmd) Run(_ context.Context, args []string) error {
 	if err := checkArgs(c.fs.Args()); err != nil {
 		return err
 	}
+	if m := manifestArgs(c.fs.Args(), int64(c.in.maxSize)); len(m) > 0 {
+		return c.review(m)
+	}
 	var scs []*scenarios.Scenario
 	for _, n := range c.fs.Args() {
 		sc, err := c.in.load(c.env, n)
@@ -151,4 +154,23 @@ func (c *runCmd) replay(sc *scenarios.Scenario) (*report.Report, error) {
 		runs = append(runs, run)
 	}
 	return report.Build(report.Header{Name: sc.Name, Seed: sc.Seed, Description: sc.Description, File: sc.File, Notes: sc.Notes}, runs), nil
+}
+
+// review runs `stsim review` on run's arguments when they are Kubernetes
+// manifests rather than scenarios, and says so on standard error. Every
+// argument must then be one, and run's own flags of a scenario's runs do
+// not apply.
+func (c *runCmd) review(manifests []string) error {
+	if len(manifests) < len(c.fs.Args()) {
+		return usagef("%s holds Kubernetes manifests, not a scenario, and the other arguments are scenarios: run `stsim review %s` on its own", manifests[0], manifests[0])
+	}
+	for _, f := range []string{"rules", "events", "full", "allow-outside"} {
+		if c.fs.Changed(f) {
+			return usagef("--%s applies to scenarios; %s holds Kubernetes manifests, which run reviews", f, manifests[0])
+		}
+	}
+	fmt.Fprintf(c.stderr, "stsim: reviewing %s: it holds Kubernetes manifests, not a scenario (this is `stsim review %s`)\n",
+		report.Escape(strings.Join(manifests, " ")), report.Escape(strings.Join(manifests, " ")))
+	o := reviewOptions{seed: c.seed, output: c.output, out: c.out, color: c.color, in: c.in}
+	return o.run(c.env, manifests)
 }

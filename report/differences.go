@@ -27,6 +27,7 @@ const (
 	AspectPeakPods         = "peak pods"
 	AspectDuplicateSeconds = "duplicate identity seconds"
 	AspectWriters          = "writers of one volume at once"
+	AspectFailedOps        = "failed operations"
 )
 
 // Difference is one aspect compared between the two rule sets: the value
@@ -72,6 +73,7 @@ var aspects = []aspect{
 	{AspectOtherSlotReads, func(r *Run) (any, string) {
 		return r.Measures.ReadsOfOtherSlots, countText(r.Measures.ReadsOfOtherSlots, len(r.Reads) > 0, "no reads")
 	}},
+	{AspectFailedOps, failedOps},
 	{AspectFewestReady, fewestReady},
 	{AspectBelowDesired, func(r *Run) (any, string) {
 		return r.Availability.BelowDesiredSeconds, optSecondsText(r.Availability.BelowDesiredSeconds, notFullyReady(r))

@@ -48,8 +48,9 @@ func (h Header) MarshalJSON() ([]byte, error) {
 	return buf.Bytes(), err
 }
 
-// writeJSON writes one report from Build, whose lists are never nil.
-func writeJSON(w io.Writer, r *Report) error {
+// writeJSON writes one report from Build, whose lists are never nil, or
+// another wire type (RenderJSON).
+func writeJSON(w io.Writer, r any) error {
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)

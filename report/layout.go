@@ -1,6 +1,7 @@
 package report
 
 import (
+	"cmp"
 	"fmt"
 	"regexp"
 	"slices"
@@ -276,19 +277,20 @@ func identityTable(run *Run) []Section {
 	return []Section{{Title: "Identity per slot", Note: "did the slot keep it when its pod was replaced? DOWNTIME: without a Ready pod since it first had one; n/a: never replaced, no volume, never Ready", Table: tb}}
 }
 
-// dataTable lists the writes and reads, merged by time (writes first within
-// an instant).
+// dataTable lists the writes and reads, and those that failed with the
+// reason, in the order they happened (by time, then as recorded).
 func dataTable(run *Run) []Section {
-	if len(run.Writes) == 0 && len(run.Reads) == 0 {
+	if len(run.Writes) == 0 && len(run.Reads) == 0 && len(run.Failures) == 0 {
 		return nil
 	}
 	type row struct {
 		time  float64
+		seq   int
 		cells []Cell
 	}
 	var rows []row
 	for _, w := range run.Writes {
-		rows = append(rows, row{w.Time, []Cell{timeCell(w.Time), text(w.Pod), text("write"), text(w.Key),
+		rows = append(rows, row{w.Time, w.seq, []Cell{timeCell(w.Time), text(w.Pod), text("write"), text(w.Key),
 			Cell{Value: w.Value, Text: strconv.Quote(w.Value)}, text("to " + where(w.Volume, w.Disk))}})
 	}
 	for _, rd := range run.Reads {
@@ -298,23 +300,22 @@ func dataTable(run *Run) []Section {
 		} else if rd.WrittenBy == nil {
 			detail = "found"
 		}
-		rows = append(rows, row{rd.Time, []Cell{timeCell(rd.Time), text(rd.Pod), text("read"), text(rd.Key), value,
+		rows = append(rows, row{rd.Time, rd.seq, []Cell{timeCell(rd.Time), text(rd.Pod), text("read"), text(rd.Key), value,
 			text(detail + ", from " + where(rd.Volume, rd.Disk))}})
 	}
-	slices.SortStableFunc(rows, func(a, b row) int {
-		switch {
-		case a.time < b.time:
-			return -1
-		case a.time > b.time:
-			return 1
-		}
-		return 0
-	})
+	for _, f := range run.Failures {
+		rows = append(rows, row{f.Time, f.seq, failureCells(f)})
+	}
+	slices.SortStableFunc(rows, func(a, b row) int { return cmp.Or(cmp.Compare(a.time, b.time), cmp.Compare(a.seq, b.seq)) })
 	tb := newTable("TIME", "POD", "OP", "KEY", "VALUE", "DETAIL")
 	for _, r := range rows {
 		tb.add(r.cells...)
 	}
-	return []Section{{Title: "Data", Note: "what the application wrote and read back", Table: tb}}
+	note := "what the application wrote and read back"
+	if len(run.Failures) > 0 {
+		note += "; failed: what it could not, and why"
+	}
+	return []Section{{Title: "Data", Note: note, Table: tb}}
 }
 
 // where names a volume and the disk behind it.

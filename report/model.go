@@ -18,26 +18,28 @@ import (
 
 // Run is the analysed history of one rule set.
 type Run struct {
-	Rules        workload.Rules `json:"rules"`
-	Workload     Workload       `json:"workload"`
-	EndTime      float64        `json:"endTime"`
-	Conversions  []string       `json:"conversions"`
-	Ignored      []string       `json:"ignored"`
-	Events       []Event        `json:"events"`
-	Pods         []*Pod         `json:"pods"`
-	Claims       []*Claim       `json:"claims"`
-	Volumes      []*Volume      `json:"volumes"`
-	Revisions    []*Revision    `json:"revisions"`
-	Status       []Status       `json:"status"`
-	Rejections   []Rejection    `json:"rejections"`
-	Identities   []Identity     `json:"identities"`
-	Reads        []Read         `json:"reads"`
-	Writes       []Write        `json:"writes"`
-	Lookups      []Lookup       `json:"lookups"`
-	Availability Availability   `json:"availability"`
-	Measures     Measures       `json:"measures"`
-	Expectations []Expectation  `json:"expectations"`
-	Findings     []Finding      `json:"findings"`
+	Rules       workload.Rules `json:"rules"`
+	Workload    Workload       `json:"workload"`
+	EndTime     float64        `json:"endTime"`
+	Conversions []string       `json:"conversions"`
+	Ignored     []string       `json:"ignored"`
+	Events      []Event        `json:"events"`
+	Pods        []*Pod         `json:"pods"`
+	Claims      []*Claim       `json:"claims"`
+	Volumes     []*Volume      `json:"volumes"`
+	Revisions   []*Revision    `json:"revisions"`
+	Status      []Status       `json:"status"`
+	Rejections  []Rejection    `json:"rejections"`
+	Identities  []Identity     `json:"identities"`
+	Reads       []Read         `json:"reads"`
+	Writes      []Write        `json:"writes"`
+	// Failures are the writes and reads that could not be done.
+	Failures     []Failure     `json:"failures"`
+	Lookups      []Lookup      `json:"lookups"`
+	Availability Availability  `json:"availability"`
+	Measures     Measures      `json:"measures"`
+	Expectations []Expectation `json:"expectations"`
+	Findings     []Finding     `json:"findings"`
 	// ReadyOverTime samples the number of Ready, non-terminating workload
 	// pods and of existing workload pods at every change.
 	ReadyOverTime []ReadySample `json:"readyOverTime"`
@@ -222,6 +224,9 @@ type Write struct {
 	Disk   string  `json:"disk"`
 	Key    string  `json:"key"`
 	Value  string  `json:"value"`
+	// seq orders the writes, reads and failures in the Data table (not
+	// part of the JSON, whose lists are by time).
+	seq int
 }
 
 // Read is a value an application read back from a volume.
@@ -237,6 +242,8 @@ type Read struct {
 	// WrittenBy is the pod that wrote the value read (null: not found,
 	// or no pod wrote it).
 	WrittenBy *string `json:"writtenBy"`
+	// seq orders it in the Data table (see Write).
+	seq int
 }
 
 // Lookup is one DNS query from a client pod in the workload's namespace.
@@ -403,15 +410,16 @@ func run(h *history.Run) *Run {
 		return Rejection{Step: r.Step, Time: seconds(r.Time), Message: r.Message}
 	})
 	out.Reads = convertAll(h.Reads, func(r history.Read) Read {
-		rd := Read{Time: seconds(r.Time), Pod: r.Pod, Volume: r.Volume, Disk: r.Disk, Key: r.Key, Found: r.Found, WrittenBy: optString(r.WrittenBy)}
+		rd := Read{Time: seconds(r.Time), Pod: r.Pod, Volume: r.Volume, Disk: r.Disk, Key: r.Key, Found: r.Found, WrittenBy: optString(r.WrittenBy), seq: r.Seq}
 		if r.Found {
 			rd.Value = &r.Value
 		}
 		return rd
 	})
 	out.Writes = convertAll(h.Writes, func(w history.Write) Write {
-		return Write{Time: seconds(w.Time), Pod: w.Pod, Node: optString(w.Node), Volume: w.Volume, Disk: w.Disk, Key: w.Key, Value: w.Value}
+		return Write{Time: seconds(w.Time), Pod: w.Pod, Node: optString(w.Node), Volume: w.Volume, Disk: w.Disk, Key: w.Key, Value: w.Value, seq: w.Seq}
 	})
+	out.Failures = convertAll(h.Failures, failure)
 	out.Lookups = convertAll(h.Lookups, func(l history.Lookup) Lookup {
 		lk := Lookup{Time: seconds(l.Time), Name: l.Name, Type: l.Type, FQDN: l.FQDN, Answers: clone(l.Answers), Pods: convertAll(l.Pods, optString),
 			NXDomain: l.NXDomain, Outside: l.Outside}

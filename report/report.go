@@ -187,6 +187,7 @@ func sortRun(run *Run) {
 	sortByTime(run.Rejections, func(x Rejection) float64 { return x.Time })
 	sortByTime(run.Reads, func(x Read) float64 { return x.Time })
 	sortByTime(run.Writes, func(x Write) float64 { return x.Time })
+	sortByTime(run.Failures, func(x Failure) float64 { return x.Time })
 	sortByTime(run.Lookups, func(x Lookup) float64 { return x.Time })
 	sortByTime(run.Expectations, func(x Expectation) float64 { return x.Time })
 	sortByTime(run.Findings, func(x Finding) float64 { return x.Time })

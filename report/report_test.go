@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"stsim/sim/history"
@@ -144,6 +145,8 @@ func deploymentFixture() *history.Run {
 		Reads: []history.Read{{Time: sec(30), Pod: "web-7c5ddbdf54-q8w7z", Volume: "data", Disk: "pvc-0003", Key: "greeting", Value: "hello",
 			Found: true, WrittenBy: "web-7c5ddbdf54-x2k9p"}},
 		Lookups: []history.Lookup{{Time: sec(31), Name: "web-1.web", Type: "A", FQDN: "web-1.web.default.svc.cluster.local", NXDomain: true, TTL: 30}},
+		// A client reads through the name that does not exist.
+		Failures: []history.Failure{{Time: sec(31), Step: 5, Op: "read", Target: "{dns: web-1.web}", Volume: "data", Key: "greeting", Reason: "NXDOMAIN"}},
 		Expectations: []history.Expectation{
 			{Step: 6, Time: sec(32), Check: "podNames", OK: false, Want: "web-0, web-1", Got: "web-7c5ddbdf54-m4n8t, web-7c5ddbdf54-q8w7z",
 				WantValue: []string{"web-0", "web-1"}, GotValue: []string{"web-7c5ddbdf54-m4n8t", "web-7c5ddbdf54-q8w7z"}},
@@ -306,7 +309,7 @@ func TestDifferences(t *testing.T) {
 		aspects = append(aspects, d.Aspect)
 	}
 	want := []string{AspectPodNames, AspectReplacement, AspectStorage, AspectData, AspectDNS, AspectClaimsLeft,
-		AspectCreationOrder, AspectDeletionOrder, AspectWritesLost, AspectOtherSlotReads, AspectFewestReady, AspectBelowDesired,
+		AspectCreationOrder, AspectDeletionOrder, AspectWritesLost, AspectOtherSlotReads, AspectFailedOps, AspectFewestReady, AspectBelowDesired,
 		AspectSlotDowntime, AspectTimeToScale, AspectPeakPods, AspectDuplicateSeconds, AspectWriters}
 	if diff := cmp.Diff(want, aspects); diff != "" {
 		t.Fatalf("aspects (-want +got):\n%s", diff)
@@ -332,6 +335,7 @@ func TestDifferences(t *testing.T) {
 		{AspectWritesLost, "0", "0"},
 		{AspectDuplicateSeconds, "0s", "0s"},
 		{AspectWriters, "1", "1"},
+		{AspectFailedOps, "none", "1 (read greeting at 31.0s: NXDOMAIN)"},
 	}
 	for _, c := range checks {
 		got := byAspect[c.aspect]
@@ -353,6 +357,28 @@ func TestDifferences(t *testing.T) {
 	if got := byAspect[AspectPeakPods].Deployment; got != 3 {
 		t.Errorf("deployment peak pods %v, want 3", got)
 	}
+}
+
+// TestFailedOperationsAreDataRows: a read that failed is a row of the Data
+// table, with the reason and the target, in time order; in JSON its pod and
+// value are null.
+func TestFailedOperationsAreDataRows(t *testing.T) {
+	r := buildFixture()
+	dep := r.Runs[1]
+	require.Len(t, dep.Failures, 1)
+	f := dep.Failures[0]
+	assert.Nil(t, f.Pod)
+	assert.Nil(t, f.Value)
+	sections := dataTable(dep)
+	require.Len(t, sections, 1)
+	rows := sections[0].Table.Rows
+	require.Len(t, rows, 3)
+	var last []string
+	for _, c := range rows[2] {
+		last = append(last, c.Text)
+	}
+	assert.Equal(t, []string{"31.0s", "-", "read", "greeting", "-", "failed: NXDOMAIN ({dns: web-1.web})"}, last)
+	assert.Contains(t, sections[0].Note, "failed")
 }
 
 func TestNoDifferencesWithOneRuleSet(t *testing.T) {

@@ -79,6 +79,10 @@ func lessons(diffs []Difference, sts, dep *Run) []string {
 	if has(AspectStorage, AspectData, AspectWritesLost, AspectOtherSlotReads) {
 		add("Storage: %s under StatefulSet rules; %s under Deployment rules.", dataSentence(sts), dataSentence(dep))
 	}
+	if has(AspectFailedOps) {
+		st, dt := both(AspectFailedOps)
+		add("Writes and reads that failed: %s under StatefulSet rules; %s under Deployment rules.", st, dt)
+	}
 	if has(AspectDNS) {
 		st, dt := both(AspectDNS)
 		add("DNS: %s under StatefulSet rules; %s under Deployment rules.", st, dt)

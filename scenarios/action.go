@@ -130,7 +130,7 @@ func (s *rawStep) decodeYAML(d *decoder, n *yaml.Node, path string) error {
 			continue
 		}
 		if _, ok := findAction(p.key); !ok {
-			return d.errorf(p.keyNode, joinPath(path, p.key), "unknown field; expected at, after or one action: %s", actionNames())
+			return d.errorf(p.keyNode, joinPath(path, p.key), "%s", unknownKey(p.key, "at, after or one action: "+actionNames(), append([]string{"at", "after"}, strings.Split(actionNames(), ", ")...)))
 		}
 		found = append(found, p.key)
 	}

@@ -317,7 +317,7 @@ func (l *loader) volume(name, path string) (string, error) {
 
 // keyed checks the target, volume and key shared by write and read.
 func (l *loader) keyed(rt *rawTarget, volume string, key *text, path string) (Target, string, string, error) {
-	t, err := l.target(rt, path+".target")
+	t, err := l.clientTarget(rt, path+".target")
 	if err != nil {
 		return t, "", "", err
 	}

@@ -196,7 +196,7 @@ func (e *rawExpect) decodeYAML(d *decoder, n *yaml.Node, path string) error {
 			continue
 		}
 		if !slices.ContainsFunc(checks, func(c checkDef) bool { return c.name == p.key }) {
-			return d.errorf(p.keyNode, joinPath(path, p.key), "unknown field; expected one of rules, %s", checkNames(", "))
+			return d.errorf(p.keyNode, joinPath(path, p.key), "%s", unknownKey(p.key, "one of rules, "+checkNames(", "), append([]string{"rules"}, strings.Split(checkNames(", "), ", ")...)))
 		}
 		given = append(given, p)
 	}

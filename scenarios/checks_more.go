@@ -86,7 +86,7 @@ func (r *rawStatus) decodeYAML(d *decoder, n *yaml.Node, path string) error {
 			}
 			r.fields[p.key] = v
 		default:
-			return d.errorf(p.keyNode, joinPath(path, p.key), "unknown field; expected one of %s, conditions", strings.Join(StatusFields, ", "))
+			return d.errorf(p.keyNode, joinPath(path, p.key), "%s", unknownKey(p.key, "one of "+strings.Join(StatusFields, ", ")+", conditions", append(slices.Clone(StatusFields), "conditions")))
 		}
 	}
 	return nil

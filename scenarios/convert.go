@@ -2,7 +2,9 @@ package scenarios
 
 import (
 	"fmt"
+	"maps"
 	"slices"
+	"strings"
 
 	"stsim/sim/api"
 	"stsim/sim/apiserver"
@@ -132,9 +134,12 @@ func toDeployment(sc *Scenario, s *api.StatefulSet) (api.Object, []api.Object, [
 }
 
 // toStatefulSet converts a Deployment (a copy it may keep parts of); the
-// caller defaults the result and writes the first note. The
+// caller defaults the result and writes the first note. Each pod volume
+// that names a PersistentVolumeClaim of the manifests becomes a
+// volumeClaimTemplate of the same name, with that claim's labels and spec,
+// so that every pod gets a claim of its own (claimTemplates). The
 // governing Service is a headless Service of the manifests that selects the
-// pods, else one named after the workload.
+// pods, else a headless Service generated for them (headlessService).
 func toStatefulSet(sc *Scenario, d *api.Deployment) (api.Object, []api.Object, []string) {
 	s := &api.StatefulSet{
 		TypeMeta:   api.TypeMeta{APIVersion: "apps/v1", Kind: api.KindStatefulSet},
@@ -148,12 +153,16 @@ func toStatefulSet(sc *Scenario, d *api.Deployment) (api.Object, []api.Object, [
 			RevisionHistoryLimit: d.Spec.RevisionHistoryLimit,
 		},
 	}
-	var notes []string
+	notes := claimTemplates(sc, s)
+	var extra []api.Object
 	if svc := governingService(sc, &d.Spec.Template); svc != "" {
 		s.Spec.ServiceName = svc
-		notes = append(notes, fmt.Sprintf("spec.serviceName set to %s, the headless Service that selects the pods", svc))
+		notes = append(notes, fmt.Sprintf("spec.serviceName set to %s, the headless Service of the manifests that selects the pods", svc))
 	} else {
-		notes = append(notes, fmt.Sprintf("spec.serviceName set to %s (no headless Service selects the pods, so pod DNS names do not resolve)", d.Name))
+		svc := headlessService(sc, d)
+		s.Spec.ServiceName = svc.Name
+		extra = append(extra, svc)
+		notes = append(notes, fmt.Sprintf("spec.serviceName set to %s, a headless Service generated to select the pods (%s): no headless Service of the manifests selects them", svc.Name, describeSelector(svc.Spec.Selector)))
 	}
 	notes = append(notes, fmt.Sprintf("spec.strategy dropped (%s)", describeDeploymentStrategy(d.Spec.Strategy)))
 	if p := d.Spec.ProgressDeadlineSeconds; p != nil && *p != 600 {
@@ -163,7 +172,85 @@ func toStatefulSet(sc *Scenario, d *api.Deployment) (api.Object, []api.Object, [
 		notes = append(notes, "spec.paused dropped (true)")
 	}
 	slices.Sort(notes)
-	return s, nil, append([]string{"Deployment " + d.Name + " converted to StatefulSet " + s.Name}, notes...)
+	return s, extra, append([]string{"Deployment " + d.Name + " converted to StatefulSet " + s.Name}, notes...)
+}
+
+// claimTemplates turns each pod volume of s's template that names a
+// PersistentVolumeClaim of the manifests into a volumeClaimTemplate of the
+// volume's name, made from the claim, and returns a note for each. A claim
+// bound to a PersistentVolume by name (spec.volumeName) stays one claim
+// that every pod shares: a template cannot bind each pod's claim to it.
+func claimTemplates(sc *Scenario, s *api.StatefulSet) []string {
+	var notes []string
+	tmpl := &s.Spec.Template.Spec
+	vols := make([]api.Volume, 0, len(tmpl.Volumes))
+	for _, v := range tmpl.Volumes {
+		src := v.PersistentVolumeClaim
+		if src == nil {
+			vols = append(vols, v)
+			continue
+		}
+		claim := findClaim(sc, src.ClaimName)
+		switch {
+		case claim == nil:
+			notes = append(notes, fmt.Sprintf("volume %s kept as the claim %s, which the manifests do not define: every pod shares it", v.Name, src.ClaimName))
+			vols = append(vols, v)
+			continue
+		case claim.Spec.VolumeName != "":
+			notes = append(notes, fmt.Sprintf("volume %s kept as the claim %s, bound by name to PersistentVolume %s: every pod shares it", v.Name, src.ClaimName, claim.Spec.VolumeName))
+			vols = append(vols, v)
+			continue
+		}
+		spec := claim.Spec.DeepCopy()
+		s.Spec.VolumeClaimTemplates = append(s.Spec.VolumeClaimTemplates, api.PersistentVolumeClaim{
+			TypeMeta:   api.TypeMeta{APIVersion: "v1", Kind: api.KindPersistentVolumeClaim},
+			ObjectMeta: api.ObjectMeta{Name: v.Name, Labels: claim.Labels, Annotations: claim.Annotations},
+			Spec:       spec,
+		})
+		notes = append(notes, fmt.Sprintf("volume %s (claim %s) became volumeClaimTemplate %s: each pod gets a claim of its own, %s-%s-<ordinal>, made like %s (which stays unused)",
+			v.Name, src.ClaimName, v.Name, v.Name, s.Name, src.ClaimName))
+	}
+	tmpl.Volumes = vols
+	return notes
+}
+
+// findClaim is the manifests' PersistentVolumeClaim of that name, or nil.
+func findClaim(sc *Scenario, name string) *api.PersistentVolumeClaim {
+	for _, m := range sc.Manifests {
+		if c, ok := m.Object.(*api.PersistentVolumeClaim); ok && c.Name == name {
+			return c
+		}
+	}
+	return nil
+}
+
+// headlessService is the governing Service generated for a Deployment
+// converted to a StatefulSet: headless, selecting the pods by the
+// Deployment's matchLabels (else its template's labels), named after it
+// (with -headless added if the manifests have a Service of that name).
+func headlessService(sc *Scenario, d *api.Deployment) *api.Service {
+	name := d.Name
+	if hasManifest(sc, api.KindService, name) {
+		name += "-headless"
+	}
+	sel := d.Spec.Template.Labels
+	if d.Spec.Selector != nil && len(d.Spec.Selector.MatchLabels) > 0 {
+		sel = d.Spec.Selector.MatchLabels
+	}
+	return &api.Service{
+		TypeMeta:   api.TypeMeta{APIVersion: "v1", Kind: api.KindService},
+		ObjectMeta: api.ObjectMeta{Name: name, Namespace: d.Namespace},
+		Spec:       api.ServiceSpec{ClusterIP: api.ClusterIPNone, Selector: maps.Clone(sel)},
+	}
+}
+
+// describeSelector prints a Service selector as key=value pairs, sorted.
+func describeSelector(sel map[string]string) string {
+	var parts []string
+	for _, k := range slices.Sorted(maps.Keys(sel)) {
+		parts = append(parts, k+"="+sel[k])
+	}
+	return "selector " + strings.Join(parts, ",")
 }
 
 // governingService is the first headless Service of the manifests whose

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"stsim/sim/api"
+	"stsim/sim/apiserver"
 	"stsim/sim/workload"
 )
 
@@ -96,19 +97,107 @@ spec:
 	want := []string{
 		"Deployment web converted to StatefulSet web (replicas, selector and template kept; podManagementPolicy OrderedReady, updateStrategy RollingUpdate, partition 0, maxUnavailable 1)",
 		"spec.progressDeadlineSeconds dropped (60)",
-		"spec.serviceName set to web-headless, the headless Service that selects the pods",
+		"spec.serviceName set to web-headless, the headless Service of the manifests that selects the pods",
 		"spec.strategy dropped (Recreate)",
 	}
 	if !slices.Equal(notes, want) {
 		t.Errorf("notes\n got: %q\nwant: %q", notes, want)
 	}
 
-	// Without a headless Service the set is governed by one named after it.
-	sc.Manifests = sc.Manifests[2:]
-	v := convert(sc, sc.Workload.Object, workload.StatefulSet)
-	w, notes = v.Workload, v.Notes
-	if s := w.(*api.StatefulSet); s.Spec.ServiceName != "web" || !slices.Contains(notes, "spec.serviceName set to web (no headless Service selects the pods, so pod DNS names do not resolve)") {
-		t.Errorf("serviceName %s, notes %q", s.Spec.ServiceName, notes)
+	// Without a headless Service that selects the pods, one is generated:
+	// named after the set (with -headless when a Service has its name),
+	// headless, selecting the pods by the Deployment's matchLabels.
+	for _, tc := range []struct {
+		keep int
+		name string
+	}{{2, "web"}, {0, "web"}} {
+		sc.Manifests = sc.Manifests[tc.keep:]
+		v := convert(sc, sc.Workload.Object, workload.StatefulSet)
+		s := v.Workload.(*api.StatefulSet)
+		note := "spec.serviceName set to " + tc.name + ", a headless Service generated to select the pods (selector app=web): no headless Service of the manifests selects them"
+		if s.Spec.ServiceName != tc.name || !slices.Contains(v.Notes, note) || len(v.Extra) != 1 {
+			t.Fatalf("serviceName %s, extra %v, notes %q", s.Spec.ServiceName, v.Extra, v.Notes)
+		}
+		svc := v.Extra[0].(*api.Service)
+		if svc.Name != tc.name || !svc.Headless() || !reflect.DeepEqual(svc.Spec.Selector, map[string]string{"app": "web"}) {
+			t.Errorf("generated Service %+v", svc)
+		}
+		// The API server admits it when the apply creates it.
+		if err := apiserver.Admit(svc.DeepCopyObject()); err != nil {
+			t.Error(err)
+		}
+	}
+	// A Service of the set's name that is not headless: the generated one
+	// is called web-headless.
+	sc.Manifests = append(sc.Manifests, Manifest{Object: &api.Service{TypeMeta: api.TypeMeta{Kind: api.KindService},
+		ObjectMeta: api.ObjectMeta{Name: "web"}, Spec: api.ServiceSpec{Selector: map[string]string{"app": "web"}}}})
+	if v := convert(sc, sc.Workload.Object, workload.StatefulSet); v.Workload.(*api.StatefulSet).Spec.ServiceName != "web-headless" {
+		t.Errorf("serviceName %s beside a Service web", v.Workload.(*api.StatefulSet).Spec.ServiceName)
+	}
+}
+
+// TestConvertDeploymentClaimToTemplate: a pod volume that names a claim of
+// the manifests becomes a volumeClaimTemplate of the volume's name with
+// the claim's spec, so that each pod gets its own claim
+// (<volume>-<set>-<ordinal>, as the StatefulSet controller names them); a
+// claim the manifests lack, or one bound to a PersistentVolume by name,
+// stays one shared claim. Each case is a conversion note.
+func TestConvertDeploymentClaimToTemplate(t *testing.T) {
+	m := `apiVersion: v1
+kind: PersistentVolumeClaim
+metadata: {name: web-data, labels: {tier: db}}
+spec: {accessModes: [ReadWriteOnce], resources: {requests: {storage: 2Gi}}}
+---
+apiVersion: v1
+kind: PersistentVolumeClaim
+metadata: {name: pinned}
+spec: {accessModes: [ReadWriteOnce], volumeName: pv-1, resources: {requests: {storage: 1Gi}}}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web}
+spec:
+  replicas: 2
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec:
+      containers: [{name: app, image: "nginx:1.27", volumeMounts: [{name: data, mountPath: /data}, {name: old, mountPath: /old}, {name: gone, mountPath: /gone}, {name: tmp, mountPath: /tmp}]}]
+      volumes:
+      - {name: data, persistentVolumeClaim: {claimName: web-data}}
+      - {name: old, persistentVolumeClaim: {claimName: pinned}}
+      - {name: gone, persistentVolumeClaim: {claimName: missing}}
+      - {name: tmp, emptyDir: {}}
+`
+	sc := mustParse(t, map[string]string{"s.yaml": scenarioWith(""), "m.yaml": m})
+	v := sc.Variant(workload.StatefulSet)
+	if v.Err != nil {
+		t.Fatal(v.Err)
+	}
+	s := v.Workload.(*api.StatefulSet)
+	ts := s.Spec.VolumeClaimTemplates
+	if len(ts) != 1 || ts[0].Name != "data" || ts[0].Spec.Resources.Requests["storage"] != "2Gi" || ts[0].Labels["tier"] != "db" {
+		t.Errorf("volumeClaimTemplates %+v", ts)
+	}
+	var names []string
+	for _, vol := range s.Spec.Template.Spec.Volumes {
+		names = append(names, vol.Name)
+	}
+	if !slices.Equal(names, []string{"old", "gone", "tmp"}) {
+		t.Errorf("pod volumes %q, want old, gone, tmp", names)
+	}
+	for _, want := range []string{
+		"volume data (claim web-data) became volumeClaimTemplate data: each pod gets a claim of its own, data-web-<ordinal>, made like web-data (which stays unused)",
+		"volume old kept as the claim pinned, bound by name to PersistentVolume pv-1: every pod shares it",
+		"volume gone kept as the claim missing, which the manifests do not define: every pod shares it",
+	} {
+		if !slices.Contains(v.Notes, want) {
+			t.Errorf("notes %q lack %q", v.Notes, want)
+		}
+	}
+	// The Deployment itself keeps its volumes under its own rules.
+	if d := sc.Variant(workload.Deployment).Workload.(*api.Deployment); len(d.Spec.Template.Spec.Volumes) != 4 {
+		t.Errorf("Deployment volumes %+v", d.Spec.Template.Spec.Volumes)
 	}
 }
 

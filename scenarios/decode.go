@@ -55,6 +55,10 @@ type nodeDecoder interface {
 type unknownField struct {
 	Path string
 	Pos  Pos
+	// Near is the known key of the same mapping that the key is likely a
+	// slip for, one edit away ("" when none is): a Kubernetes field stsim
+	// does not model is not called a typo lightly.
+	Near string
 }
 
 // decoder decodes yaml.Node trees into Go values following their yaml tags.
@@ -468,10 +472,11 @@ next:
 			}
 		}
 		if d.lenient {
-			d.unknown = append(d.unknown, unknownField{Path: joinPath(path, p.key), Pos: d.pos(p.keyNode)})
+			d.unknown = append(d.unknown, unknownField{Path: joinPath(path, p.key), Pos: d.pos(p.keyNode),
+				Near: nearest(p.key, strings.Split(keysOf(out.Type()), ", "), 1)})
 			continue
 		}
-		return d.errorf(p.keyNode, joinPath(path, p.key), "unknown field; expected one of %s", keysOf(out.Type()))
+		return d.errorf(p.keyNode, joinPath(path, p.key), "%s", unknownKey(p.key, "one of "+keysOf(out.Type()), strings.Split(keysOf(out.Type()), ", ")))
 	}
 	return nil
 }

@@ -49,6 +49,7 @@ var update = flag.Bool("update", false, "rewrite the expected messages of testda
 //	step-             what a step does when it runs (exit 0 or 1): runs late, ...
 //	cap-              the caps (limits.Limits): pods, nodes, steps, events, virtual time, their flags
 //	run-              input that once made a run wrong (exit 0 or 1): overflowing grace periods, ...
+//	review-           manifests given to stsim review (args: review): no workload, bad kinds, lists, namespaces
 //
 // Older cases have no category prefix. Those named after the Kubernetes
 // object or field they break (claim-, container-, service-, ...: the API
@@ -59,7 +60,7 @@ const loadErrorsDir = "../testdata/load-errors"
 // where one is a prefix of another.
 var categories = []string{"decode-syntax-", "decode-bytes-", "decode-alias-", "decode-nesting-", "decode-type-",
 	"decode-range-", "decode-unknown-", "decode-header-", "decode-duration-", "decode-target-", "decode-action-",
-	"decode-manifest-", "check-", "step-", "cap-", "run-"}
+	"decode-manifest-", "check-", "step-", "cap-", "run-", "review-"}
 
 // apiValidation are the name prefixes of the older cases of the API
 // server's validation (sim/api), counted together as "api-validation".

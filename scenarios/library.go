@@ -34,6 +34,22 @@ type Info struct {
 	File string
 }
 
+// Lesson is the first two sentences of the description, which state a
+// bundled scenario's lesson (TestBundledLessons); the whole description
+// when it has fewer.
+func (in Info) Lesson() string {
+	s := strings.Join(strings.Fields(in.Description), " ")
+	end := 0
+	for range 2 {
+		i := strings.Index(s[end:], ". ")
+		if i < 0 {
+			return s
+		}
+		end += i + 2
+	}
+	return s[:end-1]
+}
+
 // List lists the bundled scenarios by name. It reads only their metadata;
 // Builtin loads one fully.
 func List() []Info {

@@ -81,3 +81,41 @@ func TestDefaultScenario(t *testing.T) {
 		t.Errorf("extra %v", extra)
 	}
 }
+
+// TestBundledLessons: the library has at least 14 teaching scenarios, one
+// for each topic the project promises, and each description starts with
+// its lesson in two sentences, which `stsim list` shows.
+func TestBundledLessons(t *testing.T) {
+	infos := List()
+	if len(infos) < 14 {
+		t.Errorf("%d bundled scenarios, want at least 14", len(infos))
+	}
+	topics := map[string]string{
+		"seed-published":        "the seed's example as published: no volumes",
+		"seed-myapp":            "the seed's example with per-pod volumes",
+		"db-primary-dns":        "primary and replicas addressed by DNS name, with roles",
+		"fault-crash-vs-delete": "crash vs delete",
+		"sts-scale":             "scale down and up (Retain)",
+		"sts-retention-delete":  "scale down and up (whenScaled Delete)",
+		"sts-rolling-update":    "rolling update",
+		"sts-partition-canary":  "partitioned canary",
+		"sts-forced-rollback":   "forced rollback",
+		"node-crash":            "node crash",
+		"node-partition":        "node partition",
+		"rwo-claim-two-nodes":   "Multi-Attach with a shared ReadWriteOnce claim",
+		"deploy-recreate":       "Recreate vs RollingUpdate",
+		"sts-orphan-adopt":      "deleting the set: cascade vs orphan",
+		"sts-start-ordinal":     "start ordinal",
+	}
+	for name, topic := range topics {
+		if !slices.ContainsFunc(infos, func(in Info) bool { return in.Name == name }) {
+			t.Errorf("no bundled scenario %s (%s)", name, topic)
+		}
+	}
+	for _, in := range infos {
+		lesson := in.Lesson()
+		if strings.Count(lesson, ". ") != 1 || !strings.HasSuffix(lesson, ".") || lesson == strings.Join(strings.Fields(in.Description), " ") {
+			t.Errorf("%s: the description does not start with a lesson of two sentences followed by more: %q", in.Name, lesson)
+		}
+	}
+}

@@ -13,6 +13,7 @@ import (
 
 	"stsim/limits"
 	"stsim/sim/api"
+	"stsim/sim/apiserver"
 	"stsim/sim/workload"
 )
 
@@ -137,6 +138,7 @@ type rawSpec struct {
 	Timing     *rawTiming          `yaml:"timing"`
 	Images     map[string]rawImage `yaml:"images"`
 	DNS        *rawDNS             `yaml:"dns"`
+	Roles      map[string]rawRole  `yaml:"roles"`
 	Manifests  []rawManifest       `yaml:"manifests"`
 	Steps      []rawStep           `yaml:"steps"`
 }
@@ -212,6 +214,9 @@ func (l *loader) load() error {
 			return l.errorAt("spec.dns.ttl", "must not be negative, got %d", *spec.DNS.TTL)
 		}
 		sc.DNSTTL = *spec.DNS.TTL
+	}
+	if err := l.roles(spec.Roles); err != nil {
+		return err
 	}
 	if err := l.manifests(spec.Manifests); err != nil {
 		return err
@@ -319,7 +324,33 @@ func (l *loader) manifests(entries []rawManifest) error {
 	if l.sc.Workload.Object == nil {
 		return l.errorAt("spec.manifests", "no StatefulSet or Deployment: a scenario runs exactly one workload")
 	}
+	return l.oneNamespace()
+}
+
+// oneNamespace checks that the namespaced manifests are all in the
+// workload's namespace (metadata.namespace, default when none is given):
+// a run simulates one namespace, the workload's.
+func (l *loader) oneNamespace() error {
+	w := l.sc.Workload
+	ns := namespaceOf(w.Object)
+	for _, m := range l.sc.Manifests {
+		if !apiserver.Namespaced(m.Object.GetKind()) {
+			continue
+		}
+		if got := namespaceOf(m.Object); got != ns {
+			return l.manifestError(m, "%s %s is in namespace %s, but the workload %s %s is in namespace %s: a run simulates the workload's namespace only",
+				m.Object.GetKind(), m.Object.Meta().Name, got, w.Object.GetKind(), w.Object.Meta().Name, ns)
+		}
+	}
 	return nil
+}
+
+// namespaceOf is an object's namespace, default when it names none.
+func namespaceOf(o api.Object) string {
+	if ns := o.Meta().Namespace; ns != "" {
+		return ns
+	}
+	return api.DefaultNamespace
 }
 
 func isWorkload(o api.Object) bool {

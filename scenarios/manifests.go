@@ -40,18 +40,15 @@ type decoded struct {
 // label names the entry in notes.
 func decodeDocs(docs []*yaml.Node, file string, patch *yaml.Node, patchFile, label string) (decoded, error) {
 	var out decoded
-	for _, doc := range docs {
+	items, err := listItems(newDecoder(file, true), docs)
+	if err != nil {
+		return out, err
+	}
+	for _, n := range items {
 		md := newDecoder(file, true)
 		if patch != nil && patchFile != file {
 			md.files = map[*yaml.Node]string{}
 			markFile(md.files, patch, patchFile)
-		}
-		n, err := md.resolve(doc, "")
-		if err != nil {
-			return out, err
-		}
-		if isNull(n) {
-			continue
 		}
 		var changed []string
 		if patch != nil {
@@ -68,6 +65,10 @@ func decodeDocs(docs []*yaml.Node, file string, patch *yaml.Node, patchFile, lab
 			what = obj.GetKind() + " " + obj.Meta().Name
 			out.objs = append(out.objs, Manifest{Object: obj, Source: md.pos(n).String()})
 			for _, u := range md.unknown {
+				if u.Near != "" {
+					out.ignored = append(out.ignored, fmt.Sprintf("%s: %s is not a field stsim knows; did you mean %s? (%s)", what, u.Path, u.Near, u.Pos))
+					continue
+				}
 				out.ignored = append(out.ignored, fmt.Sprintf("%s: %s is not simulated (%s)", what, u.Path, u.Pos))
 			}
 		} else {
@@ -79,6 +80,57 @@ func decodeDocs(docs []*yaml.Node, file string, patch *yaml.Node, patchFile, lab
 		}
 	}
 	return out, nil
+}
+
+// listItems resolves the documents of a file to the manifests they hold,
+// skipping empty ones: a document of kind List (as `kubectl get -o yaml`
+// writes it), or of a kind such as ServiceList, stands for its items, and
+// a list among the items for its own, as kubectl's FlattenListVisitor
+// (k8s.io/cli-runtime/pkg/resource) reads them.
+func listItems(md *decoder, docs []*yaml.Node) ([]*yaml.Node, error) {
+	var out []*yaml.Node
+	for _, doc := range docs {
+		if err := flattenList(md, doc, "", &out); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// flattenList appends to out the manifest n is, or the manifests of the
+// list it is. md's enter and leave bound the nesting and refuse a list
+// that contains itself through an alias.
+func flattenList(md *decoder, n *yaml.Node, path string, out *[]*yaml.Node) error {
+	n, err := md.resolve(n, path)
+	if err != nil || isNull(n) {
+		return err
+	}
+	kind := md.lookup(n, "kind")
+	if kind == nil || kind.Kind != yaml.ScalarNode || !strings.HasSuffix(kind.Value, "List") {
+		*out = append(*out, n)
+		return nil
+	}
+	items := md.lookup(n, "items")
+	switch {
+	case items == nil && kind.Value != "List":
+		// A kind of its own whose name ends in List: not a list.
+		*out = append(*out, n)
+		return nil
+	case items == nil || isNull(items):
+		return nil
+	case items.Kind != yaml.SequenceNode:
+		return md.errorf(items, joinPath(path, "items"), "want a list of manifests, got %s", describe(items))
+	}
+	if err := md.enter(items, joinPath(path, "items")); err != nil {
+		return err
+	}
+	defer md.leave(items)
+	for i, it := range items.Content {
+		if err := flattenList(md, it, indexPath(joinPath(path, "items"), i), out); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // decodeObject decodes one manifest. A kind stsim does not simulate gives a
@@ -120,9 +172,6 @@ func decodeObject(md *decoder, n *yaml.Node) (api.Object, string, error) {
 	meta := obj.Meta()
 	if meta.Name == "" {
 		return nil, "", md.errorAt(n, "metadata.name", "required: every manifest is applied by name")
-	}
-	if apiserver.Namespaced(kind) && meta.Namespace != "" && meta.Namespace != api.DefaultNamespace {
-		return nil, "", md.errorAt(n, "metadata.namespace", "only namespace %s is simulated, got %q", api.DefaultNamespace, meta.Namespace)
 	}
 	// A dry run of the API server's create: defaulting and validation.
 	if err := apiserver.Admit(obj); err != nil {

@@ -40,6 +40,9 @@ type Scenario struct {
 	AppReadiness bool
 	// DNSTTL is the TTL of DNS answers in seconds (spec.dns.ttl, default 30).
 	DNSTTL int
+	// Roles are the roles of spec.roles, by name: which slots' pods play
+	// which part of the application.
+	Roles []Role
 	// Manifests are the decoded, defaulted objects in file order.
 	Manifests []Manifest
 	// Workload is the one StatefulSet or Deployment of the manifests, as written.

@@ -35,7 +35,9 @@ type Run struct {
 	Rejections  []Rejection
 	Reads       []Read
 	Writes      []Write
-	Lookups     []Lookup
+	// Failures are the writes and reads an application could not do.
+	Failures []Failure
+	Lookups  []Lookup
 	// Expectations are the outcomes of the expect steps' checks.
 	Expectations []Expectation
 	// Findings are what the reader must know about a step, such as a
@@ -189,6 +191,9 @@ type Write struct {
 	Disk   string
 	Key    string
 	Value  string
+	// Seq orders the writes, reads and failures of the run among each
+	// other: the recorder counts them as they happen.
+	Seq int
 }
 
 // Read is a value an application read back from a volume.
@@ -202,6 +207,33 @@ type Read struct {
 	Found  bool
 	// WrittenBy is the pod that wrote the value read, if found.
 	WrittenBy string
+	// Seq orders it among the writes, reads and failures (see Write).
+	Seq int
+}
+
+// Failure is a write or a read that could not be done: the name a client
+// used did not answer (NXDOMAIN), no pod matched the target, or the pod
+// reached could not do it (not running, its volume not mounted, a
+// read-only role or file system).
+type Failure struct {
+	Time time.Duration
+	// Step is the step's index in spec.steps.
+	Step int
+	// Op is "write" or "read".
+	Op string
+	// Target is the step's target as the scenario writes it.
+	Target string
+	// Pod is the pod the operation reached, "" when it reached none.
+	Pod    string
+	Volume string
+	Key    string
+	// Value is what a write meant to store ("" for a read).
+	Value string
+	// Reason says why it failed: "NXDOMAIN", "no pod matches {ordinal: 3}",
+	// "pod web-1 is not running (phase Pending)", ...
+	Reason string
+	// Seq orders it among the writes, reads and failures (see Write).
+	Seq int
 }
 
 // Lookup is one DNS query from a client pod in the workload's namespace.

@@ -26,6 +26,8 @@ type Recorder struct {
 	ready      int
 	live       int
 	desired    int
+	// ops counts the writes, reads and failures recorded (their Seq).
+	ops int
 }
 
 // NewRecorder records the run of workload w; slots tells each pod's slot
@@ -82,10 +84,25 @@ func (r *Recorder) Stopped(uid string, now time.Duration) {
 }
 
 // Write records a value an application wrote.
-func (r *Recorder) Write(w Write) { r.run.Writes = append(r.run.Writes, w) }
+func (r *Recorder) Write(w Write) {
+	r.ops++
+	w.Seq = r.ops
+	r.run.Writes = append(r.run.Writes, w)
+}
 
 // Read records a value an application read back.
-func (r *Recorder) Read(rd Read) { r.run.Reads = append(r.run.Reads, rd) }
+func (r *Recorder) Read(rd Read) {
+	r.ops++
+	rd.Seq = r.ops
+	r.run.Reads = append(r.run.Reads, rd)
+}
+
+// Failure records a write or read that could not be done.
+func (r *Recorder) Failure(f Failure) {
+	r.ops++
+	f.Seq = r.ops
+	r.run.Failures = append(r.run.Failures, f)
+}
 
 // Lookup records a DNS query and its answer.
 func (r *Recorder) Lookup(l Lookup) { r.run.Lookups = append(r.run.Lookups, l) }

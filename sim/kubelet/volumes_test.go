@@ -1,7 +1,6 @@
 package kubelet_test
 
 import (
-	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -153,8 +152,8 @@ func TestReadOnlyVolumesRefuseWrites(t *testing.T) {
 				assert.Equal(t, []string{"web-0 k=v"}, reads(run))
 				return
 			}
-			require.Len(t, run.Findings, 1)
-			assert.True(t, strings.HasSuffix(run.Findings[0].Message, "write: pod web-0 cannot write to volume data: "+tc.want), run.Findings[0].Message)
+			require.Len(t, run.Failures, 1)
+			assert.Equal(t, "pod web-0 cannot write to volume data: "+tc.want, run.Failures[0].Reason)
 			assert.Empty(t, run.Writes)
 			assert.Equal(t, []string{"web-0 k=missing"}, reads(run), "reads still work")
 		})

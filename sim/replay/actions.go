@@ -85,16 +85,25 @@ func runDeletePod(r *replay, st scenarios.Step, d *scenarios.DeletePod) error {
 	})
 }
 
-// runWrite is the application in each target pod writing a record.
+// runWrite is the application in each pod the target reaches writing a
+// record; a write that cannot be done is recorded as a failure.
 func runWrite(r *replay, st scenarios.Step, w *scenarios.Write) error {
-	pods := r.targets(w.Target, false)
-	if len(pods) == 0 {
-		r.finding(st, "write: no pod matches %s", w.Target)
+	fail := history.Failure{Op: "write", Target: w.Target.String(), Volume: w.Volume, Key: w.Key, Value: w.Value}
+	pods, why := r.reach(w.Target, true)
+	if why != "" {
+		fail.Reason = why
+		r.failed(st, fail)
 	}
 	for _, p := range pods {
+		fail.Pod = p.Name
+		if fail.Reason = r.readOnly(p); fail.Reason != "" {
+			r.failed(st, fail)
+			continue
+		}
 		disk, err := r.kube.Write(p, w.Volume, w.Key, w.Value, r.eng.Now())
 		if err != nil {
-			r.finding(st, "write: %v", err)
+			fail.Reason = err.Error()
+			r.failed(st, fail)
 			continue
 		}
 		r.rec.Write(history.Write{Time: r.eng.Now(), Pod: p.Name, Node: p.Spec.NodeName, Volume: w.Volume, Disk: disk, Key: w.Key, Value: w.Value})
@@ -102,32 +111,43 @@ func runWrite(r *replay, st scenarios.Step, w *scenarios.Write) error {
 	return nil
 }
 
-// runRead is the application in each target pod reading a record.
+// runRead is the application in each pod the target reaches reading a
+// record; a read that cannot be done is recorded as a failure.
 func runRead(r *replay, st scenarios.Step, rd *scenarios.Read) error {
-	for _, row := range r.read(st, rd.Target, rd.Volume, rd.Key) {
+	reads, failures := r.read(rd.Target, rd.Volume, rd.Key, true)
+	for _, f := range failures {
+		r.failed(st, f)
+	}
+	for _, row := range reads {
 		r.rec.Read(row)
 	}
 	return nil
 }
 
-// read reads a key through the target pods, which only looks: it writes
-// nothing to the store. Pods that cannot read are findings.
-func (r *replay) read(st scenarios.Step, t scenarios.Target, volume, key string) []history.Read {
-	pods := r.targets(t, false)
-	if len(pods) == 0 {
-		r.finding(st, "read: no pod matches %s", t)
-	}
+// read reads a key through the pods the target reaches, which only looks:
+// it writes nothing to the store (a {dns: NAME} target's look-up is
+// recorded when record is set). It returns what was read and the reads that
+// could not be done.
+func (r *replay) read(t scenarios.Target, volume, key string, record bool) ([]history.Read, []history.Failure) {
+	fail := history.Failure{Op: "read", Target: t.String(), Volume: volume, Key: key}
+	pods, why := r.reach(t, record)
 	var out []history.Read
+	var failures []history.Failure
+	if why != "" {
+		fail.Reason = why
+		failures = append(failures, fail)
+	}
 	for _, p := range pods {
 		disk, rec, ok, err := r.kube.Read(p, volume, key)
 		if err != nil {
-			r.finding(st, "read: %v", err)
+			fail.Pod, fail.Reason = p.Name, err.Error()
+			failures = append(failures, fail)
 			continue
 		}
 		out = append(out, history.Read{Time: r.eng.Now(), Pod: p.Name, Volume: volume, Disk: disk, Key: key,
 			Value: rec.Value, Found: ok, WrittenBy: rec.Writer})
 	}
-	return out
+	return out, failures
 }
 
 // runResolve asks cluster DNS from a client pod in the namespace.

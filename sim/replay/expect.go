@@ -111,12 +111,15 @@ func checkPVCs(r *replay, st scenarios.Step, c scenarios.PVCsCheck) error {
 }
 
 func checkRead(r *replay, st scenarios.Step, c scenarios.ReadCheck) error {
-	reads := r.read(st, c.Target, c.Volume, c.Key)
+	reads, failures := r.read(c.Target, c.Volume, c.Key, false)
 	want := outcome{text: "missing"}
 	if c.Value != nil {
 		want = outcome{*c.Value, strconv.Quote(*c.Value)}
 	}
 	got, ok := outcome{text: "no pod read it"}, false
+	if len(failures) > 0 {
+		got.text = "failed: " + failures[0].Reason
+	}
 	if len(reads) > 0 {
 		rd := reads[0]
 		got.text = "missing"

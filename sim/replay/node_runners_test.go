@@ -378,8 +378,8 @@ func TestApplicationOnAFailedNode(t *testing.T) {
 				return
 			}
 			assert.Empty(t, run.Writes)
-			require.Len(t, run.Findings, 1)
-			assert.Contains(t, run.Findings[0].Message, "write: pod web-1: node node-2 has crashed, its containers are not running")
+			require.Len(t, run.Failures, 1)
+			assert.Equal(t, "pod web-1: node node-2 has crashed, its containers are not running", run.Failures[0].Reason)
 		})
 	}
 }

@@ -5,7 +5,8 @@ import (
 	"stsim/sim/api"
 )
 
-// targets lists the workload's pods a target names, by creation order.
+// targets lists the workload's pods a target names, by creation order (a
+// {dns: NAME} target names none: reach resolves it).
 // Terminating pods count only when terminating is set. A {random: N}
 // target draws from the run's seeded source.
 func (r *replay) targets(t scenarios.Target, terminating bool) []*api.Pod {
@@ -20,7 +21,8 @@ func (r *replay) targets(t scenarios.Target, terminating bool) []*api.Pod {
 		case t.All, t.Random != nil,
 			t.Pod != "" && p.Name == t.Pod,
 			t.Ordinal != nil && row.Slot == *t.Ordinal,
-			t.Node != "" && p.Spec.NodeName == t.Node:
+			t.Node != "" && p.Spec.NodeName == t.Node,
+			t.Role != "" && r.sc.Role(t.Role).Holds(row.Slot, r.sc.Roles):
 			out = append(out, p)
 		}
 	}

@@ -18,6 +18,11 @@ func (t *Txn) PodsOwnedBy(uid string) []*api.Pod {
 	return list[*api.Pod](t, TablePods, IndexOwner, uid)
 }
 
+// OrphanPods lists the pods of a namespace that have no controller.
+func (t *Txn) OrphanPods(namespace string) []*api.Pod {
+	return list[*api.Pod](t, TablePods, IndexOrphan, namespace)
+}
+
 // PodsOnNode lists the pods bound to a node.
 func (t *Txn) PodsOnNode(node string) []*api.Pod {
 	return list[*api.Pod](t, TablePods, IndexNode, node)

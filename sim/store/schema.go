@@ -58,6 +58,10 @@ const (
 	IndexClaimRef = "claimref"
 	// IndexVolume is the PersistentVolume a VolumeAttachment attaches.
 	IndexVolume = "volume"
+	// IndexOrphan is the namespace of a pod that has no controller, and
+	// holds no other pod: a controller looks for pods it may adopt among
+	// the few orphans rather than among every pod with its label.
+	IndexOrphan = "orphan"
 )
 
 // kindTables maps a kind to its table.
@@ -178,10 +182,17 @@ func objectTable(name string, extra ...*memdb.IndexSchema) *memdb.TableSchema {
 	return t
 }
 
-// podsTable indexes pods by owner, node, label pairs and mounted claims.
+// podsTable indexes pods by owner, node, label pairs, mounted claims and,
+// for orphans, namespace.
 func podsTable() *memdb.TableSchema {
 	return objectTable(TablePods,
 		ownerIndex(),
+		&memdb.IndexSchema{Name: IndexOrphan, AllowMissing: true, Indexer: single(func(o api.Object) string {
+			if p := o.(*api.Pod); p.ControllerRef() == nil {
+				return p.Namespace
+			}
+			return ""
+		})},
 		&memdb.IndexSchema{Name: IndexNode, AllowMissing: true, Indexer: single(func(o api.Object) string { return o.(*api.Pod).Spec.NodeName })},
 		&memdb.IndexSchema{Name: IndexLabel, AllowMissing: true, Indexer: multi(func(o api.Object) []string { return api.LabelPairs(o.Meta().Labels) })},
 		&memdb.IndexSchema{Name: IndexClaim, AllowMissing: true, Indexer: multi(func(o api.Object) []string {

@@ -52,17 +52,12 @@ func Claim[T api.Object](owner api.Object, apiVersion string, selector *api.Labe
 }
 
 // PodCandidates lists, by key, the pods an owner may claim: the ones with a
-// reference to ownerUID and the ones that carry the selector's first label
-// (upstream lists the namespace; the label index narrows it).
-func PodCandidates(tx *store.Txn, ownerUID string, selector *api.LabelSelector) []*api.Pod {
-	owned := tx.PodsOwnedBy(ownerUID)
-	var labeled []*api.Pod
-	if pairs := api.LabelPairs(selector.MatchLabels); len(pairs) > 0 {
-		labeled = tx.PodsWithLabel(pairs[0])
-	} else {
-		labeled = tx.Pods()
-	}
-	return mergeByKey(owned, labeled)
+// reference to ownerUID, which it may keep or release, and the orphans of
+// its namespace, which it may adopt if its selector matches them. Upstream
+// lists the namespace and lets ClaimPods skip the pods another controller
+// controls; listing only these two gives Claim the same pods to decide on.
+func PodCandidates(tx *store.Txn, namespace, ownerUID string) []*api.Pod {
+	return mergeByKey(tx.PodsOwnedBy(ownerUID), tx.OrphanPods(namespace))
 }
 
 // byKey orders pods by key (namespace/name), compared in parts so that no

@@ -74,7 +74,7 @@ func (c *Controller) Reconcile(ctx *sim.Context, key string) error {
 		return nil
 	}
 	// claimPods: only pods that are not terminal are claimed.
-	pods, err := refmanager.Claim(rs, "apps/v1", rs.Spec.Selector, refmanager.PodCandidates(tx, rs.UID, rs.Spec.Selector),
+	pods, err := refmanager.Claim(rs, "apps/v1", rs.Spec.Selector, refmanager.PodCandidates(tx, rs.Namespace, rs.UID),
 		func(p *api.Pod) bool { return !p.IsTerminal() }, func(p *api.Pod) error { return ctx.Update(p) })
 	if err != nil {
 		return err

@@ -58,7 +58,7 @@ func (c *Controller) Reconcile(ctx *sim.Context, key string) error {
 		return nil
 	}
 	objects := c.objects(ctx)
-	pods, err := refmanager.Claim(set, "apps/v1", set.Spec.Selector, refmanager.PodCandidates(tx, set.UID, set.Spec.Selector),
+	pods, err := refmanager.Claim(set, "apps/v1", set.Spec.Selector, refmanager.PodCandidates(tx, set.Namespace, set.UID),
 		func(p *api.Pod) bool { return isMemberOf(set, p) }, objects.UpdatePod)
 	if err != nil {
 		return err
