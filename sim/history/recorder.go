@@ -2,6 +2,8 @@ package history
 
 import (
 	"maps"
+	"slices"
+	"strings"
 	"time"
 
 	"stsim/sim/api"
@@ -13,11 +15,13 @@ import (
 // Recorder builds a Run from the store's changes, the event log and its
 // recording methods.
 type Recorder struct {
-	run        *Run
-	w          workload.Workload
-	slots      *slots.Tracker
-	pods       map[string]*Pod // by UID
-	named      map[string]*Pod // the latest pod of each name
+	run   *Run
+	w     workload.Workload
+	slots *slots.Tracker
+	pods  map[string]*Pod // by UID
+	// awaiting holds the live pods with a subdomain and no DNS record yet,
+	// by name: the ones an EndpointSlice change may give one.
+	awaiting   map[string]*Pod
 	claims     map[string]*Claim
 	revisions  map[string]*Revision
 	pvZones    map[string]string
@@ -36,7 +40,7 @@ func NewRecorder(w workload.Workload, t *slots.Tracker) *Recorder {
 	return &Recorder{
 		run: &Run{Rules: w.Rules(), Workload: WorkloadRef{Kind: w.Kind(), Name: w.Name()}},
 		w:   w, slots: t,
-		pods: map[string]*Pod{}, named: map[string]*Pod{}, claims: map[string]*Claim{}, revisions: map[string]*Revision{}, pvZones: map[string]string{}, volumes: map[string]*Volume{},
+		pods: map[string]*Pod{}, awaiting: map[string]*Pod{}, claims: map[string]*Claim{}, revisions: map[string]*Revision{}, pvZones: map[string]string{}, volumes: map[string]*Volume{},
 	}
 }
 
@@ -159,7 +163,6 @@ func (r *Recorder) pod(now time.Duration, c store.Change) {
 		}
 		row = &Pod{Name: o.Name, UID: o.UID, Created: now, Slot: s.Slot, Replaced: s.Replaced}
 		r.pods[o.UID] = row
-		r.named[o.Name] = row
 		r.run.Pods = append(r.run.Pods, row)
 		r.live++
 	}
@@ -183,6 +186,9 @@ func (r *Recorder) pod(now time.Duration, c store.Change) {
 	row.Hostname, row.Subdomain = p.Spec.Hostname, p.Spec.Subdomain
 	if row.Hostname == "" {
 		row.Hostname = p.Name
+	}
+	if row.Subdomain != "" && !row.Record {
+		r.awaiting[row.Name] = row
 	}
 	row.Revision = r.w.RevisionOf(p)
 	if row.Ready == nil && p.Status.Ready {
@@ -208,16 +214,24 @@ func (r *Recorder) pod(now time.Duration, c store.Change) {
 // with their hostname (findServices in CoreDNS's kubernetes plugin, as
 // sim/dns answers it).
 func (r *Recorder) endpoints(c store.Change) {
-	if c.New == nil {
+	if c.New == nil || len(r.awaiting) == 0 {
 		return
 	}
 	slice := c.New.(*api.EndpointSlice)
-	for _, e := range slice.Endpoints {
-		row := r.named[e.PodName]
-		if row == nil || row.Record || row.Gone != nil || !e.Ready || row.Subdomain != slice.Service || e.Hostname != row.Hostname {
+	// The slice lists its endpoints by pod name; look each awaiting pod up.
+	for name, row := range r.awaiting {
+		if row.Gone != nil {
+			delete(r.awaiting, name)
 			continue
 		}
-		row.Record = true
+		i, found := slices.BinarySearchFunc(slice.Endpoints, name, func(e api.Endpoint, n string) int { return strings.Compare(e.PodName, n) })
+		if !found {
+			continue
+		}
+		if e := slice.Endpoints[i]; e.Ready && row.Subdomain == slice.Service && e.Hostname == row.Hostname {
+			row.Record = true
+			delete(r.awaiting, name)
+		}
 	}
 }
 

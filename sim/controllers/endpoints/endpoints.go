@@ -18,7 +18,6 @@
 package endpoints
 
 import (
-	"reflect"
 	"slices"
 	"strings"
 
@@ -97,17 +96,34 @@ func (*Controller) Reconcile(ctx *sim.Context, key string) error {
 		OwnerReferences: []api.OwnerReference{api.NewControllerRef(svc, "v1")}},
 		Service: svc.Name}
 	var pods []*api.Pod
+	// Whether each node exists, looked up once per node, not per pod.
+	nodes := map[string]bool{}
+	nodeExists := func(name string) bool {
+		ok, seen := nodes[name]
+		if !seen {
+			ok = tx.Node(name) != nil
+			nodes[name] = ok
+		}
+		return ok
+	}
 	for _, p := range tx.PodsWithLabel(api.ServiceIndexPair(svc.Spec.Selector)) {
-		if selects(svc, &p.ObjectMeta) && ShouldPodBeInEndpoints(p) && (svc.Spec.PublishNotReadyAddresses || tx.Node(p.Spec.NodeName) != nil) {
+		if selects(svc, &p.ObjectMeta) && ShouldPodBeInEndpoints(p) && (svc.Spec.PublishNotReadyAddresses || nodeExists(p.Spec.NodeName)) {
 			pods = append(pods, p)
 		}
 	}
-	slices.SortFunc(pods, func(a, b *api.Pod) int { return strings.Compare(a.Name, b.Name) })
+	// The label index lists a namespace's pods by name already.
+	byName := func(a, b *api.Pod) int { return strings.Compare(a.Name, b.Name) }
+	if !slices.IsSortedFunc(pods, byName) {
+		slices.SortFunc(pods, byName)
+	}
+	if len(pods) > 0 {
+		want.Endpoints = make([]api.Endpoint, 0, len(pods))
+	}
 	for _, p := range pods {
 		want.Endpoints = append(want.Endpoints, PodToEndpoint(p, svc))
 	}
 	want.Ports = slicePorts(svc, pods)
-	if cur != nil && reflect.DeepEqual(cur.Endpoints, want.Endpoints) && reflect.DeepEqual(cur.Ports, want.Ports) {
+	if cur != nil && slices.Equal(cur.Endpoints, want.Endpoints) && slices.Equal(cur.Ports, want.Ports) {
 		return nil
 	}
 	if cur == nil {
