@@ -150,8 +150,8 @@ func hostname(p *Pod) string {
 // name at once, writers of one disk at once, and each later change of the
 // desired count with how long the workload took to match it.
 func availability(run *Run, fullyReady *float64) Availability {
-	a := Availability{FullyReady: fullyReady, DuplicateIdentitySeconds: duplicateIdentitySeconds(run),
-		MaxConcurrentWriters: maxConcurrentWriters(run), Scalings: scalings(run.ReadyOverTime)}
+	a := Availability{FullyReady: fullyReady, DuplicateIdentitySeconds: duplicateIdentitySeconds(run), Scalings: scalings(run.ReadyOverTime)}
+	a.MaxConcurrentWriters, a.ConcurrentWriterSeconds = concurrentWriters(run)
 	samples := run.ReadyOverTime
 	for _, s := range samples {
 		a.MaxPods = max(a.MaxPods, s.Pods)
@@ -218,9 +218,7 @@ func scalings(samples []ReadySample) []Scaling {
 func ptr[T any](v T) *T { return &v }
 
 // duplicateIdentitySeconds sums, over pod names, the time during which two or
-// more pods of that name existed (from created to gone, or to the end of the
-// run while they still exist). A pod whose containers outlived its object
-// (its node was cut off) exists until they stopped, or to the end.
+// more pods of that name ran (runSpans).
 func duplicateIdentitySeconds(run *Run) float64 {
 	var names []string
 	byName := map[string][]*Pod{}
@@ -230,34 +228,11 @@ func duplicateIdentitySeconds(run *Run) float64 {
 		}
 		byName[p.Name] = append(byName[p.Name], p)
 	}
-	type edge struct {
-		t     float64
-		delta int
-	}
 	total := 0.0
 	for _, name := range names {
-		pods := byName[name]
-		if len(pods) < 2 {
-			continue
-		}
-		var edges []edge
-		for _, p := range pods {
-			end := runEnd(run, p)
-			if end <= p.Created {
-				continue
-			}
-			edges = append(edges, edge{p.Created, +1}, edge{end, -1})
-		}
-		// Ends before starts at one instant: a pod gone at t and one
-		// created at t never coexisted.
-		slices.SortFunc(edges, func(a, b edge) int { return cmp.Or(cmp.Compare(a.t, b.t), cmp.Compare(a.delta, b.delta)) })
-		n, since := 0, 0.0
-		for _, e := range edges {
-			if n >= 2 {
-				total += e.t - since
-			}
-			n += e.delta
-			since = e.t
+		if pods := byName[name]; len(pods) > 1 {
+			_, twoOrMore := overlap(run, pods)
+			total += twoOrMore
 		}
 	}
 	return roundMillis(total)
@@ -277,40 +252,78 @@ func runEnd(run *Run, p *Pod) float64 {
 	return run.EndTime
 }
 
-// maxConcurrentWriters is, over the disks, the most pod incarnations that
-// wrote to one disk and ran at the same time. A write is the pod of its
-// name that ran on its node at its time.
-func maxConcurrentWriters(run *Run) int {
+// runSpans are the times a pod's containers ran: from its creation to
+// runEnd, less the times a node crash had stopped them (Halted).
+func runSpans(run *Run, p *Pod) [][2]float64 {
+	var out [][2]float64
+	from, end := p.Created, runEnd(run, p)
+	for _, h := range p.Halted {
+		if h.From > from {
+			out = append(out, [2]float64{from, min(h.From, end)})
+		}
+		if h.To == nil {
+			return out
+		}
+		from = *h.To
+	}
+	if end > from {
+		out = append(out, [2]float64{from, end})
+	}
+	return out
+}
+
+// overlap is the most of the pods that ran at once, and how long two or
+// more of them did.
+func overlap(run *Run, pods []*Pod) (most int, twoOrMore float64) {
+	type edge struct {
+		t     float64
+		delta int
+	}
+	var edges []edge
+	for _, p := range pods {
+		for _, s := range runSpans(run, p) {
+			edges = append(edges, edge{s[0], +1}, edge{s[1], -1})
+		}
+	}
+	// Ends before starts at one instant: a pod gone at t and one created
+	// at t never ran together.
+	slices.SortFunc(edges, func(a, b edge) int { return cmp.Or(cmp.Compare(a.t, b.t), cmp.Compare(a.delta, b.delta)) })
+	n, since := 0, 0.0
+	for _, e := range edges {
+		if n >= 2 {
+			twoOrMore += e.t - since
+		}
+		n += e.delta
+		most = max(most, n)
+		since = e.t
+	}
+	return most, twoOrMore
+}
+
+// concurrentWriters is, over the disks, the most pod incarnations that
+// wrote to one disk and ran at the same time, and the longest time two or
+// more of them did. A write is the pod of its name that ran on its node
+// at its time.
+func concurrentWriters(run *Run) (most int, seconds float64) {
 	writers := map[string][]*Pod{}
 	var disks []string
 	for _, w := range run.Writes {
-		for _, p := range run.Pods {
-			if p.Name != w.Pod || (w.Node != nil && deref(p.Node) != *w.Node) || p.Created > w.Time || runEnd(run, p) < w.Time {
-				continue
-			}
-			if _, seen := writers[w.Disk]; !seen {
-				disks = append(disks, w.Disk)
-			}
-			if !slices.Contains(writers[w.Disk], p) {
-				writers[w.Disk] = append(writers[w.Disk], p)
-			}
-			break
+		p := podAt(run, w.Pod, w.Node, w.Time)
+		if p == nil {
+			continue
+		}
+		if _, seen := writers[w.Disk]; !seen {
+			disks = append(disks, w.Disk)
+		}
+		if !slices.Contains(writers[w.Disk], p) {
+			writers[w.Disk] = append(writers[w.Disk], p)
 		}
 	}
-	most := 0
 	for _, d := range disks {
-		for _, p := range writers[d] {
-			n := 0
-			for _, q := range writers[d] {
-				// q ran when p started.
-				if q.Created <= p.Created && runEnd(run, q) > p.Created {
-					n++
-				}
-			}
-			most = max(most, n)
-		}
+		m, s := overlap(run, writers[d])
+		most, seconds = max(most, m), max(seconds, s)
 	}
-	return most
+	return most, roundMillis(seconds)
 }
 
 // roundMillis rounds seconds to milliseconds, so sums of times print cleanly.

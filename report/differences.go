@@ -83,7 +83,7 @@ var aspects = []aspect{
 	{AspectPeakPods, func(r *Run) (any, string) { return r.Availability.MaxPods, strconv.Itoa(r.Availability.MaxPods) }},
 	{AspectDuplicateSeconds, func(r *Run) (any, string) {
 		s := r.Availability.DuplicateIdentitySeconds
-		return s, formatSeconds(s)
+		return s, FormatSeconds(s)
 	}},
 	{AspectWriters, func(r *Run) (any, string) {
 		n := r.Availability.MaxConcurrentWriters
@@ -209,7 +209,7 @@ func (r Replacement) text() string {
 	}
 	if r.AfterDelete != nil {
 		if *r.AfterDelete > 0 {
-			notes = append(notes, formatSeconds(*r.AfterDelete)+" after delete")
+			notes = append(notes, FormatSeconds(*r.AfterDelete)+" after delete")
 		} else {
 			notes = append(notes, "at once")
 		}
@@ -482,7 +482,7 @@ func optSecondsText(s *float64, reason string) string {
 	if s == nil {
 		return "n/a (" + reason + ")"
 	}
-	return formatSeconds(*s)
+	return FormatSeconds(*s)
 }
 
 // notFullyReady says why the measures after the first full rollout do not
@@ -504,7 +504,7 @@ func fewestReady(r *Run) (any, string) {
 	if a.MinReady == nil {
 		return v, "n/a (" + notFullyReady(r) + ")"
 	}
-	return v, fmt.Sprintf("%d for %s", *a.MinReady, formatSeconds(*a.MinReadySeconds))
+	return v, fmt.Sprintf("%d for %s", *a.MinReady, FormatSeconds(*a.MinReadySeconds))
 }
 
 // SlotDowntime is how long one slot had no Ready pod, and its longest
@@ -523,7 +523,7 @@ func slotDowntime(r *Run) (any, string) {
 		v = append(v, SlotDowntime{Slot: id.Slot, Downtime: id.Downtime, Recovery: id.Recovery})
 		ready = ready || id.Downtime != nil
 		if id.Downtime != nil && *id.Downtime > 0 {
-			items = append(items, fmt.Sprintf("slot %d: %s", id.Slot, formatSeconds(*id.Downtime)))
+			items = append(items, fmt.Sprintf("slot %d: %s", id.Slot, FormatSeconds(*id.Downtime)))
 		}
 	}
 	switch {
@@ -544,7 +544,7 @@ func timeToScale(r *Run) (any, string) {
 	for i, sc := range s {
 		took := "never done"
 		if sc.Took != nil {
-			took = formatSeconds(*sc.Took)
+			took = FormatSeconds(*sc.Took)
 		}
 		items[i] = fmt.Sprintf("%d→%d at %s: %s", sc.From, sc.To, formatTime(sc.Time), took)
 	}

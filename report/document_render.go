@@ -26,13 +26,7 @@ func RenderDocument(w io.Writer, format string, d *Document, opt Options) error 
 	var out []byte
 	switch format {
 	case "text":
-		t := &textWriter{width: width(opt)}
-		t.document(d)
-		text := trimLines(t.buf.Bytes())
-		out = []byte(escape(string(text), true))
-		if opt.Color && string(out) == string(text) {
-			out = colorize(text, t.styles)
-		}
+		out = textOutput([]*Document{d}, opt)
 	case "markdown":
 		var b strings.Builder
 		m := &markdownWriter{b: &b}

@@ -40,9 +40,9 @@ func formatTime(t float64) string {
 
 func trimZeros(s string) string { return strings.TrimRight(s, "0") }
 
-// formatSeconds formats seconds as a plain duration for sums ("0s", "5s",
+// FormatSeconds formats seconds as a plain duration for sums ("0s", "5s",
 // "2.5s", "1m05s").
-func formatSeconds(s float64) string {
+func FormatSeconds(s float64) string {
 	if s == 0 {
 		return "0s"
 	}

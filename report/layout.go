@@ -264,11 +264,11 @@ func identityTable(run *Run) []Section {
 		}
 		down := Cell{Text: "n/a"}
 		if id.Downtime != nil {
-			down = Cell{Value: *id.Downtime, Text: formatSeconds(*id.Downtime)}
+			down = Cell{Value: *id.Downtime, Text: FormatSeconds(*id.Downtime)}
 			if id.Recovery != nil && *id.Recovery != *id.Downtime {
 				// More than one outage: the longest is the time to recover
 				// from the worst.
-				down.Text += ", longest " + formatSeconds(*id.Recovery)
+				down.Text += ", longest " + FormatSeconds(*id.Recovery)
 			}
 		}
 		tb.add(number(id.Slot), optYesNo(id.StableName, "n/a"), optYesNo(id.StableStorage, "n/a"), yesNo(id.StableDNS),
@@ -358,7 +358,7 @@ func availabilityTable(run *Run, opt Options) Section {
 	v, t = timeToScale(run)
 	tb.add(text("time to scale:"), Cell{Value: v, Text: t})
 	tb.add(text("most pods at once:"), number(a.MaxPods))
-	tb.add(text("two pods of one name at once:"), Cell{Value: a.DuplicateIdentitySeconds, Text: formatSeconds(a.DuplicateIdentitySeconds)})
+	tb.add(text("two pods of one name at once:"), Cell{Value: a.DuplicateIdentitySeconds, Text: FormatSeconds(a.DuplicateIdentitySeconds)})
 	tb.add(text("writers of one volume at once:"), number(a.MaxConcurrentWriters))
 	tb.add(text("created:"), Cell{Value: run.Measures.Created, Text: orderText(run.Measures.Created)})
 	tb.add(text("deleted:"), Cell{Value: run.Measures.Deleted, Text: orderText(run.Measures.Deleted)})

@@ -40,12 +40,21 @@ func measures(run *Run) Measures {
 	}
 	m.WritesLost = writesLost(run)
 	for _, rd := range run.Reads {
-		reader, writer := podAt(run, rd.Pod, nil, rd.Time), writerOf(run, rd)
-		if rd.Found && reader != nil && writer != nil && writer.Slot != reader.Slot {
+		if _, _, other := otherSlotRead(run, rd); other {
 			m.ReadsOfOtherSlots++
 		}
 	}
 	return m
+}
+
+// otherSlotRead says whether a read returned what a pod of another slot
+// wrote, and names the reading and the writing pod incarnations.
+func otherSlotRead(run *Run, rd Read) (reader, writer *Pod, other bool) {
+	if !rd.Found {
+		return nil, nil, false
+	}
+	reader, writer = podAt(run, rd.Pod, nil, rd.Time), writerOf(run, rd)
+	return reader, writer, reader != nil && writer != nil && writer.Slot != reader.Slot
 }
 
 // addToBatch adds a pod to the last batch when it is of the same instant,

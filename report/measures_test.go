@@ -148,3 +148,39 @@ func TestIdentityNotApplicable(t *testing.T) {
 		t.Errorf("with a record: identity %+v, want DNS true", id)
 	}
 }
+
+// A node crash stops its pods' containers though their objects stay until
+// evicted and gone (Halted): a pod that wrote before the crash and the
+// replacement that writes to the same disk after it never ran at once, so
+// they are not concurrent writers, and two pods of one name on either side
+// of the crash are not duplicates.
+func TestHaltedPodsDoNotRun(t *testing.T) {
+	writes := []history.Write{
+		{Time: sec(5), Pod: "web-1", Node: "node-1", Disk: "pv/shared", Key: "k", Value: "1"},
+		{Time: sec(30), Pod: "web-x", Node: "node-1", Disk: "pv/shared", Key: "k", Value: "2"},
+	}
+	runWith := func(halted []history.Span) *Run {
+		old := pod("web-1", 1, 0, ptr(400.0))
+		old.Halted = halted
+		replacement := pod("web-1", 1, 400, nil)
+		replacement.Replaced = "web-1"
+		return measured(&history.Run{End: sec(500), Pods: []*history.Pod{old, pod("web-x", 2, 20, nil), replacement}, Writes: writes})
+	}
+	a := runWith([]history.Span{{From: sec(10)}}).Availability
+	if a.MaxConcurrentWriters != 1 || a.ConcurrentWriterSeconds != 0 {
+		t.Errorf("after a crash at 10s: writers %d for %vs, want 1 for 0s", a.MaxConcurrentWriters, a.ConcurrentWriterSeconds)
+	}
+	// Without the crash the two wrote while both ran, from 20s until the
+	// old pod was gone at 400s.
+	a = runWith(nil).Availability
+	if a.MaxConcurrentWriters != 2 || a.ConcurrentWriterSeconds != 380 {
+		t.Errorf("without a crash: writers %d for %vs, want 2 for 380s", a.MaxConcurrentWriters, a.ConcurrentWriterSeconds)
+	}
+
+	resumed := pod("web-2", 2, 0, nil)
+	resumed.Halted = []history.Span{{From: sec(10), To: at(40)}}
+	run := measured(&history.Run{End: sec(60), Pods: []*history.Pod{resumed}})
+	if want, got := [][2]float64{{0, 10}, {40, 60}}, runSpans(run, run.Pods[0]); !cmp.Equal(want, got) {
+		t.Errorf("run spans %v, want %v", got, want)
+	}
+}

@@ -87,9 +87,13 @@ type Pod struct {
 	Stopped  *float64 `json:"stopped"`
 	// ReadySpans are the times the pod was Ready and not terminating;
 	// the last one's To is null while it still was at the end.
-	ReadySpans []Span   `json:"readySpans"`
-	Restarts   int32    `json:"restarts"`
-	Claims     []string `json:"claims"`
+	ReadySpans []Span `json:"readySpans"`
+	// Halted are the times a node crash had stopped its containers while
+	// the object was still there; the last one's To is null while they
+	// were still stopped at the end.
+	Halted   []Span   `json:"halted"`
+	Restarts int32    `json:"restarts"`
+	Claims   []string `json:"claims"`
 	// Hostname is the pod's hostname (spec.hostname, else its name);
 	// Subdomain its spec.subdomain (null: none).
 	Hostname  string  `json:"hostname"`
@@ -282,13 +286,15 @@ type Availability struct {
 	MaxReady int `json:"maxReady"`
 	MaxPods  int `json:"maxPods"`
 	// DuplicateIdentitySeconds is how long two pods of one identity (one
-	// StatefulSet name) existed at once.
+	// StatefulSet name) ran at once.
 	DuplicateIdentitySeconds float64 `json:"duplicateIdentitySeconds"`
 	// MaxConcurrentWriters is the most pods that wrote to one disk while
 	// their containers ran at the same time (two writers of one volume:
 	// a shared claim, or a replacement while the old pod runs on a node
-	// that is cut off).
-	MaxConcurrentWriters int `json:"maxConcurrentWriters"`
+	// that is cut off), and ConcurrentWriterSeconds the longest time, on
+	// one disk, that two or more of them did.
+	MaxConcurrentWriters    int     `json:"maxConcurrentWriters"`
+	ConcurrentWriterSeconds float64 `json:"concurrentWriterSeconds"`
 	// Scalings are the changes of the desired replicas after the first
 	// one, and how long each took.
 	Scalings []Scaling `json:"scalings"`
@@ -378,8 +384,8 @@ func run(h *history.Run) *Run {
 		return &Pod{Name: p.Name, UID: p.UID, Slot: p.Slot, Node: optString(p.Node), IP: optString(p.IP), Revision: p.Revision, Phase: p.Phase,
 			Labels: cloneMap(p.Labels), Created: seconds(p.Created), Ready: optSeconds(p.Ready), Deleted: optSeconds(p.Deleted),
 			Gone: optSeconds(p.Gone), Outlived: p.Outlived, Stopped: optSeconds(p.Stopped),
-			ReadySpans: convertAll(p.ReadySpans, func(s history.Span) Span { return Span{From: seconds(s.From), To: optSeconds(s.To)} }),
-			Restarts:   p.Restarts, Claims: clone(p.Claims), Hostname: p.Hostname, Subdomain: optString(p.Subdomain), Record: p.Record,
+			ReadySpans: convertAll(p.ReadySpans, wireSpan), Halted: convertAll(p.Halted, wireSpan),
+			Restarts: p.Restarts, Claims: clone(p.Claims), Hostname: p.Hostname, Subdomain: optString(p.Subdomain), Record: p.Record,
 			Replaced: optString(p.Replaced), Mounts: convertAll(p.Mounts, func(m history.Mount) Mount {
 				return Mount{Volume: m.Volume, Claim: optString(m.Claim), PV: optString(m.PV), EmptyDir: m.EmptyDir, Disk: m.Disk}
 			})}
@@ -460,6 +466,9 @@ func deref(p *string) string {
 	}
 	return *p
 }
+
+// wireSpan converts a history span.
+func wireSpan(s history.Span) Span { return Span{From: seconds(s.From), To: optSeconds(s.To)} }
 
 // convertAll converts every element; the result is never nil.
 func convertAll[T, U any](in []T, f func(T) U) []U {

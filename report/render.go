@@ -51,16 +51,9 @@ func Render(w io.Writer, format string, reports []*Report, opt Options) error {
 	if !ok {
 		return &FormatError{Format: format}
 	}
-	if format == "text" && opt.Color {
-		// The text report escapes each string it prints, so escaping it
-		// again changes nothing and the colours go where it put them.
-		text, styles := renderText(reports, opt)
-		out := []byte(escape(string(text), true))
-		if string(out) == string(text) {
-			out = colorize(text, styles)
-		}
-		_, err := w.Write(out)
-		return err
+	if format == "text" {
+		// Escaped already, and maybe coloured after (textOutput).
+		return r.Render(w, reports, opt)
 	}
 	var buf bytes.Buffer
 	if err := r.Render(&buf, reports, opt); err != nil {

@@ -107,7 +107,8 @@ func lessons(diffs []Difference, sts, dep *Run) []string {
 			readinessSentence(sts), readinessSentence(dep))
 	}
 	if has(AspectTimeToScale) {
-		add("Scaling: %s under StatefulSet rules; %s under Deployment rules.", scalingSentence(sts), scalingSentence(dep))
+		st, dt := both(AspectTimeToScale)
+		add("Scaling: %s under StatefulSet rules; %s under Deployment rules.", st, dt)
 	}
 	if has(AspectPeakPods) {
 		st, dt := both(AspectPeakPods)
@@ -191,18 +192,10 @@ func readinessSentence(run *Run) string {
 	if a.MinReady == nil {
 		return "n/a (" + notFullyReady(run) + ")"
 	}
-	s := fmt.Sprintf("fewest Ready %d for %s, %s below the desired count", *a.MinReady, formatSeconds(*a.MinReadySeconds),
-		formatSeconds(*a.BelowDesiredSeconds))
-	var down []string
-	for _, id := range run.Identities {
-		if id.Downtime != nil && *id.Downtime > 0 {
-			down = append(down, fmt.Sprintf("slot %d %s", id.Slot, formatSeconds(*id.Downtime)))
-		}
-	}
-	if len(down) == 0 {
-		return s + ", no slot without a Ready pod"
-	}
-	return s + ", without a Ready pod: " + joinLimit(down, ", ", 3)
+	s := fmt.Sprintf("fewest Ready %d for %s, %s below the desired count", *a.MinReady, FormatSeconds(*a.MinReadySeconds),
+		FormatSeconds(*a.BelowDesiredSeconds))
+	_, down := slotDowntime(run)
+	return s + ", slot downtime: " + down
 }
 
 // replacementSentence tells how the first replaced pod of a run was
@@ -219,7 +212,7 @@ func replacementSentence(run *Run) string {
 		}
 		if rp.AfterDelete != nil {
 			if *rp.AfterDelete > 0 {
-				s += ", created " + formatSeconds(*rp.AfterDelete) + " after the delete"
+				s += ", created " + FormatSeconds(*rp.AfterDelete) + " after the delete"
 			} else {
 				s += " at once"
 			}
@@ -258,22 +251,6 @@ func orderSentence(batches []Batch) string {
 		return fmt.Sprintf("one at a time (%d pods, %s to %s)", n, formatTime(batches[0].Time), formatTime(batches[len(batches)-1].Time))
 	}
 	return fmt.Sprintf("in %d batches (the largest %d pods at %s)", len(batches), len(batches[largest].Pods), formatTime(batches[largest].Time))
-}
-
-// scalingSentence lists how long each change of replicas took.
-func scalingSentence(run *Run) string {
-	var items []string
-	for _, sc := range run.Availability.Scalings {
-		took := "never finished"
-		if sc.Took != nil {
-			took = "took " + formatSeconds(*sc.Took)
-		}
-		items = append(items, fmt.Sprintf("%d→%d %s", sc.From, sc.To, took))
-	}
-	if len(items) == 0 {
-		return "replicas not changed"
-	}
-	return joinLimit(items, ", ", 3)
 }
 
 // sameShape says two orders had batches of the same sizes at the same

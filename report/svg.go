@@ -144,7 +144,7 @@ func timeline(r *Report, opt Options) *svgTimeline {
 		TickY: svgAxisH/2 - 4, LaneX: svgLaneX, Omitted: omittedSlots(omitted)}
 	scale := timeScale(end)
 	for _, tk := range ticks(end) {
-		t.Ticks = append(t.Ticks, svgTick{X: scale(tk), Label: formatSeconds(tk)})
+		t.Ticks = append(t.Ticks, svgTick{X: scale(tk), Label: FormatSeconds(tk)})
 	}
 	y := svgAxisH
 	if row := clusterRow(r.Runs, scale, y); row != nil {

@@ -11,28 +11,38 @@ func init() { register("text", textRenderer{}) }
 
 // textRenderer writes what a terminal user reads: each report's Document as
 // plain text with aligned columns, within Options.Width columns except for
-// long words and wide tables, reports one after another. With
-// Options.Color, Render colours headings, results and differences once the
-// text is escaped (styled).
+// long words and wide tables, reports one after another; with
+// Options.Color, headings, results and differences are coloured.
 type textRenderer struct{}
 
 func (textRenderer) Render(w io.Writer, reports []*Report, opt Options) error {
-	out, _ := renderText(reports, opt)
-	_, err := w.Write(out)
+	docs := make([]*Document, len(reports))
+	for i, r := range reports {
+		docs[i] = Layout(r, opt)
+	}
+	_, err := w.Write(textOutput(docs, opt))
 	return err
 }
 
-// renderText is the text report and where its colours go.
-func renderText(reports []*Report, opt Options) ([]byte, []style) {
-	var out []byte
+// textOutput prints documents one after another as text, escaped as Render
+// escapes every format. The text writer escapes each string it prints, so
+// escaping the whole changes nothing and the colours (opt.Color) go where
+// it put them, after the escaping: a scenario's own escape sequences stay
+// escaped.
+func textOutput(docs []*Document, opt Options) []byte {
+	var text []byte
 	var styles []style
-	for _, r := range reports {
-		t := &textWriter{width: width(opt), line: bytes.Count(out, []byte("\n"))}
-		t.document(Layout(r, opt))
-		out = append(out, trimLines(t.buf.Bytes())...)
+	for _, d := range docs {
+		t := &textWriter{width: width(opt), line: bytes.Count(text, []byte("\n"))}
+		t.document(d)
+		text = append(text, trimLines(t.buf.Bytes())...)
 		styles = append(styles, t.styles...)
 	}
-	return out, styles
+	out := []byte(escape(string(text), true))
+	if opt.Color && string(out) == string(text) {
+		out = colorize(text, styles)
+	}
+	return out
 }
 
 // style colours bytes [from, to) of one line of the text report.

@@ -78,9 +78,8 @@ func (ix *podIndex) lostData(rd Read) string {
 	if !rd.Found {
 		return fmt.Sprintf("%s read %s: not found", rd.Pod, rd.Key)
 	}
-	writers, readers := ix.byName[deref(rd.WrittenBy)], ix.byName[rd.Pod]
-	if len(writers) > 0 && len(readers) > 0 && writers[0].Slot != readers[0].Slot {
-		return fmt.Sprintf("%s (slot %d) read %s written by %s (slot %d)", rd.Pod, readers[0].Slot, rd.Key, deref(rd.WrittenBy), writers[0].Slot)
+	if reader, writer, other := otherSlotRead(ix.run, rd); other {
+		return fmt.Sprintf("%s (slot %d) read %s written by %s (slot %d)", rd.Pod, reader.Slot, rd.Key, writer.Name, writer.Slot)
 	}
 	return ""
 }

@@ -1,8 +1,6 @@
 package review
 
 import (
-	"cmp"
-	"slices"
 	"time"
 
 	"stsim/report"
@@ -75,18 +73,7 @@ func analyze(f Fault, rules workload.Rules, run *report.Run, volume string, p pa
 		row.DataKept = &kept
 	}
 	row.Recovery, row.RecoveredAfterNode = recovery(run, fault, f)
-	end := func(pod *report.Pod) float64 { return runEnd(run, pod) }
-	if f.Name == "node-crash" {
-		// The crashed machine's containers stop with it, though their
-		// pod objects stay until the node is gone or back.
-		end = func(pod *report.Pod) float64 {
-			if pod.Node != nil && *pod.Node == p.node && pod.Created <= fault.Seconds() {
-				return min(runEnd(run, pod), fault.Seconds())
-			}
-			return runEnd(run, pod)
-		}
-	}
-	row.ConcurrentWriters, row.ConcurrentWriterSeconds = concurrentWriters(run, end)
+	row.ConcurrentWriters, row.ConcurrentWriterSeconds = run.Availability.MaxConcurrentWriters, run.Availability.ConcurrentWriterSeconds
 	for _, fd := range run.Findings {
 		row.Findings = append(row.Findings, fd.Message)
 	}
@@ -150,67 +137,3 @@ func recovery(run *report.Run, fault time.Duration, f Fault) (*float64, bool) {
 
 // isNodeFault says the fault is one of a node.
 func isNodeFault(f Fault) bool { return f.Name == "node-crash" || f.Name == "node-partition" }
-
-// concurrentWriters is, over the disks, the most pods that wrote to one
-// and ran at once, and the longest time during which two or more did:
-// each pod runs from its creation until end says its containers stopped.
-// With the report's runEnd it is the report's maxConcurrentWriters.
-func concurrentWriters(run *report.Run, end func(*report.Pod) float64) (int, float64) {
-	type edge struct {
-		t     float64
-		delta int
-	}
-	var disks []string
-	writers := map[string][]*report.Pod{}
-	for _, w := range run.Writes {
-		for _, p := range run.Pods {
-			if p.Name != w.Pod || w.Node != nil && (p.Node == nil || *p.Node != *w.Node) || p.Created > w.Time || end(p) < w.Time {
-				continue
-			}
-			if _, ok := writers[w.Disk]; !ok {
-				disks = append(disks, w.Disk)
-			}
-			if !slices.Contains(writers[w.Disk], p) {
-				writers[w.Disk] = append(writers[w.Disk], p)
-			}
-			break
-		}
-	}
-	most, longest := 0, 0.0
-	for _, d := range disks {
-		var edges []edge
-		for _, p := range writers[d] {
-			if e := end(p); e > p.Created {
-				edges = append(edges, edge{p.Created, +1}, edge{e, -1})
-			}
-		}
-		// Ends before starts at one instant: a pod gone at t and one
-		// created at t never ran together.
-		slices.SortFunc(edges, func(a, b edge) int { return cmp.Or(cmp.Compare(a.t, b.t), cmp.Compare(a.delta, b.delta)) })
-		n, since, total := 0, 0.0, 0.0
-		for _, e := range edges {
-			if n >= 2 {
-				total += e.t - since
-			}
-			n += e.delta
-			most = max(most, n)
-			since = e.t
-		}
-		longest = max(longest, total)
-	}
-	return most, roundMillis(longest)
-}
-
-// runEnd is when a pod's containers stopped, as the report counts it: when
-// its object went, or, for one that outlived its object on a node cut off,
-// when they stopped; the end of the run while they still ran.
-func runEnd(run *report.Run, p *report.Pod) float64 {
-	switch {
-	case p.Outlived && p.Stopped != nil:
-		return *p.Stopped
-	case p.Outlived:
-	case p.Gone != nil:
-		return *p.Gone
-	}
-	return run.EndTime
-}

@@ -89,14 +89,14 @@ func recoveryCell(r Row) report.Cell {
 	case *r.Recovery == 0:
 		return report.Cell{Value: 0.0, Text: "no outage", Tone: report.Good}
 	case r.RecoveredAfterNode:
-		return report.Cell{Value: *r.Recovery, Text: human(*r.Recovery) + ", node back", Tone: report.Bad}
+		return report.Cell{Value: *r.Recovery, Text: report.FormatSeconds(*r.Recovery) + ", node back", Tone: report.Bad}
 	}
-	return report.Cell{Value: *r.Recovery, Text: human(*r.Recovery)}
+	return report.Cell{Value: *r.Recovery, Text: report.FormatSeconds(*r.Recovery)}
 }
 
 // duplicates is how long two pods of one name existed.
 func duplicates(r Row) report.Cell {
-	c := report.Cell{Value: r.DuplicateIdentitySeconds, Text: human(r.DuplicateIdentitySeconds)}
+	c := report.Cell{Value: r.DuplicateIdentitySeconds, Text: report.FormatSeconds(r.DuplicateIdentitySeconds)}
 	if r.DuplicateIdentitySeconds > 0 {
 		c.Tone = report.Bad
 	}
@@ -107,7 +107,7 @@ func duplicates(r Row) report.Cell {
 func writers(r Row) report.Cell {
 	c := report.Cell{Value: r.ConcurrentWriters, Text: itoa(r.ConcurrentWriters)}
 	if r.ConcurrentWriters >= 2 {
-		c.Text += " (2+ for " + human(r.ConcurrentWriterSeconds) + ")"
+		c.Text += " (2+ for " + report.FormatSeconds(r.ConcurrentWriterSeconds) + ")"
 		c.Tone = report.Bad
 	}
 	return c
@@ -116,14 +116,14 @@ func writers(r Row) report.Cell {
 // timelines says what each fault's timeline does.
 func timelines() []string {
 	return []string{
-		fmt.Sprintf("Every timeline: apply the manifests, wait for the rollout, write one record per pod, the fault %s later, then wait for the workload (at most %s), write again from every pod and read each record back.", human(faultDelay.Seconds()), human(waitTimeout.Seconds())),
+		fmt.Sprintf("Every timeline: apply the manifests, wait for the rollout, write one record per pod, the fault %s later, then wait for the workload (at most %s), write again from every pod and read each record back.", report.FormatSeconds(faultDelay.Seconds()), report.FormatSeconds(waitTimeout.Seconds())),
 		"pod-delete: slot 0's pod is deleted, as kubectl delete pod does.",
 		"container-crash: slot 0's container exits once; the kubelet restarts it in place.",
-		fmt.Sprintf("crash-loop: slot 0's container exits after every start for %s (restart back-off applies).", human(crashLoopFor.Seconds())),
+		fmt.Sprintf("crash-loop: slot 0's container exits after every start for %s (restart back-off applies).", report.FormatSeconds(crashLoopFor.Seconds())),
 		"scale-down-up: the workload is scaled to 1 replica (0 if it has 1), then back.",
 		"rolling-update: kubectl rollout restart.",
-		fmt.Sprintf("node-crash: the node of slot 0 goes down; it comes back %s after the fault.", human(nodeDownFor.Seconds())),
-		fmt.Sprintf("node-partition: the node of slot 0 is cut off from the API server, its pods running on; it reconnects %s after the fault.", human(nodeDownFor.Seconds())),
+		fmt.Sprintf("node-crash: the node of slot 0 goes down; it comes back %s after the fault.", report.FormatSeconds(nodeDownFor.Seconds())),
+		fmt.Sprintf("node-partition: the node of slot 0 is cut off from the API server, its pods running on; it reconnects %s after the fault.", report.FormatSeconds(nodeDownFor.Seconds())),
 	}
 }
 

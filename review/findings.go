@@ -2,10 +2,9 @@ package review
 
 import (
 	"fmt"
-	"math"
 	"slices"
-	"strings"
 
+	"stsim/report"
 	"stsim/sim/workload"
 )
 
@@ -52,16 +51,16 @@ func rowFindings(r Row) []string {
 		}
 		out = append(out, fmt.Sprintf("Under %s the workload had not recovered from %s when its timeline ended (fewest Ready %s).", under, title, low))
 	case r.RecoveredAfterNode:
-		out = append(out, fmt.Sprintf("Under %s %s keeps a replica down until the node comes back: the workload recovered %s after it.", under, title, human(*r.Recovery)))
+		out = append(out, fmt.Sprintf("Under %s %s keeps a replica down until the node comes back: the workload recovered %s after it.", under, title, report.FormatSeconds(*r.Recovery)))
 	}
 	if r.DuplicateIdentitySeconds > 0 {
-		out = append(out, fmt.Sprintf("Under %s %s leaves two pods of one name for %s.", under, title, human(r.DuplicateIdentitySeconds)))
+		out = append(out, fmt.Sprintf("Under %s %s leaves two pods of one name for %s.", under, title, report.FormatSeconds(r.DuplicateIdentitySeconds)))
 	}
 	if r.ConcurrentWriters >= 2 {
 		if r.ConcurrentWriters == 2 {
-			out = append(out, fmt.Sprintf("Under %s %s leaves two pods writing to one volume for %s.", under, title, human(r.ConcurrentWriterSeconds)))
+			out = append(out, fmt.Sprintf("Under %s %s leaves two pods writing to one volume for %s.", under, title, report.FormatSeconds(r.ConcurrentWriterSeconds)))
 		} else {
-			out = append(out, fmt.Sprintf("Under %s %s leaves up to %s pods writing to one volume at once, two or more for %s.", under, title, count(r.ConcurrentWriters), human(r.ConcurrentWriterSeconds)))
+			out = append(out, fmt.Sprintf("Under %s %s leaves up to %s pods writing to one volume at once, two or more for %s.", under, title, count(r.ConcurrentWriters), report.FormatSeconds(r.ConcurrentWriterSeconds)))
 		}
 	}
 	return out
@@ -92,33 +91,4 @@ func count(n int) string {
 		return words[n]
 	}
 	return itoa(n)
-}
-
-// human writes seconds as 5m40s, 2.5s or 0s.
-func human(s float64) string {
-	if s < 60 {
-		return trimFloat(s) + "s"
-	}
-	m := math.Floor(s / 60)
-	rest := roundMillis(s - m*60)
-	if m >= 60 {
-		h := math.Floor(m / 60)
-		m -= h * 60
-		return fmt.Sprintf("%dh%dm%s", int(h), int(m), restSeconds(rest))
-	}
-	return fmt.Sprintf("%dm%s", int(m), restSeconds(rest))
-}
-
-// restSeconds writes the seconds after the minutes ("" for none).
-func restSeconds(s float64) string {
-	if s == 0 {
-		return ""
-	}
-	return trimFloat(s) + "s"
-}
-
-// trimFloat writes a number of seconds without trailing zeros.
-func trimFloat(s float64) string {
-	t := strings.TrimRight(fmt.Sprintf("%.3f", s), "0")
-	return strings.TrimSuffix(t, ".")
 }

@@ -116,12 +116,3 @@ func TestFindings(t *testing.T) {
 		t.Errorf("findings\n got: %q\nwant: %q", got, want)
 	}
 }
-
-// TestHuman writes seconds as people read them.
-func TestHuman(t *testing.T) {
-	for s, want := range map[float64]string{0: "0s", 2.5: "2.5s", 60: "1m", 340: "5m40s", 902.25: "15m2.25s", 3725: "1h2m5s"} {
-		if got := human(s); got != want {
-			t.Errorf("human(%v) = %q, want %q", s, got, want)
-		}
-	}
-}

@@ -98,7 +98,11 @@ type Pod struct {
 	// ReadySpans are the times the pod was Ready and not terminating, in
 	// order; the last one's To is nil while it still was at the end.
 	ReadySpans []Span
-	Restarts   int32
+	// Halted are the times a node crash had stopped its containers while
+	// its object was still there; the last one's To is nil while they
+	// were still stopped at the end.
+	Halted   []Span
+	Restarts int32
 	// Claims are the claims the pod's volumes name; Mounts what its kubelet
 	// actually mounted.
 	Claims []string

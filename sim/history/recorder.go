@@ -87,6 +87,23 @@ func (r *Recorder) Stopped(uid string, now time.Duration) {
 	}
 }
 
+// Halted records that a node crash stopped a workload pod's containers.
+func (r *Recorder) Halted(uid string, now time.Duration) {
+	if row := r.pods[uid]; row != nil {
+		row.Halted = append(row.Halted, Span{From: now})
+	}
+}
+
+// Resumed records that a pod's containers stopped by a node crash run
+// again.
+func (r *Recorder) Resumed(uid string, now time.Duration) {
+	if row := r.pods[uid]; row != nil {
+		if n := len(row.Halted); n > 0 && row.Halted[n-1].To == nil {
+			row.Halted[n-1].To = at(now)
+		}
+	}
+}
+
 // Write records a value an application wrote.
 func (r *Recorder) Write(w Write) {
 	r.ops++

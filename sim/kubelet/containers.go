@@ -42,6 +42,9 @@ type runState struct {
 	forcedAt time.Duration
 	// backOffEvent is the restart time a BackOff event was recorded for.
 	backOffEvent time.Duration
+	// halted: a node crash stopped the app container (OnHalt was told);
+	// its next start is a resumption (OnResume).
+	halted bool
 }
 
 // setUp is the first phase of a pod on its node: once its volumes can be
@@ -130,6 +133,12 @@ func (c *Controller) syncContainers(ctx *sim.Context, p *api.Pod, st *podState, 
 			break
 		}
 		c.restart(st, now)
+		if rs.halted {
+			rs.halted = false
+			if c.OnResume != nil {
+				c.OnResume(now, p.UID)
+			}
+		}
 		ctx.Event(p, "Normal", "Started", "Started container %s", app)
 	}
 	if !rs.running && rs.backOffEvent != rs.restartAt {

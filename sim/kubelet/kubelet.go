@@ -58,6 +58,10 @@ type Controller struct {
 	// while its node was cut off: its containers run on. OnStop hears
 	// when they stop (the node recovered or crashed).
 	OnOutlive, OnStop func(now time.Duration, uid string)
+	// OnHalt, if set, hears that a node crash stopped the containers of a
+	// pod whose object is still there, and OnResume that they run again
+	// (the node came back).
+	OnHalt, OnResume func(now time.Duration, uid string)
 }
 
 // node is the state of one node's kubelet.
@@ -276,6 +280,10 @@ func (c *Controller) FailNode(ctx *sim.Context, name, mode string) error {
 			}
 			if st.run.running {
 				c.exit(st, now, "Unknown", 255)
+				st.run.halted = true
+				if c.OnHalt != nil {
+					c.OnHalt(now, uid)
+				}
 			}
 		}
 	} else {

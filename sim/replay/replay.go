@@ -108,6 +108,8 @@ func newReplay(sc *scenarios.Scenario, rules workload.Rules) (*replay, error) {
 	}
 	r.kube.OnOutlive = func(_ time.Duration, uid string) { r.rec.Outlived(uid) }
 	r.kube.OnStop = func(now time.Duration, uid string) { r.rec.Stopped(uid, now) }
+	r.kube.OnHalt = func(now time.Duration, uid string) { r.rec.Halted(uid, now) }
+	r.kube.OnResume = func(now time.Duration, uid string) { r.rec.Resumed(uid, now) }
 	// The ephemeral volume controller comes first so a pod's ephemeral
 	// claims exist before it is scheduled (the scheduler waits for them),
 	// and the attach/detach controller before the kubelet so a volume is
