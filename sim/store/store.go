@@ -69,7 +69,11 @@ func New() *Store {
 	if err != nil {
 		panic(fmt.Sprintf("store: bad schema: %v", err))
 	}
-	return &Store{db: db, latest: map[tableKey]api.Object{}, writes: map[string]uint64{}}
+	// A snapshot is a database of its own that does not track the watch
+	// channels of the nodes a write copies (nothing here watches), which
+	// every commit of the primary closes, walking the whole changed tree
+	// once more than 8,192 nodes changed.
+	return &Store{db: db.Snapshot(), latest: map[tableKey]api.Object{}, writes: map[string]uint64{}}
 }
 
 // Txn is a read or write transaction with typed queries.

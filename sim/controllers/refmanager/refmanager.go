@@ -7,10 +7,8 @@ package refmanager
 
 import (
 	"slices"
-	"strings"
 
 	"stsim/sim/api"
-	"stsim/sim/store"
 )
 
 // Claim sorts candidates for owner (whose controller references carry
@@ -49,49 +47,4 @@ func Claim[T api.Object](owner api.Object, apiVersion string, selector *api.Labe
 		}
 	}
 	return out, nil
-}
-
-// PodCandidates lists, by key, the pods an owner may claim: the ones with a
-// reference to ownerUID, which it may keep or release, and the orphans of
-// its namespace, which it may adopt if its selector matches them. Upstream
-// lists the namespace and lets ClaimPods skip the pods another controller
-// controls; listing only these two gives Claim the same pods to decide on.
-func PodCandidates(tx *store.Txn, namespace, ownerUID string) []*api.Pod {
-	return mergeByKey(tx.PodsOwnedBy(ownerUID), tx.OrphanPods(namespace))
-}
-
-// byKey orders pods by key (namespace/name), compared in parts so that no
-// string is built.
-func byKey(a, b *api.Pod) int {
-	if c := strings.Compare(a.Namespace, b.Namespace); c != 0 {
-		return c
-	}
-	return strings.Compare(a.Name, b.Name)
-}
-
-// mergeByKey is the union of two pod lists in key order, each pod once.
-// The store's indexes list pods in key order already, so this is a linear
-// merge; a list that is not in order is sorted first (sorting on every
-// reconcile made a 100,000-pod ReplicaSet take minutes).
-func mergeByKey(a, b []*api.Pod) []*api.Pod {
-	for _, l := range [][]*api.Pod{a, b} {
-		if !slices.IsSortedFunc(l, byKey) {
-			slices.SortFunc(l, byKey)
-		}
-	}
-	out := make([]*api.Pod, 0, max(len(a), len(b)))
-	for len(a) > 0 || len(b) > 0 {
-		var next *api.Pod
-		switch {
-		case len(b) == 0 || len(a) > 0 && byKey(a[0], b[0]) <= 0:
-			next, a = a[0], a[1:]
-		default:
-			next, b = b[0], b[1:]
-		}
-		if n := len(out); n > 0 && out[n-1].UID == next.UID {
-			continue
-		}
-		out = append(out, next)
-	}
-	return out
 }

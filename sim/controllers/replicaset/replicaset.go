@@ -8,11 +8,13 @@
 package replicaset
 
 import (
+	"cmp"
 	"errors"
 	"math"
 	"reflect"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"stsim/sim"
@@ -29,10 +31,13 @@ const BurstReplicas = 500
 const DeletionCostAnnotation = "controller.kubernetes.io/pod-deletion-cost"
 
 // Controller reconciles ReplicaSets.
-type Controller struct{}
+type Controller struct {
+	// pods holds the pods of each ReplicaSet, kept from the changes Keys sees.
+	pods *refmanager.PodIndex
+}
 
 // New returns the controller.
-func New() *Controller { return &Controller{} }
+func New() *Controller { return &Controller{pods: refmanager.NewPodIndex(api.KindReplicaSet)} }
 
 // Name implements sim.Controller.
 func (*Controller) Name() string { return "replicaset-controller" }
@@ -44,7 +49,12 @@ const SlowStartInitialBatchSize = 1
 // Keys wakes a ReplicaSet on its own changes, its pods' changes, and every
 // ReplicaSet whose selector matches an orphaned pod, to see whether it
 // adopts it (addPod/updatePod with getPodReplicaSets).
-func (*Controller) Keys(tx *store.Txn, c store.Change) []string {
+func (c *Controller) Keys(tx *store.Txn, ch store.Change) []string {
+	c.pods.Observe(ch)
+	return keys(tx, ch)
+}
+
+func keys(tx *store.Txn, c store.Change) []string {
 	switch c.Kind {
 	case api.KindReplicaSet:
 		return []string{c.Object().Meta().Key()}
@@ -74,7 +84,7 @@ func (c *Controller) Reconcile(ctx *sim.Context, key string) error {
 		return nil
 	}
 	// claimPods: only pods that are not terminal are claimed.
-	pods, err := refmanager.Claim(rs, "apps/v1", rs.Spec.Selector, refmanager.PodCandidates(tx, rs.Namespace, rs.UID),
+	pods, err := c.pods.ClaimPods(tx, rs, "apps/v1", rs.Spec.Selector,
 		func(p *api.Pod) bool { return !p.IsTerminal() }, func(p *api.Pod) error { return ctx.Update(p) })
 	if err != nil {
 		return err
@@ -98,10 +108,9 @@ func (c *Controller) Reconcile(ctx *sim.Context, key string) error {
 	}
 	st := api.ReplicaSetStatus{ObservedGeneration: rs.Generation, Replicas: int32(len(active)), TerminatingReplicas: &terminating}
 	requeue := false
+	// Every claimed pod matches the selector.
+	st.FullyLabeledReplicas = int32(len(active))
 	for _, p := range active {
-		if rs.Spec.Selector.Matches(p.Labels) {
-			st.FullyLabeledReplicas++
-		}
 		if p.Status.Ready {
 			st.ReadyReplicas++
 			if p.IsAvailable(rs.Spec.MinReadySeconds, ctx.Now()) {
@@ -191,8 +200,13 @@ func podFromTemplate(rs *api.ReplicaSet) *api.Pod {
 // podsToDelete ranks the active pods (getPodsToDelete with
 // getPodsRankedByRelatedPodsOnSameNode) and returns the first n.
 func podsToDelete(ctx *sim.Context, rs *api.ReplicaSet, active []*api.Pod, n int) []*api.Pod {
+	// The victims, and ties in the ranking, go by key.
+	active = slices.Clone(active)
+	slices.SortFunc(active, func(a, b *api.Pod) int {
+		return cmp.Or(strings.Compare(a.Namespace, b.Namespace), strings.Compare(a.Name, b.Name))
+	})
 	if n >= len(active) {
-		return slices.Clone(active)
+		return active
 	}
 	// Related pods: the active pods of every ReplicaSet with the same
 	// controller (getIndirectlyRelatedPods); rank = related pods on the node.

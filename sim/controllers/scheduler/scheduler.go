@@ -10,8 +10,11 @@
 // Among the nodes left it prefers the fewest untolerated PreferNoSchedule
 // taints (TaintToleration's score), then the node running the fewest pods,
 // then the first by name, so placement is deterministic and spreads pods
-// out. A pod no node fits stays Pending with a FailedScheduling event that
-// counts the reasons as kube-scheduler's FitError does.
+// out. In a cluster of 100 nodes or more it stops, as kube-scheduler does,
+// once it has found numFeasibleNodesToFind feasible nodes, each search
+// starting where the last one stopped. A pod no node fits stays Pending
+// with a FailedScheduling event that counts the reasons as
+// kube-scheduler's FitError does.
 package scheduler
 
 import (
@@ -27,11 +30,10 @@ import (
 
 // Controller schedules pods.
 type Controller struct {
-	// load counts the non-terminal pods bound to each node, and requested
-	// their cpu (millicores) and memory (bytes) requests, kept up to date
-	// from pod changes as the scheduler's cache is.
-	load      map[string]int
-	requested map[string]resources
+	// usage holds, by node name, the non-terminal pods bound to the node
+	// and their requests, kept up to date from pod changes as the
+	// scheduler's cache is.
+	usage map[string]*nodeUsage
 	// unschedulable holds the keys of pods no node fitted, in the order
 	// they failed: they are tried again when a pod leaves a node or a node
 	// changes (the scheduling queue's unschedulable pods).
@@ -39,6 +41,26 @@ type Controller struct {
 	// waiting is the set of keys in unschedulable (a list lookup made
 	// many unschedulable pods quadratic).
 	waiting map[string]bool
+	// nodes lists the nodes by name with their usage, as of nodeWrites
+	// writes to the node table (the scheduler's snapshot, taken again
+	// when a node changed rather than for every pod).
+	nodes      []candidate
+	nodeWrites uint64
+	// nextStart is where the next pod's search for feasible nodes starts
+	// (nextStartNodeIndex).
+	nextStart int
+}
+
+// nodeUsage is what the pods bound to a node take of it.
+type nodeUsage struct {
+	pods      int
+	requested resources
+}
+
+// candidate is a node and its usage.
+type candidate struct {
+	node  *api.Node
+	usage *nodeUsage
 }
 
 // resources is a cpu and memory amount.
@@ -46,7 +68,17 @@ type resources struct{ milliCPU, memory int64 }
 
 // New returns the scheduler.
 func New() *Controller {
-	return &Controller{load: map[string]int{}, requested: map[string]resources{}, waiting: map[string]bool{}}
+	return &Controller{usage: map[string]*nodeUsage{}, waiting: map[string]bool{}}
+}
+
+// usageOf returns the usage of a node, created empty.
+func (c *Controller) usageOf(node string) *nodeUsage {
+	u := c.usage[node]
+	if u == nil {
+		u = &nodeUsage{}
+		c.usage[node] = u
+	}
+	return u
 }
 
 // retry hands back the unschedulable pods to try again.
@@ -66,11 +98,10 @@ func counts(p *api.Pod) bool { return p != nil && p.Spec.NodeName != "" && !p.Is
 
 func (c *Controller) account(p *api.Pod, sign int) {
 	cpu, mem := api.PodRequests(p)
-	c.load[p.Spec.NodeName] += sign
-	r := c.requested[p.Spec.NodeName]
-	r.milliCPU += int64(sign) * cpu
-	r.memory += int64(sign) * mem
-	c.requested[p.Spec.NodeName] = r
+	u := c.usageOf(p.Spec.NodeName)
+	u.pods += sign
+	u.requested.milliCPU += int64(sign) * cpu
+	u.requested.memory += int64(sign) * mem
 }
 
 // Keys keeps the per-node load and wakes pods that need a node.
@@ -128,7 +159,8 @@ type verdict struct {
 // stops at the first that fails (RunFilterPlugins). req is the pod's
 // requests (api.PodRequests, computed once per pod as the scheduler's
 // PreFilter state is, not once per node).
-func (c *Controller) filter(p *api.Pod, req resources, n *api.Node, zone string) verdict {
+func (c *Controller) filter(p *api.Pod, req resources, cand candidate, zone string) verdict {
+	n := cand.node
 	// NodeUnschedulable: a cordoned node, unless the pod tolerates
 	// node.kubernetes.io/unschedulable:NoSchedule.
 	if n.Spec.Unschedulable && !api.TolerationsTolerateTaint(p.Spec.Tolerations, api.Taint{Key: api.TaintNodeUnschedulable, Effect: api.TaintNoSchedule}) {
@@ -147,11 +179,11 @@ func (c *Controller) filter(p *api.Pod, req resources, n *api.Node, zone string)
 	}
 	// NodeResourcesFit (fitsRequest): every shortage is a reason.
 	var short []string
-	if c.load[n.Name]+1 > n.Status.Capacity.Pods {
+	if cand.usage.pods+1 > n.Status.Capacity.Pods {
 		short = append(short, reasonTooManyPods)
 	}
 	cpu, mem := req.milliCPU, req.memory
-	used := c.requested[n.Name]
+	used := cand.usage.requested
 	if cpu > 0 && n.Status.Capacity.MilliCPU > 0 && cpu > n.Status.Capacity.MilliCPU-used.milliCPU {
 		short = append(short, reasonCPU)
 	}
@@ -168,16 +200,22 @@ func (c *Controller) filter(p *api.Pod, req resources, n *api.Node, zone string)
 	return verdict{}
 }
 
-// preferNoSchedule counts the node's PreferNoSchedule taints that the
-// pod's tolerations with that effect (or none) do not tolerate
-// (TaintToleration's Score: fewer is better).
-func preferNoSchedule(p *api.Pod, n *api.Node) int {
+// preferTolerations are the pod's tolerations that TaintToleration's Score
+// looks at: those with the PreferNoSchedule effect, or none.
+func preferTolerations(p *api.Pod) []api.Toleration {
 	var tolerations []api.Toleration
 	for _, t := range p.Spec.Tolerations {
 		if t.Effect == "" || t.Effect == api.TaintPreferNoSchedule {
 			tolerations = append(tolerations, t)
 		}
 	}
+	return tolerations
+}
+
+// preferNoSchedule counts the node's PreferNoSchedule taints that the
+// pod's preferTolerations do not tolerate (TaintToleration's Score: fewer
+// is better).
+func preferNoSchedule(tolerations []api.Toleration, n *api.Node) int {
 	count := 0
 	for _, t := range n.Spec.Taints {
 		if t.Effect == api.TaintPreferNoSchedule && !api.TolerationsTolerateTaint(tolerations, t) {
@@ -202,23 +240,38 @@ func (c *Controller) Reconcile(ctx *sim.Context, key string) error {
 			}
 		}
 	}
-	nodes := tx.Nodes()
+	if w := tx.Writes(store.TableNodes); c.nodes == nil || w != c.nodeWrites {
+		c.nodes, c.nodeWrites = nil, w
+		for _, n := range tx.Nodes() {
+			c.nodes = append(c.nodes, candidate{n, c.usageOf(n.Name)})
+		}
+	}
+	nodes := c.nodes
 	var req resources
 	req.milliCPU, req.memory = api.PodRequests(p)
 	vols := prepareVolumes(tx, p)
-	var best *api.Node
-	bestTaints := 0
-	verdicts := make([]verdict, 0, len(nodes))
-	for _, n := range nodes {
-		v := volumeFilter(vols, n, c.filter(p, req, n, zone)) // volumes.go
+	tolerations := preferTolerations(p)
+	// findNodesThatPassFilters: check the nodes from where the last pod's
+	// search stopped, until numFeasibleNodesToFind of them fit.
+	toFind := numFeasibleNodesToFind(len(nodes))
+	var best *candidate
+	bestTaints, found, checked := 0, 0, 0
+	var verdicts []verdict
+	for ; checked < len(nodes) && found < toFind; checked++ {
+		cand := &nodes[(c.nextStart+checked)%len(nodes)]
+		v := volumeFilter(vols, cand.node, c.filter(p, req, *cand, zone)) // volumes.go
 		if len(v.reasons) > 0 {
 			verdicts = append(verdicts, v)
 			continue
 		}
-		taints := preferNoSchedule(p, n)
-		if best == nil || taints < bestTaints || taints == bestTaints && c.load[n.Name] < c.load[best.Name] {
-			best, bestTaints = n, taints
+		found++
+		taints := preferNoSchedule(tolerations, cand.node)
+		if best == nil || better(taints, cand, bestTaints, best) {
+			best, bestTaints = cand, taints
 		}
+	}
+	if len(nodes) > 0 {
+		c.nextStart = (c.nextStart + checked) % len(nodes)
 	}
 	if best == nil {
 		if !c.waiting[key] {
@@ -234,13 +287,45 @@ func (c *Controller) Reconcile(ctx *sim.Context, key string) error {
 		return nil
 	}
 	n := p.DeepCopy()
-	n.Spec.NodeName = best.Name
+	n.Spec.NodeName = best.node.Name
 	n.Status.Reason = ""
 	if err := ctx.Update(n); err != nil {
 		return err
 	}
-	ctx.Event(p, "Normal", "Scheduled", "Successfully assigned %s/%s to %s", p.Namespace, p.Name, best.Name)
+	ctx.Event(p, "Normal", "Scheduled", "Successfully assigned %s/%s to %s", p.Namespace, p.Name, best.node.Name)
 	return nil
+}
+
+// better says whether a feasible node with taints untolerated
+// PreferNoSchedule taints scores above the best so far: fewer such taints,
+// then fewer pods, then the first by name.
+func better(taints int, cand *candidate, bestTaints int, best *candidate) bool {
+	if taints != bestTaints {
+		return taints < bestTaints
+	}
+	if cand.usage.pods != best.usage.pods {
+		return cand.usage.pods < best.usage.pods
+	}
+	return cand.node.Name < best.node.Name
+}
+
+// Node sampling (pkg/scheduler/schedule_one.go): a cluster of at least
+// minFeasibleNodesToFind nodes is searched only until this many feasible
+// nodes are found, with percentageOfNodesToScore left at its default.
+const (
+	minFeasibleNodesToFind           = 100
+	minFeasibleNodesPercentageToFind = 5
+)
+
+// numFeasibleNodesToFind is numFeasibleNodesToFind with the adaptive
+// percentage: every node of a small cluster, and 50% less one point per
+// 125 nodes (at least 5%, at least 100 nodes) of a large one.
+func numFeasibleNodesToFind(all int) int {
+	if all < minFeasibleNodesToFind {
+		return all
+	}
+	percentage := max(50-all/125, minFeasibleNodesPercentageToFind)
+	return max(all*percentage/100, minFeasibleNodesToFind)
 }
 
 // fitError is FitError.Error with the message of the default preemption

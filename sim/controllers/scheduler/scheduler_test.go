@@ -1,6 +1,7 @@
 package scheduler_test
 
 import (
+	"fmt"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -92,4 +93,44 @@ func TestNoFitIsUnschedulableAndRetried(t *testing.T) {
 	assert.Equal(t, []string{"FailedScheduling"}, reasons)
 	require.NoError(t, e.Do(func(ctx *sim.Context) error { ctx.Remove(ctx.Txn().Pod("default/first")); return nil }))
 	assert.Equal(t, "node-a", nodeOf(e, "waiting"), "scheduled once the node has room")
+}
+
+// TestNumFeasibleNodesToFind follows numFeasibleNodesToFind and
+// findNodesThatPassFilters in pkg/scheduler/schedule_one.go: in a cluster of
+// 100 nodes or more kube-scheduler stops looking once it has found
+// 50% - nodes/125 of them feasible (at least 5%, at least 100 nodes), and
+// the next pod's search starts where this one stopped
+// (nextStartNodeIndex), so with 250 nodes (48%: 120) the first pod sees
+// node-000 … node-119, the second node-120 … node-239 and the third
+// node-240 … node-249 and node-000 … node-109: each lands on the least
+// loaded node it saw, the first by name among equals.
+func TestNumFeasibleNodesToFind(t *testing.T) {
+	e := sim.New(1)
+	e.AddController(scheduler.New())
+	require.NoError(t, e.Do(func(ctx *sim.Context) error {
+		for i := range 250 {
+			if err := ctx.Create(node(fmt.Sprintf("node-%03d", i), "", 10)); err != nil {
+				return err
+			}
+		}
+		return nil
+	}))
+	// Fill node-000 … node-239 with one pod each, so that only the ten
+	// last nodes are empty: a search that saw them all would pick node-240.
+	require.NoError(t, e.Do(func(ctx *sim.Context) error {
+		for i := range 240 {
+			p := pod(fmt.Sprintf("filler-%03d", i), "")
+			p.Spec.NodeName = fmt.Sprintf("node-%03d", i)
+			if err := ctx.Create(p); err != nil {
+				return err
+			}
+		}
+		return nil
+	}))
+	require.NoError(t, e.Do(func(ctx *sim.Context) error { return ctx.Create(pod("first", "")) }))
+	assert.Equal(t, "node-000", nodeOf(e, "first"), "120 nodes searched, all with one pod: the first by name")
+	require.NoError(t, e.Do(func(ctx *sim.Context) error { return ctx.Create(pod("second", "")) }))
+	assert.Equal(t, "node-120", nodeOf(e, "second"), "the search went on from node-120 and stopped before the empty nodes")
+	require.NoError(t, e.Do(func(ctx *sim.Context) error { return ctx.Create(pod("third", "")) }))
+	assert.Equal(t, "node-240", nodeOf(e, "third"), "the search went on from node-240 and wrapped around")
 }

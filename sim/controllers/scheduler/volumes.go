@@ -42,7 +42,7 @@ func volumeFilter(vols *podVolumes, n *api.Node, prev verdict) verdict {
 	if vols.readWriteOncePodInUse {
 		return verdict{reasons: []string{reasonReadWriteOncePod}}
 	}
-	excluded := map[string]bool{}
+	var excluded map[string]bool // volumes taken by an earlier claim of the pod
 	for _, c := range vols.claims {
 		switch {
 		case c.bound && c.volume == nil:
@@ -53,6 +53,9 @@ func volumeFilter(vols *podVolumes, n *api.Node, prev verdict) verdict {
 			}
 		default:
 			if v := volume.FindMatchingVolume(c.claim, c.candidates, n, excluded, true); v != nil {
+				if excluded == nil {
+					excluded = map[string]bool{}
+				}
 				excluded[v.Name] = true
 				continue
 			}

@@ -15,11 +15,14 @@ type Controller struct {
 	objects func(ctx *sim.Context) objectManager
 	// settled holds, per set, the replicas a sync found needing nothing.
 	settled map[string]*settledPods
+	// pods holds the pods of each set, kept from the changes Keys sees.
+	pods *refmanager.PodIndex
 }
 
 // New returns the controller.
 func New() *Controller {
-	return &Controller{objects: func(ctx *sim.Context) objectManager { return storeObjects{ctx} }, settled: map[string]*settledPods{}}
+	return &Controller{objects: func(ctx *sim.Context) objectManager { return storeObjects{ctx} }, settled: map[string]*settledPods{},
+		pods: refmanager.NewPodIndex(api.KindStatefulSet)}
 }
 
 // Name implements sim.Controller.
@@ -29,7 +32,12 @@ func (*Controller) Name() string { return "statefulset-controller" }
 // (addPod/updatePod/deletePod resolve the controllerRef), and every set
 // whose selector matches an orphaned pod, to see whether it adopts it
 // (getStatefulSetsForPod).
-func (*Controller) Keys(tx *store.Txn, c store.Change) []string {
+func (c *Controller) Keys(tx *store.Txn, ch store.Change) []string {
+	c.pods.Observe(ch)
+	return keys(tx, ch)
+}
+
+func keys(tx *store.Txn, c store.Change) []string {
 	switch c.Kind {
 	case api.KindStatefulSet:
 		return []string{c.Object().Meta().Key()}
@@ -58,7 +66,7 @@ func (c *Controller) Reconcile(ctx *sim.Context, key string) error {
 		return nil
 	}
 	objects := c.objects(ctx)
-	pods, err := refmanager.Claim(set, "apps/v1", set.Spec.Selector, refmanager.PodCandidates(tx, set.Namespace, set.UID),
+	pods, err := c.pods.ClaimPods(tx, set, "apps/v1", set.Spec.Selector,
 		func(p *api.Pod) bool { return isMemberOf(set, p) }, objects.UpdatePod)
 	if err != nil {
 		return err

@@ -1,0 +1,172 @@
+package refmanager
+
+import (
+	"reflect"
+	"slices"
+
+	"stsim/sim/api"
+	"stsim/sim/store"
+)
+
+// PodIndex holds the pods that controllers of one kind control, by the
+// controller's UID, kept from the pod changes the controller's Keys sees
+// (upstream's informers keep such an index by controller UID). A sync
+// claims its owner's pods from it: listing every pod of a 100,000-pod
+// ReplicaSet and matching each against the selector on every sync made
+// the cost grow with the square of the size.
+type PodIndex struct {
+	kind   string
+	owners map[string]*ownedPods
+}
+
+// ownedPods are the pods whose controller reference names one owner, in
+// the order they came (a removed pod's place goes to the last one), each
+// with what the last claim found about it.
+type ownedPods struct {
+	pods []ownedPod
+	at   map[string]int // pod key → position in pods
+	// selector is the owner's selector the match flags were computed for.
+	selector *api.LabelSelector
+}
+
+// ownedPod is a pod and whether it matched the selector and filter of the
+// claim that last looked at it; a changed pod is another object and is
+// looked at again.
+type ownedPod struct {
+	pod            *api.Pod
+	checked, match bool
+}
+
+// NewPodIndex returns an empty index of the pods controlled by kind.
+func NewPodIndex(kind string) *PodIndex {
+	return &PodIndex{kind: kind, owners: map[string]*ownedPods{}}
+}
+
+// Observe records a change; the controller's Keys calls it for every
+// change it sees, before the change wakes anything.
+func (ix *PodIndex) Observe(c store.Change) {
+	if c.Kind != api.KindPod {
+		return
+	}
+	oldUID, newUID := "", ""
+	if o, ok := c.Old.(*api.Pod); ok {
+		oldUID = ix.controller(o)
+	}
+	n, _ := c.New.(*api.Pod)
+	if n != nil {
+		newUID = ix.controller(n)
+	}
+	if oldUID != "" && oldUID == newUID {
+		if set := ix.owners[newUID]; set != nil {
+			if i, ok := set.at[n.Key()]; ok {
+				set.pods[i] = ownedPod{pod: n}
+				return
+			}
+		}
+	}
+	if oldUID != "" {
+		ix.remove(oldUID, c.Old.Meta().Key())
+	}
+	if newUID != "" {
+		set := ix.owners[newUID]
+		if set == nil {
+			set = &ownedPods{at: map[string]int{}}
+			ix.owners[newUID] = set
+		}
+		if i, ok := set.at[n.Key()]; ok {
+			set.pods[i] = ownedPod{pod: n}
+			return
+		}
+		set.at[n.Key()] = len(set.pods)
+		set.pods = append(set.pods, ownedPod{pod: n})
+	}
+}
+
+// controller is the UID of p's controller of the index's kind, or "".
+func (ix *PodIndex) controller(p *api.Pod) string {
+	if r := p.ControllerRef(); r != nil && r.Kind == ix.kind {
+		return r.UID
+	}
+	return ""
+}
+
+func (ix *PodIndex) remove(uid, key string) {
+	set := ix.owners[uid]
+	if set == nil {
+		return
+	}
+	i, ok := set.at[key]
+	if !ok {
+		return
+	}
+	last := len(set.pods) - 1
+	if i != last {
+		set.pods[i] = set.pods[last]
+		set.at[set.pods[i].pod.Key()] = i
+	}
+	set.pods[last] = ownedPod{}
+	set.pods = set.pods[:last]
+	delete(set.at, key)
+	if len(set.pods) == 0 {
+		delete(ix.owners, uid)
+	}
+}
+
+// Owned lists the pods whose controller reference names uid, in no
+// particular (but a repeatable) order.
+func (ix *PodIndex) Owned(uid string) []*api.Pod {
+	set := ix.owners[uid]
+	if set == nil {
+		return nil
+	}
+	out := make([]*api.Pod, len(set.pods))
+	for i, o := range set.pods {
+		out[i] = o.pod
+	}
+	return out
+}
+
+// ClaimPods is Claim over the pods owner controls and the orphans of its
+// namespace (the only pods it may keep, release or adopt): the pods it
+// controls that match selector and filter are kept, the ones that stopped
+// matching released through update, matching orphans adopted. Whether an
+// owned pod matches is worked out once per pod object (and again if the
+// selector changed), so a sync costs little for the pods that did not
+// change. The pods come back in no particular (but a repeatable) order,
+// owned before adopted; upstream's come in its cache's order.
+func (ix *PodIndex) ClaimPods(tx *store.Txn, owner api.Object, apiVersion string, selector *api.LabelSelector,
+	filter func(*api.Pod) bool, update func(*api.Pod) error) ([]*api.Pod, error) {
+	m := owner.Meta()
+	var out []*api.Pod
+	if set := ix.owners[m.UID]; set != nil {
+		if !reflect.DeepEqual(set.selector, selector) {
+			for i := range set.pods {
+				set.pods[i].checked = false
+			}
+			set.selector = selector.DeepCopy()
+		}
+		out = make([]*api.Pod, 0, len(set.pods))
+		for i := range set.pods {
+			o := &set.pods[i]
+			if !o.checked {
+				o.match = selector.Matches(o.pod.Labels) && (filter == nil || filter(o.pod))
+				o.checked = true
+			}
+			switch {
+			case o.match:
+				out = append(out, o.pod)
+			case m.Terminating():
+				// Ours but not matching: an owner being deleted does not release.
+			default:
+				n := o.pod.DeepCopy()
+				n.OwnerReferences = slices.DeleteFunc(n.OwnerReferences, func(r api.OwnerReference) bool { return r.UID == m.UID })
+				if err := update(n); err != nil {
+					return out, err
+				}
+			}
+		}
+	}
+	// The orphans: the adoption half of Claim.
+	adopted, err := Claim(owner, apiVersion, selector, tx.OrphanPods(m.Namespace), filter, update)
+	return append(out, adopted...), err
+}
