@@ -1,6 +1,10 @@
 package api
 
-import "time"
+import (
+	"slices"
+	"strings"
+	"time"
+)
 
 // Service is a core/v1 Service.
 type Service struct {
@@ -50,6 +54,23 @@ type EndpointSlice struct {
 	Service   string
 	Endpoints []Endpoint
 	Ports     []EndpointPort
+}
+
+// EndpointsOf lists the endpoints of a Service's slices by pod name, and
+// their ports (every slice of a Service has the same); ok is false when
+// there is no slice.
+func EndpointsOf(all []*EndpointSlice) (endpoints []Endpoint, ports []EndpointPort, ok bool) {
+	switch len(all) {
+	case 0:
+		return nil, nil, false
+	case 1:
+		return all[0].Endpoints, all[0].Ports, true
+	}
+	for _, s := range all {
+		endpoints = append(endpoints, s.Endpoints...)
+	}
+	slices.SortFunc(endpoints, func(a, b Endpoint) int { return strings.Compare(a.PodName, b.PodName) })
+	return endpoints, all[0].Ports, true
 }
 
 // Endpoint is one pod address with the conditions of podToEndpoint.

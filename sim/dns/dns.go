@@ -338,15 +338,14 @@ func findServices(tx *store.Txn, r request) ([]service, bool) {
 	domain := svc.Name + "." + svc.Namespace + ".svc." + ClusterDomain
 	var out []service
 	if svc.Headless() || r.endpoint != "" {
-		slice := tx.EndpointSlice(svc.Key())
-		if slice == nil {
+		endpoints, ports, ok := api.EndpointsOf(tx.EndpointSlices(svc.Key()))
+		if !ok {
 			return nil, false
 		}
-		ports := slice.Ports
 		if len(ports) == 0 {
 			ports = []api.EndpointPort{{Port: -1}} // the sentinel of EndpointSliceToEndpoints
 		}
-		for _, e := range slice.Endpoints {
+		for _, e := range endpoints {
 			if !e.Ready { // endpointsliceReady
 				continue
 			}

@@ -73,11 +73,10 @@ func (r *replay) proxied(addr string) (pod, why string) {
 			continue
 		}
 		var ready []string
-		if slice := tx.EndpointSlice(s.Key()); slice != nil {
-			for _, e := range slice.Endpoints {
-				if e.Ready && e.PodName != "" {
-					ready = append(ready, e.PodName)
-				}
+		endpoints, _, _ := api.EndpointsOf(tx.EndpointSlices(s.Key()))
+		for _, e := range endpoints {
+			if e.Ready && e.PodName != "" {
+				ready = append(ready, e.PodName)
 			}
 		}
 		if len(ready) == 0 {

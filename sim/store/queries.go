@@ -115,9 +115,9 @@ func (t *Txn) Service(key string) *api.Service {
 // Services lists every Service.
 func (t *Txn) Services() []*api.Service { return list[*api.Service](t, TableServices, IndexID) }
 
-// EndpointSlice returns the slice of Service namespace/name, or nil.
-func (t *Txn) EndpointSlice(serviceKey string) *api.EndpointSlice {
-	return first[*api.EndpointSlice](t, TableEndpointSlices, IndexService, serviceKey)
+// EndpointSlices lists the slices of Service namespace/name, by name.
+func (t *Txn) EndpointSlices(serviceKey string) []*api.EndpointSlice {
+	return list[*api.EndpointSlice](t, TableEndpointSlices, IndexService, serviceKey)
 }
 
 // Node returns the node with that name, or nil.

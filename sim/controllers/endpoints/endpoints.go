@@ -11,13 +11,26 @@
 // Services: what differs is what DNS (sim/dns) and kube-proxy make of it.
 // DNS answers are derived from these slices.
 //
-// stsim keeps one slice per Service, named after it. Upstream groups the
-// pods by the ports getEndpointPorts resolves for each and writes one slice
-// per port set; stsim lists each Service port as the first pod (by name)
-// that resolves it does, which is the same whenever the pods agree.
+// A slice holds at most 100 endpoints (maxEndpointsPerSlice), placed as
+// reconcileByPortMapping places them: an endpoint that changed is rewritten
+// in the slice that holds it, one that went is taken out of it (a slice
+// left empty is deleted), and new ones fill the slices being rewritten
+// anyway, the fullest first, then the one unchanged slice they all fit in,
+// then new slices. The first slice is named after the Service and stays,
+// empty or not (upstream keeps an empty placeholder slice when there is no
+// endpoint); the others get generated names "<service>-<5 chars>". A slice
+// lists its endpoints by pod name. Upstream groups the pods by the ports
+// getEndpointPorts resolves for each and writes slices per port set; stsim
+// lists each Service port as the first pod (by name) that resolves it
+// does, which is the same whenever the pods agree, on every slice.
+//
+// The controller keeps, per Service, the pods it selects and which slice
+// holds each pod's endpoint, from the changes it sees, so a sync looks only
+// at the pods that changed since the last one.
 package endpoints
 
 import (
+	"maps"
 	"slices"
 	"strings"
 
@@ -26,11 +39,32 @@ import (
 	"stsim/sim/store"
 )
 
-// Controller keeps one EndpointSlice per Service.
-type Controller struct{}
+// MaxEndpointsPerSlice is the number of endpoints a slice holds at most
+// (the controller's --max-endpoints-per-slice default).
+const MaxEndpointsPerSlice = 100
+
+// Controller keeps the EndpointSlices of every Service.
+type Controller struct {
+	services map[string]*serviceState // by Service key
+}
+
+// serviceState is what the controller knows of one Service's pods.
+type serviceState struct {
+	// selector is the selector pods were gathered for.
+	selector map[string]string
+	// pods are the selected pods, by name.
+	pods []*api.Pod
+	// touched names the pods changed since the last sync; full says to
+	// look at every pod and slice again.
+	touched map[string]bool
+	full    bool
+	// holder is the slice that lists each pod's endpoint, as the last sync
+	// wrote it.
+	holder map[string]string
+}
 
 // New returns the controller.
-func New() *Controller { return &Controller{} }
+func New() *Controller { return &Controller{services: map[string]*serviceState{}} }
 
 // Name implements sim.Controller.
 func (*Controller) Name() string { return "endpointslice-controller" }
@@ -39,39 +73,86 @@ func (*Controller) Name() string { return "endpointslice-controller" }
 // before or after the change (the controller's pod handlers,
 // GetServicesToUpdate); and, because a pod whose node is missing is left
 // out until the node is back (reconcileByAddressType), the Services of the
-// pods on a node that is added or removed.
-func (*Controller) Keys(tx *store.Txn, c store.Change) []string {
-	switch c.Kind {
+// pods on a node that is added or removed. It keeps each Service's pods.
+func (c *Controller) Keys(tx *store.Txn, ch store.Change) []string {
+	switch ch.Kind {
 	case api.KindService:
-		return []string{c.Object().Meta().Key()}
+		key := ch.Object().Meta().Key()
+		if svc, ok := ch.New.(*api.Service); ok && len(svc.Spec.Selector) > 0 {
+			if st := c.services[key]; st != nil && maps.Equal(st.selector, svc.Spec.Selector) {
+				st.full = true
+			} else {
+				c.services[key] = gather(tx, svc)
+			}
+		} else {
+			delete(c.services, key)
+		}
+		return []string{key}
 	case api.KindPod:
-		return servicesOf(tx, c.Old, c.New)
+		return c.podChanged(tx, ch.Old, ch.New)
 	case api.KindNode:
-		if c.Old != nil && c.New != nil {
+		if ch.Old != nil && ch.New != nil {
 			return nil
 		}
-		var pods []api.Object
-		for _, p := range tx.PodsOnNode(c.Object().Meta().Name) {
-			pods = append(pods, p)
+		var keys []string
+		for _, p := range tx.PodsOnNode(ch.Object().Meta().Name) {
+			for _, k := range c.podChanged(tx, p, p) {
+				if !slices.Contains(keys, k) {
+					keys = append(keys, k)
+				}
+			}
 		}
-		return servicesOf(tx, pods...)
+		return keys
 	}
 	return nil
 }
 
-// servicesOf lists the Services whose selector matches one of the objects.
-func servicesOf(tx *store.Txn, objs ...api.Object) []string {
+// gather lists the pods a Service selects, for a Service new to the
+// controller or whose selector changed.
+func gather(tx *store.Txn, svc *api.Service) *serviceState {
+	st := &serviceState{selector: maps.Clone(svc.Spec.Selector), touched: map[string]bool{}, full: true}
+	for _, p := range tx.Pods() { // by key: a namespace's pods by name
+		if selects(svc, &p.ObjectMeta) {
+			st.pods = append(st.pods, p)
+		}
+	}
+	return st
+}
+
+// podChanged records a pod's change in the state of every Service that
+// selects it before or after, and returns those Services.
+func (c *Controller) podChanged(tx *store.Txn, old, cur api.Object) []string {
 	var keys []string
 	for _, svc := range tx.Services() { // Services are few; pods are many
-		for _, o := range objs {
-			if o != nil && selects(svc, o.Meta()) {
-				keys = append(keys, svc.Key())
-				break
-			}
+		was := old != nil && selects(svc, old.Meta())
+		is := cur != nil && selects(svc, cur.Meta())
+		if !was && !is {
+			continue
+		}
+		keys = append(keys, svc.Key())
+		st := c.services[svc.Key()]
+		if st == nil {
+			continue // gathered at the Service's sync
+		}
+		name := cur
+		if name == nil {
+			name = old
+		}
+		st.touched[name.Meta().Name] = true
+		i, found := slices.BinarySearchFunc(st.pods, name.Meta().Name, byName)
+		switch {
+		case is && found:
+			st.pods[i] = cur.(*api.Pod)
+		case is:
+			st.pods = slices.Insert(st.pods, i, cur.(*api.Pod))
+		case found:
+			st.pods = slices.Delete(st.pods, i, i+1)
 		}
 	}
 	return keys
 }
+
+func byName(p *api.Pod, name string) int { return strings.Compare(p.Name, name) }
 
 // selects reports whether svc's selector picks an object of that metadata:
 // same namespace, and a selector that is set (a Service without one gets
@@ -80,58 +161,64 @@ func selects(svc *api.Service, m *api.ObjectMeta) bool {
 	return m.Namespace == svc.Namespace && len(svc.Spec.Selector) > 0 && api.MatchesMap(svc.Spec.Selector, m.Labels)
 }
 
-// Reconcile rebuilds a Service's slice (syncService, then the reconciler's
-// reconcileByAddressType).
-func (*Controller) Reconcile(ctx *sim.Context, key string) error {
+// Reconcile brings a Service's slices up to date (syncService, then the
+// reconciler's reconcileByAddressType and reconcileByPortMapping).
+func (c *Controller) Reconcile(ctx *sim.Context, key string) error {
 	tx := ctx.Txn()
 	svc := tx.Service(key)
-	cur := tx.EndpointSlice(key)
+	existing := tx.EndpointSlices(key)
 	if svc == nil || len(svc.Spec.Selector) == 0 {
-		if cur != nil {
-			ctx.Remove(cur)
+		for _, s := range existing {
+			ctx.Remove(s)
 		}
+		delete(c.services, key)
 		return nil
 	}
-	want := &api.EndpointSlice{ObjectMeta: api.ObjectMeta{Name: svc.Name, Namespace: svc.Namespace,
-		OwnerReferences: []api.OwnerReference{api.NewControllerRef(svc, "v1")}},
-		Service: svc.Name}
-	var pods []*api.Pod
-	// Whether each node exists, looked up once per node, not per pod.
-	nodes := map[string]bool{}
-	nodeExists := func(name string) bool {
-		ok, seen := nodes[name]
-		if !seen {
-			ok = tx.Node(name) != nil
-			nodes[name] = ok
-		}
-		return ok
+	st := c.services[key]
+	if st == nil {
+		st = gather(tx, svc)
+		c.services[key] = st
 	}
-	for _, p := range tx.PodsWithLabel(api.ServiceIndexPair(svc.Spec.Selector)) {
-		if selects(svc, &p.ObjectMeta) && ShouldPodBeInEndpoints(p) && (svc.Spec.PublishNotReadyAddresses || nodeExists(p.Spec.NodeName)) {
-			pods = append(pods, p)
+	s := &reconcile{ctx: ctx, svc: svc, st: st, nodes: map[string]bool{}, slices: map[string]*working{}, existing: existing}
+	s.ports = slicePorts(svc, st.pods, s.eligible)
+	primary := -1
+	for i, sl := range existing {
+		if sl.Name == svc.Name {
+			primary = i
 		}
 	}
-	// The label index lists a namespace's pods by name already.
-	byName := func(a, b *api.Pod) int { return strings.Compare(a.Name, b.Name) }
-	if !slices.IsSortedFunc(pods, byName) {
-		slices.SortFunc(pods, byName)
+	touched := slices.Sorted(maps.Keys(st.touched))
+	if st.full || st.holder == nil || primary < 0 || !slices.Equal(existing[primary].Ports, s.ports) {
+		// Every pod and every slice looked at again.
+		st.holder = map[string]string{}
+		seen := map[string]bool{}
+		touched = touched[:0]
+		for _, sl := range existing {
+			for _, e := range sl.Endpoints {
+				st.holder[e.PodName] = sl.Name
+				seen[e.PodName] = true
+				touched = append(touched, e.PodName)
+			}
+		}
+		for _, p := range st.pods {
+			if !seen[p.Name] {
+				touched = append(touched, p.Name)
+			}
+		}
+		slices.Sort(touched)
+		for _, sl := range existing {
+			s.work(sl).changed = !slices.Equal(sl.Ports, s.ports)
+		}
 	}
-	if len(pods) > 0 {
-		want.Endpoints = make([]api.Endpoint, 0, len(pods))
+	if primary < 0 {
+		w := s.work(&api.EndpointSlice{ObjectMeta: api.ObjectMeta{Name: svc.Name, Namespace: svc.Namespace,
+			OwnerReferences: []api.OwnerReference{api.NewControllerRef(svc, "v1")}}, Service: svc.Name})
+		w.create, w.changed = true, true
 	}
-	for _, p := range pods {
-		want.Endpoints = append(want.Endpoints, PodToEndpoint(p, svc))
-	}
-	want.Ports = slicePorts(svc, pods)
-	if cur != nil && slices.Equal(cur.Endpoints, want.Endpoints) && slices.Equal(cur.Ports, want.Ports) {
-		return nil
-	}
-	if cur == nil {
-		return ctx.Create(want)
-	}
-	n := cur.DeepCopy()
-	n.Endpoints, n.Ports = want.Endpoints, want.Ports
-	return ctx.Update(n)
+	err := s.place(touched)
+	clear(st.touched)
+	st.full = false
+	return err
 }
 
 // ShouldPodBeInEndpoints is ShouldPodBeInEndpoints(pod, true) of
@@ -166,10 +253,11 @@ func ShouldSetHostname(p *api.Pod, svc *api.Service) bool {
 	return p.Spec.Hostname != "" && p.Spec.Subdomain == svc.Name && p.Namespace == svc.Namespace
 }
 
-// slicePorts lists the slice's ports (getEndpointPorts): each Service port
-// with its name, protocol and the target port FindPort resolves; a port no
-// pod resolves is left out, and a headless Service without ports has none.
-func slicePorts(svc *api.Service, pods []*api.Pod) []api.EndpointPort {
+// slicePorts lists the slices' ports (getEndpointPorts): each Service port
+// with its name, protocol and the target port FindPort resolves for the
+// first eligible pod by name; a port no pod resolves is left out, and a
+// headless Service without ports has none.
+func slicePorts(svc *api.Service, pods []*api.Pod, eligible func(*api.Pod) bool) []api.EndpointPort {
 	var out []api.EndpointPort
 	for _, sp := range svc.Spec.Ports {
 		if !sp.TargetPort.IsString {
@@ -177,6 +265,9 @@ func slicePorts(svc *api.Service, pods []*api.Pod) []api.EndpointPort {
 			continue
 		}
 		for _, p := range pods {
+			if !eligible(p) {
+				continue
+			}
 			if port, ok := FindPort(p, sp); ok {
 				out = append(out, api.EndpointPort{Name: sp.Name, Port: port, Protocol: sp.Protocol})
 				break

@@ -1,6 +1,9 @@
 package endpoints_test
 
 import (
+	"fmt"
+	"slices"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -41,6 +44,18 @@ func engine(t *testing.T, objs ...api.Object) *sim.Engine {
 	return e
 }
 
+// onlySlice is the one slice of Service web (fewer than 100 endpoints fit
+// in one), or nil.
+func onlySlice(t *testing.T, e *sim.Engine) *api.EndpointSlice {
+	t.Helper()
+	all := e.View().EndpointSlices("default/web")
+	require.LessOrEqual(t, len(all), 1)
+	if len(all) == 0 {
+		return nil
+	}
+	return all[0]
+}
+
 func deletePod(t *testing.T, e *sim.Engine, name string) {
 	t.Helper()
 	require.NoError(t, e.Do(func(ctx *sim.Context) error {
@@ -76,7 +91,7 @@ func TestPodToEndpoint(t *testing.T) {
 			failed, succeeded, other, named, elsewhere)
 		deletePod(t, e, "leaving")
 		deletePod(t, e, "leaving-unready")
-		slice := e.View().EndpointSlice("default/web")
+		slice := onlySlice(t, e)
 		require.NotNil(t, slice)
 		ep := func(name, ip string, ready, serving, terminating bool, host string) api.Endpoint {
 			return api.Endpoint{IP: ip, PodName: name, NodeName: "node-1", Ready: ready || publish, Serving: serving, Terminating: terminating, Hostname: host}
@@ -127,7 +142,7 @@ func TestTerminatingEndpointConditions(t *testing.T) {
 				Selector: map[string]string{"app": "web"}, PublishNotReadyAddresses: tc.publish, Ports: []api.ServicePort{{Name: "http", Port: 80}}}}
 			e := engine(t, node("node-1"), svc, pod("web-0", "10.0.0.1", tc.podReady))
 			deletePod(t, e, "web-0")
-			slice := e.View().EndpointSlice("default/web")
+			slice := onlySlice(t, e)
 			require.Len(t, slice.Endpoints, 1)
 			got := slice.Endpoints[0]
 			want := tc.want
@@ -135,7 +150,7 @@ func TestTerminatingEndpointConditions(t *testing.T) {
 			assert.Equal(t, want, got)
 
 			require.NoError(t, e.Do(func(ctx *sim.Context) error { ctx.Remove(ctx.Txn().Pod("default/web-0")); return nil }))
-			assert.Empty(t, e.View().EndpointSlice("default/web").Endpoints, "the endpoint goes with the pod object")
+			assert.Empty(t, onlySlice(t, e).Endpoints, "the endpoint goes with the pod object")
 		})
 	}
 }
@@ -165,7 +180,7 @@ func TestEndpointPorts(t *testing.T) {
 			svc := &api.Service{ObjectMeta: api.ObjectMeta{Name: "web"}, Spec: api.ServiceSpec{ClusterIP: api.ClusterIPNone,
 				Selector: map[string]string{"app": "web"}, Ports: tc.ports}}
 			e := engine(t, node("node-1"), svc, pod("web-0", "10.0.0.1", true))
-			slice := e.View().EndpointSlice("default/web")
+			slice := onlySlice(t, e)
 			require.Len(t, slice.Endpoints, 1, "the pod is listed whatever its ports")
 			assert.Equal(t, tc.want, slice.Ports)
 		})
@@ -192,7 +207,7 @@ func TestPodOnMissingNode(t *testing.T) {
 		e := engine(t, svc, pod("web-0", "10.0.0.1", true))
 		names := func() []string {
 			var out []string
-			for _, ep := range e.View().EndpointSlice("default/web").Endpoints {
+			for _, ep := range onlySlice(t, e).Endpoints {
 				out = append(out, ep.PodName)
 			}
 			return out
@@ -219,7 +234,7 @@ func TestEndpointsFollowPodChanges(t *testing.T) {
 		ClusterIP: api.ClusterIPNone, Selector: map[string]string{"app": "web"}}}, pod("a", "10.0.0.1", false))
 	ready := func() []bool {
 		var out []bool
-		for _, ep := range e.View().EndpointSlice("default/web").Endpoints {
+		for _, ep := range onlySlice(t, e).Endpoints {
 			out = append(out, ep.Ready)
 		}
 		return out
@@ -243,5 +258,92 @@ func TestEndpointsFollowPodChanges(t *testing.T) {
 	require.NoError(t, e.Do(func(ctx *sim.Context) error {
 		return ctx.Delete(api.KindService, "default/web", apiserver.DeleteOptions{})
 	}))
-	require.Nil(t, e.View().EndpointSlice("default/web"))
+	require.Nil(t, onlySlice(t, e))
+}
+
+// TestSlicesHoldAtMost100Endpoints follows reconcileByPortMapping
+// (staging/src/k8s.io/endpointslice/reconciler.go) with the default
+// maxEndpointsPerSlice of 100: 250 endpoints take three slices, the first
+// named after the Service and the others generated from it; a pod that
+// changes rewrites only the slice that holds its endpoint; a pod that goes
+// leaves a slice with room, and a new pod goes there, the one slice being
+// written; and a slice left empty is deleted.
+func TestSlicesHoldAtMost100Endpoints(t *testing.T) {
+	objs := []api.Object{node("node-1"), &api.Service{ObjectMeta: api.ObjectMeta{Name: "web"},
+		Spec: api.ServiceSpec{ClusterIP: api.ClusterIPNone, Selector: map[string]string{"app": "web"}}}}
+	for i := range 250 {
+		objs = append(objs, pod(fmt.Sprintf("web-%03d", i), fmt.Sprintf("10.0.%d.%d", i/200, i%200), true))
+	}
+	e := engine(t, objs...)
+	type shape struct {
+		name        string
+		first, last string
+		count       int
+		rv          uint64
+	}
+	shapes := func() []shape {
+		var out []shape
+		for _, s := range e.View().EndpointSlices("default/web") {
+			require.True(t, slices.IsSortedFunc(s.Endpoints, func(a, b api.Endpoint) int { return strings.Compare(a.PodName, b.PodName) }), "by pod name")
+			out = append(out, shape{s.Name, s.Endpoints[0].PodName, s.Endpoints[len(s.Endpoints)-1].PodName, len(s.Endpoints), s.ResourceVersion})
+		}
+		return out
+	}
+	before := shapes()
+	require.Len(t, before, 3)
+	assert.Equal(t, "web", before[0].name)
+	assert.Equal(t, shape{"web", "web-000", "web-099", 100, before[0].rv}, before[0])
+	for _, s := range before[1:] {
+		assert.True(t, strings.HasPrefix(s.name, "web-") && len(s.name) == len("web-")+5, "generated name %s", s.name)
+	}
+	assert.ElementsMatch(t, []int{100, 50}, []int{before[1].count, before[2].count})
+
+	// web-150 turns unready: only the slice holding it is written.
+	require.NoError(t, e.Do(func(ctx *sim.Context) error {
+		p := ctx.Txn().Pod("default/web-150").DeepCopy()
+		p.Status.Ready = false
+		return ctx.Update(p)
+	}))
+	after := shapes()
+	written := 0
+	for i := range after {
+		if after[i].rv != before[i].rv {
+			written++
+			assert.LessOrEqual(t, after[i].first, "web-150")
+			assert.GreaterOrEqual(t, after[i].last, "web-150")
+		}
+	}
+	assert.Equal(t, 1, written, "one slice rewritten")
+	endpoints, _, _ := api.EndpointsOf(e.View().EndpointSlices("default/web"))
+	require.Len(t, endpoints, 250)
+	assert.False(t, endpoints[150].Ready)
+
+	// web-000 goes and web-new comes in one instant: web-new fills the
+	// room web-000 left in the slice named after the Service.
+	require.NoError(t, e.Do(func(ctx *sim.Context) error {
+		ctx.Remove(ctx.Txn().Pod("default/web-000"))
+		return ctx.Create(pod("web-new", "10.0.9.9", true))
+	}))
+	first := e.View().EndpointSlices("default/web")[0]
+	require.Len(t, first.Endpoints, 100)
+	assert.Equal(t, "web-001", first.Endpoints[0].PodName)
+	assert.Equal(t, "web-new", first.Endpoints[99].PodName)
+
+	// Every pod of the 50-endpoint slice goes: the slice is deleted.
+	var small *api.EndpointSlice
+	for _, s := range e.View().EndpointSlices("default/web") {
+		if len(s.Endpoints) == 50 {
+			small = s
+		}
+	}
+	require.NotNil(t, small)
+	require.NoError(t, e.Do(func(ctx *sim.Context) error {
+		for _, ep := range small.Endpoints {
+			ctx.Remove(ctx.Txn().Pod("default/" + ep.PodName))
+		}
+		return nil
+	}))
+	left := e.View().EndpointSlices("default/web")
+	require.Len(t, left, 2)
+	assert.NotEqual(t, small.Name, left[1].Name)
 }
