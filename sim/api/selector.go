@@ -2,7 +2,6 @@ package api
 
 import (
 	"slices"
-	"sort"
 )
 
 // Matches reports whether labels satisfy the selector. A nil selector matches
@@ -55,24 +54,3 @@ func MatchesMap(selector, labels map[string]string) bool {
 	}
 	return true
 }
-
-// LabelPairs lists a label map as sorted "key=value" strings: the store's
-// label index, and a stable way to print labels.
-func LabelPairs(labels map[string]string) []string {
-	out := make([]string, 0, len(labels))
-	for k, v := range labels {
-		out = append(out, k+"="+v)
-	}
-	sort.Strings(out)
-	return out
-}
-
-func firstPair(m map[string]string) string {
-	if p := LabelPairs(m); len(p) > 0 {
-		return p[0]
-	}
-	return ""
-}
-
-// ServiceIndexPair is IndexPair for a Service selector.
-func ServiceIndexPair(selector map[string]string) string { return firstPair(selector) }

@@ -223,8 +223,8 @@ func checkStatefulPod(t testing.TB, e *sim.Engine, now time.Duration, p *api.Pod
 		return
 	}
 	_, ordinal := statefulset.ParentAndOrdinal(p.Name)
-	for _, o := range tx.PodsWithLabel(api.PodIndexLabel + "=" + strconv.Itoa(ordinal)) {
-		if o.UID != p.UID && o.ControllerUID() == set.UID {
+	for _, o := range tx.PodsOwnedBy(set.UID) {
+		if o.UID != p.UID && o.ControllerUID() == set.UID && o.Labels[api.PodIndexLabel] == strconv.Itoa(ordinal) {
 			t.Errorf("at %v: pod %s created while %s holds ordinal %d of %s", now, p.Name, o.Name, ordinal, set.Name)
 		}
 	}

@@ -28,11 +28,6 @@ func (t *Txn) PodsOnNode(node string) []*api.Pod {
 	return list[*api.Pod](t, TablePods, IndexNode, node)
 }
 
-// PodsWithLabel lists the pods carrying the label pair "key=value".
-func (t *Txn) PodsWithLabel(pair string) []*api.Pod {
-	return list[*api.Pod](t, TablePods, IndexLabel, pair)
-}
-
 // PodsUsingClaim lists the pods that mount namespace/claim.
 func (t *Txn) PodsUsingClaim(key string) []*api.Pod {
 	return list[*api.Pod](t, TablePods, IndexClaim, key)

@@ -42,8 +42,6 @@ const (
 	IndexOwner = "owner"
 	// IndexNode is a pod's spec.nodeName: the pods a kubelet runs.
 	IndexNode = "node"
-	// IndexLabel holds "key=value" label pairs: selector look-ups start here.
-	IndexLabel = "label"
 	// IndexClaim is namespace/claimName of each claim a pod mounts: pvc
 	// protection and volume attachment ask which pods use a claim.
 	IndexClaim = "claim"
@@ -182,8 +180,9 @@ func objectTable(name string, extra ...*memdb.IndexSchema) *memdb.TableSchema {
 	return t
 }
 
-// podsTable indexes pods by owner, node, label pairs, mounted claims and,
-// for orphans, namespace.
+// podsTable indexes pods by owner, node, mounted claims and, for orphans,
+// namespace. Controllers that select pods by label keep the pods they
+// select from the changes they see.
 func podsTable() *memdb.TableSchema {
 	return objectTable(TablePods,
 		ownerIndex(),
@@ -194,7 +193,6 @@ func podsTable() *memdb.TableSchema {
 			return ""
 		})},
 		&memdb.IndexSchema{Name: IndexNode, AllowMissing: true, Indexer: single(func(o api.Object) string { return o.(*api.Pod).Spec.NodeName })},
-		&memdb.IndexSchema{Name: IndexLabel, AllowMissing: true, Indexer: multi(func(o api.Object) []string { return api.LabelPairs(o.Meta().Labels) })},
 		&memdb.IndexSchema{Name: IndexClaim, AllowMissing: true, Indexer: multi(func(o api.Object) []string {
 			p := o.(*api.Pod)
 			var out []string

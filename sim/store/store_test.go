@@ -107,7 +107,6 @@ func TestIndexes(t *testing.T) {
 		return out
 	}
 	assert.Equal(t, []string{"a"}, names(r.PodsOnNode("node-1")))
-	assert.Equal(t, []string{"a", "b"}, names(r.PodsWithLabel("app=web")))
 	assert.Equal(t, []string{"a"}, names(r.PodsOwnedBy("rs-uid")))
 	assert.Equal(t, []string{"a"}, names(r.PodsUsingClaim("default/data-a")))
 	assert.Empty(t, r.PodsUsingClaim("default/data-b"))
