@@ -65,8 +65,13 @@ func RunScenario(t testing.TB, sc *scenarios.Scenario, rules workload.Rules) *hi
 	return run
 }
 
-// Check registers the invariant checks on an engine.
+// Check registers the invariant checks on an engine: among them, the
+// StatefulSet controller's state of each set's pods, kept from changes,
+// must be what it would build from the store at every sync.
 func Check(t testing.TB, e *sim.Engine) {
+	if c, ok := e.Controller("statefulset-controller").(*statefulset.Controller); ok {
+		c.VerifyStates(func(set, diff string) { t.Errorf("at %v: StatefulSet %s: %s", e.Now(), set, diff) })
+	}
 	prints := map[api.Object]string{}
 	e.Observe(func(_ *store.Txn, now time.Duration, changes []store.Change) {
 		for _, c := range changes {

@@ -1,6 +1,7 @@
 package statefulset
 
 import (
+	"maps"
 	"slices"
 	"time"
 
@@ -19,8 +20,8 @@ type setControl struct {
 	status  api.StatefulSetStatus
 	// monotonic is OrderedReady: one pod at a time, in ordinal order.
 	monotonic bool
-	// settled, if set, remembers the replicas found needing nothing.
-	settled *settledPods
+	// st is the set's pods.
+	st *replicaState
 }
 
 func newSetControl(set *api.StatefulSet, now time.Duration, objects objectManager) *setControl {
@@ -32,17 +33,19 @@ func newSetControl(set *api.StatefulSet, now time.Duration, objects objectManage
 // bring the pods towards the spec, write the status and truncate the
 // history, even after an error (performUpdate). It returns the status
 // written, or nil and the first error.
-func (c *setControl) UpdateStatefulSet(pods []*api.Pod) (*api.StatefulSetStatus, error) {
+func (c *setControl) UpdateStatefulSet(st *replicaState) (*api.StatefulSetStatus, error) {
+	c.st = st
 	revisions, collision, err := c.revisions()
 	if err != nil {
 		return nil, err
 	}
-	c.status = computeStatus(c.set, pods, c.current, c.update, c.now)
-	err = c.updateStatefulSet(pods)
+	st.sweep(c.now)
+	c.status = st.status(c.set, c.current, c.update)
+	err = c.updateStatefulSet()
 	c.status.CollisionCount = collision
 	completeRollingUpdate(c.set, &c.status)
 	serr := c.writeStatus()
-	terr := c.truncateHistory(pods, revisions)
+	terr := c.truncateHistory(revisions)
 	if err == nil {
 		err = serr
 	}
@@ -61,41 +64,32 @@ func (c *setControl) isAvailable(p *api.Pod) bool { return isAvailable(c.set, p,
 // isUnavailable: not available for minReadySeconds, or terminating.
 func (c *setControl) isUnavailable(p *api.Pod) bool { return !c.isAvailable(p) || p.Terminating() }
 
-// updateStatefulSet partitions pods into replicas and condemned and works
-// through them as stateful_set_control.go's updateStatefulSet does.
-func (c *setControl) updateStatefulSet(pods []*api.Pod) error {
-	set := c.set
+// updateStatefulSet partitions the pods into replicas (ordinals start to
+// end) and condemned and works through them as stateful_set_control.go's
+// updateStatefulSet does. The replicas a previous sync found needing
+// nothing, and unchanged since, are skipped: processing them again would
+// do nothing.
+func (c *setControl) updateStatefulSet() error {
+	set, st := c.set, c.st
 	if set.Terminating() {
 		return nil // a set being deleted only gets status
 	}
-	start, n := startOrdinal(set), int(*set.Spec.Replicas)
-	replicas := make([]*api.Pod, n)
-	var condemned []*api.Pod
-	for _, p := range pods {
-		o := Ordinal(p)
-		switch {
-		case o < 0:
-		case inRange(set, o):
-			replicas[o-start] = p
-		default:
-			condemned = append(condemned, p)
-		}
-	}
-	// Condemned pods in descending ordinal order.
-	slices.SortFunc(condemned, func(a, b *api.Pod) int { return Ordinal(b) - Ordinal(a) })
+	start, end := startOrdinal(set), endOrdinal(set)
+	condemned := st.condemned(start, end)
 	// Upstream builds the pod object of every missing replica here; stsim
 	// builds it when processReplica reaches the slot, which is the only
-	// place an object that does not exist yet is looked at (a sync that
-	// reaches rollingUpdate has processed every slot). With 100,000
-	// replicas under OrderedReady, building them all on every sync took
-	// minutes.
+	// place an object that does not exist yet is looked at.
 	// firstUnavailablePod: the lowest unavailable replica, else the lowest
 	// unavailable condemned pod.
 	var firstUnavailable *api.Pod
-	for _, p := range replicas {
-		if p != nil && isCreated(p) && c.isUnavailable(p) {
+	for o := st.unavailable.next(start, end); o >= 0 && firstUnavailable == nil; o = st.unavailable.next(o+1, end) {
+		if st.created.has(o) {
+			firstUnavailable = st.byOrdinal[o]
+		}
+	}
+	for _, p := range st.warming {
+		if o := Ordinal(p); o >= start && o <= end && st.byOrdinal[o] == p && (firstUnavailable == nil || o < Ordinal(firstUnavailable)) {
 			firstUnavailable = p
-			break
 		}
 	}
 	if firstUnavailable == nil {
@@ -107,7 +101,7 @@ func (c *setControl) updateStatefulSet(pods []*api.Pod) error {
 		}
 	}
 
-	if exit, err := runForAll(len(replicas), func(i int) (bool, error) { return c.processReplica(replicas, i) }, c.monotonic); exit || err != nil {
+	if exit, err := c.processReplicas(start, end); exit || err != nil {
 		return err
 	}
 	if exit, err := runForAll(len(condemned), func(i int) (bool, error) {
@@ -124,17 +118,49 @@ func (c *setControl) updateStatefulSet(pods []*api.Pod) error {
 	if set.Spec.UpdateStrategy.Type == api.OnDeleteStrategy {
 		return nil
 	}
-	return c.rollingUpdate(replicas)
+	return c.rollingUpdate(start, end)
 }
 
-// processReplica handles slot i; exit means a monotonic sync must stop.
-func (c *setControl) processReplica(replicas []*api.Pod, i int) (bool, error) {
-	if replicas[i] == nil {
-		replicas[i] = newVersionedPod(c.set, c.current, c.update, startOrdinal(c.set)+i)
-	}
-	p := replicas[i]
-	if c.settled.has(p) {
+// processReplicas is runForAll over the replicas with processReplica,
+// skipping the settled ones: under OrderedReady until one says to stop,
+// under Parallel in slow-start batches, stopping after a batch with an
+// error (the batches are those of all the replicas: a settled replica's
+// call would return at once, without error).
+func (c *setControl) processReplicas(start, end int) (bool, error) {
+	settled := &c.st.settled
+	if c.monotonic {
+		for o := settled.nextAbsent(start); o <= end; o = settled.nextAbsent(o + 1) {
+			if exit, err := c.processReplica(o); exit || err != nil {
+				return true, err
+			}
+		}
 		return false, nil
+	}
+	var errs []error
+	batchEnd := 0 // the index after the batch of the last call
+	for size, o := 1, settled.nextAbsent(start); o <= end; o = settled.nextAbsent(o + 1) {
+		for i := o - start; i >= batchEnd; size = min(2*size, maxBatchSize) {
+			if len(errs) > 0 {
+				return false, aggregate(errs)
+			}
+			batchEnd += size
+		}
+		if _, err := c.processReplica(o); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	if len(errs) > 0 {
+		return false, aggregate(errs)
+	}
+	return false, nil
+}
+
+// processReplica handles the replica of ordinal o; exit means a monotonic
+// sync must stop.
+func (c *setControl) processReplica(o int) (bool, error) {
+	p := c.st.byOrdinal[o]
+	if p == nil {
+		p = newVersionedPod(c.set, c.current, c.update, o)
 	}
 	// R-POD-1: a Failed or Succeeded pod is deleted; a new one with the same
 	// name is created once the old object is gone. This stops the sync even
@@ -173,15 +199,11 @@ func (c *setControl) processReplica(replicas []*api.Pod, i int) (bool, error) {
 	// R-POD-7: repair identity, storage and the claims' owner references in
 	// place (R-PVC-R2, R-PVC-R7).
 	if identityMatches(c.set, p) && storageMatches(c.set, p) && c.pods.claimsMatchPolicy(c.set, p) {
-		c.settled.add(p)
+		c.st.settled.add(o)
 		return false, nil
 	}
-	n, err := c.pods.updateStatefulPod(c.set, p)
-	if err != nil {
-		return true, err
-	}
-	replicas[i] = n
-	return false, nil
+	_, err := c.pods.updateStatefulPod(c.set, p)
+	return err != nil, err
 }
 
 // processCondemned deletes an out-of-range pod; exit means a monotonic
@@ -217,8 +239,10 @@ func (c *setControl) fixCondemnedClaimOwners(p *api.Pod) error {
 // minus the unavailable pods, highest ordinal first, among the pods at or
 // above the partition that run an old revision. For Parallel sets, old
 // revision pods that are unavailable are deleted first regardless of the
-// budget (PR #137666).
-func (c *setControl) rollingUpdate(replicas []*api.Pod) error {
+// budget (PR #137666). A replica that does not exist yet (created by this
+// sync) is unavailable and runs the update revision.
+func (c *setControl) rollingUpdate(start, end int) error {
+	st, n := c.st, end-start+1
 	ru := c.set.Spec.UpdateStrategy.RollingUpdate
 	partition, maxUnavailable := 0, 1
 	if ru != nil {
@@ -226,33 +250,56 @@ func (c *setControl) rollingUpdate(replicas []*api.Pod) error {
 			partition = int(*ru.Partition)
 		}
 		if ru.MaxUnavailable != nil {
-			v, err := ru.MaxUnavailable.ScaledValue(len(replicas), false)
+			v, err := ru.MaxUnavailable.ScaledValue(n, false)
 			if err != nil {
 				return err
 			}
 			maxUnavailable = max(v, 1)
 		}
 	}
-	unavailable := 0
-	for _, p := range replicas {
-		if c.isUnavailable(p) {
-			unavailable++
-		}
-	}
+	available := st.present.count(start, end) - st.unavailable.count(start, end) - st.warmingIn(start, end)
+	unavailable := n - available
+	lo := start + max(partition, 0)
 	old := func(p *api.Pod) bool { return revisionOf(p) != c.update.Name && !p.Terminating() }
 	if !c.monotonic {
-		for i := len(replicas) - 1; i >= partition; i-- {
-			if p := replicas[i]; old(p) && c.isUnavailable(p) {
+		// The unavailable replicas at or above the partition, highest first.
+		var down []int
+		for o := st.unavailable.prev(lo, end); o >= 0; o = st.unavailable.prev(lo, o-1) {
+			down = append(down, o)
+		}
+		for _, p := range st.warming {
+			if o := Ordinal(p); o >= lo && o <= end && st.byOrdinal[o] == p && !st.unavailable.has(o) {
+				down = append(down, o)
+			}
+		}
+		slices.SortFunc(down, func(a, b int) int { return b - a })
+		for _, o := range down {
+			if p := st.byOrdinal[o]; old(p) && c.isUnavailable(p) {
 				if err := c.deleteForUpdate(p); err != nil {
 					return err
 				}
 			}
 		}
 	}
-	// unavailable already counts the pods deleted above.
+	// unavailable already counts the pods deleted above. The old live
+	// replicas, highest first, across the old revisions.
 	budget := maxUnavailable - unavailable
-	for i := len(replicas) - 1; i >= partition && budget > 0; i-- {
-		if p := replicas[i]; old(p) && !c.isUnavailable(p) {
+	var olds []*ordinalSet
+	for _, rev := range slices.Sorted(maps.Keys(st.live)) {
+		if rev != c.update.Name {
+			olds = append(olds, st.live[rev])
+		}
+	}
+	for hi := end; budget > 0; {
+		o := -1
+		for _, l := range olds {
+			o = max(o, l.prev(lo, hi))
+		}
+		if o < 0 {
+			break
+		}
+		hi = o - 1
+		if p := st.byOrdinal[o]; !c.isUnavailable(p) {
 			if err := c.deleteForUpdate(p); err != nil {
 				return err
 			}

@@ -180,7 +180,7 @@ func testSet(n int32, policy string) *api.StatefulSet {
 // sync runs one sync of the fake's set over the fake's pods.
 func sync(t *testing.T, f *fakeObjects) (*api.StatefulSetStatus, error) {
 	t.Helper()
-	return newSetControl(f.set, 0, f).UpdateStatefulSet(f.podList())
+	return newSetControl(f.set, 0, f).UpdateStatefulSet(newReplicaState(f.set, f.podList()))
 }
 
 // TestCreateFailureStopsTheSync follows R-SYNC-6, R-POD-2 and R-PVC-2
@@ -253,7 +253,9 @@ func TestComputeStatus(t *testing.T) {
 	cur, upd := &api.ControllerRevision{ObjectMeta: api.ObjectMeta{Name: "web-1"}}, &api.ControllerRevision{ObjectMeta: api.ObjectMeta{Name: "web-2"}}
 	now := 100 * time.Second
 	pod := func(rev string, ready bool, readySince time.Duration, terminating bool) *api.Pod {
-		p := &api.Pod{ObjectMeta: api.ObjectMeta{Labels: map[string]string{api.ControllerRevisionHashLabel: rev}},
+		labels := maps.Clone(set.Spec.Template.Labels)
+		labels[api.ControllerRevisionHashLabel] = rev
+		p := &api.Pod{ObjectMeta: api.ObjectMeta{Name: "web-0", Labels: labels},
 			Status: api.PodStatus{Phase: api.PodRunning, Ready: ready, ReadySince: readySince}}
 		if terminating {
 			p.DeletionTimestamp = &now
@@ -265,7 +267,7 @@ func TestComputeStatus(t *testing.T) {
 		pods []*api.Pod
 		want api.StatefulSetStatus
 	}{
-		{"not created", []*api.Pod{{}}, api.StatefulSetStatus{}},
+		{"not created", []*api.Pod{{ObjectMeta: api.ObjectMeta{Name: "web-0", Labels: set.Spec.Template.Labels}}}, api.StatefulSetStatus{}},
 		{"ready long enough", []*api.Pod{pod("web-1", true, 80*time.Second, false)},
 			api.StatefulSetStatus{Replicas: 1, ReadyReplicas: 1, AvailableReplicas: 1, CurrentReplicas: 1}},
 		{"ready exactly minReadySeconds ago", []*api.Pod{pod("web-2", true, 90*time.Second, false)},
@@ -277,7 +279,9 @@ func TestComputeStatus(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			tc.want.ObservedGeneration, tc.want.CurrentRevision, tc.want.UpdateRevision = 1, "web-1", "web-2"
-			assert.Equal(t, tc.want, computeStatus(set, tc.pods, cur, upd, now))
+			st := newReplicaState(set, tc.pods)
+			st.sweep(now)
+			assert.Equal(t, tc.want, st.status(set, cur, upd))
 		})
 	}
 }

@@ -1,6 +1,8 @@
 package statefulset
 
 import (
+	"maps"
+	"slices"
 	"time"
 
 	"stsim/sim"
@@ -13,16 +15,23 @@ import (
 type Controller struct {
 	// objects gives a sync its object manager; tests replace it.
 	objects func(ctx *sim.Context) objectManager
-	// settled holds, per set, the replicas a sync found needing nothing.
-	settled map[string]*settledPods
-	// pods holds the pods of each set, kept from the changes Keys sees.
-	pods *refmanager.PodIndex
+	// states holds what the controller knows of each set's pods, by set
+	// key, kept from the pod changes Keys sees.
+	states map[string]*replicaState
+	// verify, if set, hears of every difference between a state kept from
+	// changes and one built from the store, at the start of every sync.
+	verify func(set, diff string)
 }
+
+// VerifyStates makes every sync first compare what the controller kept of
+// the set's pods from the changes it saw with what it would build from
+// the store, and report each difference (the invariant checks of the
+// tests use it).
+func (c *Controller) VerifyStates(report func(set, diff string)) { c.verify = report }
 
 // New returns the controller.
 func New() *Controller {
-	return &Controller{objects: func(ctx *sim.Context) objectManager { return storeObjects{ctx} }, settled: map[string]*settledPods{},
-		pods: refmanager.NewPodIndex(api.KindStatefulSet)}
+	return &Controller{objects: func(ctx *sim.Context) objectManager { return storeObjects{ctx} }, states: map[string]*replicaState{}}
 }
 
 // Name implements sim.Controller.
@@ -31,21 +40,27 @@ func (*Controller) Name() string { return "statefulset-controller" }
 // Keys wakes a set on its own changes, on changes of the pods it controls
 // (addPod/updatePod/deletePod resolve the controllerRef), and every set
 // whose selector matches an orphaned pod, to see whether it adopts it
-// (getStatefulSetsForPod).
+// (getStatefulSetsForPod). It keeps the state of the sets' pods.
 func (c *Controller) Keys(tx *store.Txn, ch store.Change) []string {
-	c.pods.Observe(ch)
-	return keys(tx, ch)
-}
-
-func keys(tx *store.Txn, c store.Change) []string {
-	switch c.Kind {
+	switch ch.Kind {
 	case api.KindStatefulSet:
-		return []string{c.Object().Meta().Key()}
+		return []string{ch.Object().Meta().Key()}
 	case api.KindPod:
-		keys := c.ControllerKeys(api.KindStatefulSet)
-		if p, ok := c.New.(*api.Pod); ok && p.ControllerRef() == nil && !p.Terminating() {
+		if o, ok := ch.Old.(*api.Pod); ok {
+			if st := c.stateOf(o); st != nil {
+				st.remove(o.Name)
+			}
+		}
+		n, ok := ch.New.(*api.Pod)
+		if ok {
+			if st := c.stateOf(n); st != nil {
+				st.add(n)
+			}
+		}
+		keys := ch.ControllerKeys(api.KindStatefulSet)
+		if ok && n.ControllerRef() == nil && !n.Terminating() {
 			for _, set := range tx.StatefulSets() { // sets are few; pods are many
-				if set.Namespace == p.Namespace && set.Spec.Selector.Matches(p.Labels) {
+				if set.Namespace == n.Namespace && set.Spec.Selector.Matches(n.Labels) {
 					keys = append(keys, set.Key())
 				}
 			}
@@ -55,27 +70,76 @@ func keys(tx *store.Txn, c store.Change) []string {
 	return nil
 }
 
-// Reconcile is syncStatefulSet: list the set's pods, let the control bring
-// them towards the spec, and requeue after minReadySeconds while a pod may
-// turn available without an event.
+// stateOf is the state of the set that controls p, if the controller keeps
+// one for it.
+func (c *Controller) stateOf(p *api.Pod) *replicaState {
+	r := p.ControllerRef()
+	if r == nil || r.Kind != api.KindStatefulSet {
+		return nil
+	}
+	if st := c.states[p.Namespace+"/"+r.Name]; st != nil && st.uid == r.UID {
+		return st
+	}
+	return nil
+}
+
+// Reconcile is syncStatefulSet: claim the set's pods, let the control
+// bring them towards the spec, and requeue after minReadySeconds while a
+// pod may turn available without an event.
 func (c *Controller) Reconcile(ctx *sim.Context, key string) error {
 	tx := ctx.Txn()
 	set := tx.StatefulSet(key)
 	if set == nil {
-		delete(c.settled, key)
+		delete(c.states, key)
 		return nil
 	}
+	st := c.states[key]
+	if st == nil || st.uid != set.UID || st.generation != set.Generation {
+		st = newReplicaState(set, tx.PodsOwnedBy(set.UID))
+		c.states[key] = st
+	}
+	if c.verify != nil {
+		built := newReplicaState(set, tx.PodsOwnedBy(set.UID))
+		st.sweep(ctx.Now())
+		built.sweep(ctx.Now())
+		if kept, want := st.dump(), built.dump(); kept != want {
+			c.verify(key, "kept:\n"+kept+"built:\n"+want)
+		}
+	}
+	if w := tx.Writes(store.TablePersistentVolumeClaims); w != st.claimWrites {
+		// What processReplica found of the claims may have changed.
+		st.settled.clear()
+		st.claimWrites = w
+	}
 	objects := c.objects(ctx)
-	pods, err := c.pods.ClaimPods(tx, set, "apps/v1", set.Spec.Selector,
-		func(p *api.Pod) bool { return isMemberOf(set, p) }, objects.UpdatePod)
-	if err != nil {
+	if err := claim(tx, set, st, objects); err != nil {
 		return err
 	}
-	sc := newSetControl(set, ctx.Now(), objects)
-	sc.settled = c.settledFor(set, tx.Writes(store.TablePersistentVolumeClaims))
-	status, err := sc.UpdateStatefulSet(pods)
+	status, err := newSetControl(set, ctx.Now(), objects).UpdateStatefulSet(st)
 	if status != nil && set.Spec.MinReadySeconds > 0 && status.AvailableReplicas != *set.Spec.Replicas {
 		ctx.After(time.Duration(set.Spec.MinReadySeconds)*time.Second, key)
+	}
+	return err
+}
+
+// claim is ClaimPods over the set's pods: it releases the pods the set
+// controls that stopped matching (by name; unless the set is being
+// deleted) and adopts the orphans of its namespace that match
+// (ClaimObject).
+func claim(tx *store.Txn, set *api.StatefulSet, st *replicaState, objects objectManager) error {
+	if !set.Terminating() {
+		for _, name := range slices.Sorted(maps.Keys(st.stray)) {
+			n := st.stray[name].DeepCopy()
+			n.OwnerReferences = slices.DeleteFunc(n.OwnerReferences, func(r api.OwnerReference) bool { return r.UID == set.UID })
+			if err := objects.UpdatePod(n); err != nil {
+				return err
+			}
+		}
+	}
+	adopted, err := refmanager.Claim(set, "apps/v1", set.Spec.Selector, tx.OrphanPods(set.Namespace),
+		func(p *api.Pod) bool { return isMemberOf(set, p) }, objects.UpdatePod)
+	for _, p := range adopted {
+		st.add(p)
 	}
 	return err
 }

@@ -136,18 +136,14 @@ func (c *setControl) revisions() ([]*api.ControllerRevision, *int32, error) {
 // status were written. stsim returns that as the sync's error instead, so
 // the set goes on as upstream's does between crashes, and the report shows
 // the error.
-func (c *setControl) truncateHistory(pods []*api.Pod, revs []*api.ControllerRevision) error {
+func (c *setControl) truncateHistory(revs []*api.ControllerRevision) error {
 	limit := int(*c.set.Spec.RevisionHistoryLimit)
 	if limit < 0 {
 		return fmt.Errorf("truncateHistory: spec.revisionHistoryLimit is %d: the API server accepts a negative limit for a StatefulSet, and kube-controller-manager panics here on every sync of the set", limit)
 	}
-	live := map[string]bool{c.current.Name: true, c.update.Name: true}
-	for _, p := range pods {
-		live[revisionOf(p)] = true
-	}
 	var history []*api.ControllerRevision
 	for _, r := range revs {
-		if !live[r.Name] {
+		if r.Name != c.current.Name && r.Name != c.update.Name && c.st.revisions[r.Name] == 0 {
 			history = append(history, r)
 		}
 	}

@@ -23,7 +23,7 @@ import (
 // syncAt runs one sync of the fake's set at virtual time now.
 func syncAt(t *testing.T, f *fakeObjects, now time.Duration) (*api.StatefulSetStatus, error) {
 	t.Helper()
-	return newSetControl(f.set, now, f).UpdateStatefulSet(f.podList())
+	return newSetControl(f.set, now, f).UpdateStatefulSet(newReplicaState(f.set, f.podList()))
 }
 
 // setPod replaces the fake's pod with a changed copy, as the kubelet or a

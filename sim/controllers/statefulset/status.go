@@ -16,40 +16,6 @@ func isAvailable(set *api.StatefulSet, p *api.Pod, now time.Duration) bool {
 	return p.IsRunningAndReady() && p.IsAvailable(set.Spec.MinReadySeconds, now)
 }
 
-// computeStatus is computeReplicaStatus over the set's pods as listed at
-// the start of the sync: a pod the sync creates shows in the next one, as
-// upstream counts only pods whose phase it has seen. Terminating pods count
-// in replicas, ready and available but not as current or updated.
-func computeStatus(set *api.StatefulSet, pods []*api.Pod, current, update *api.ControllerRevision, now time.Duration) api.StatefulSetStatus {
-	st := api.StatefulSetStatus{
-		ObservedGeneration: set.Generation,
-		CurrentRevision:    current.Name,
-		UpdateRevision:     update.Name,
-		CollisionCount:     set.Status.CollisionCount,
-	}
-	for _, p := range pods {
-		if !isCreated(p) {
-			continue
-		}
-		st.Replicas++
-		if p.IsRunningAndReady() {
-			st.ReadyReplicas++
-			if isAvailable(set, p, now) {
-				st.AvailableReplicas++
-			}
-		}
-		if !p.Terminating() {
-			if revisionOf(p) == current.Name {
-				st.CurrentReplicas++
-			}
-			if revisionOf(p) == update.Name {
-				st.UpdatedReplicas++
-			}
-		}
-	}
-	return st
-}
-
 // completeRollingUpdate makes the update revision current once every
 // replica is updated and ready (completeRollingUpdate).
 func completeRollingUpdate(set *api.StatefulSet, st *api.StatefulSetStatus) {
