@@ -209,9 +209,7 @@ func (c *Client) Update(obj api.Object) error {
 	if err := admitUpdate(obj, old); err != nil {
 		return err
 	}
-	m, om := obj.Meta(), old.Meta()
-	m.UID, m.CreationTimestamp, m.DeletionTimestamp, m.DeletionGracePeriodSeconds = om.UID, om.CreationTimestamp, om.DeletionTimestamp, om.DeletionGracePeriodSeconds
-	m.Generation = om.Generation
+	m := keepMeta(obj, old)
 	if specChanged(obj, old) {
 		m.Generation++
 	}
@@ -221,6 +219,38 @@ func (c *Client) Update(obj api.Object) error {
 	}
 	c.tx.Put(obj)
 	return nil
+}
+
+// UpdateStatus writes obj's status through the status subresource: the
+// stored spec stays (the status strategies' PrepareForUpdate), so it is
+// not validated again, and so does the generation.
+func (c *Client) UpdateStatus(obj api.Object) error {
+	old := c.existing(obj)
+	if old == nil {
+		return fmt.Errorf("%s %q %w", obj.GetKind(), obj.Meta().Name, ErrNotFound)
+	}
+	switch o := obj.(type) {
+	case *api.StatefulSet:
+		o.Spec = old.(*api.StatefulSet).Spec
+	case *api.Deployment:
+		o.Spec = old.(*api.Deployment).Spec
+	case *api.ReplicaSet:
+		o.Spec = old.(*api.ReplicaSet).Spec
+	default:
+		return fmt.Errorf("%s has no status subresource here", obj.GetKind())
+	}
+	keepMeta(obj, old)
+	c.tx.Put(obj)
+	return nil
+}
+
+// keepMeta gives obj the metadata an update cannot change: the stored
+// object's UID, creation and deletion times and generation.
+func keepMeta(obj, old api.Object) *api.ObjectMeta {
+	m, om := obj.Meta(), old.Meta()
+	m.UID, m.CreationTimestamp, m.DeletionTimestamp, m.DeletionGracePeriodSeconds = om.UID, om.CreationTimestamp, om.DeletionTimestamp, om.DeletionGracePeriodSeconds
+	m.Generation = om.Generation
+	return m
 }
 
 func specChanged(obj, old api.Object) bool {

@@ -143,3 +143,36 @@ func TestGenerationAndFinalizers(t *testing.T) {
 	})
 	assert.Nil(t, s.Read().Claim("default/data"))
 }
+
+// TestUpdateStatus follows the status subresource (statefulSetStatusStrategy
+// in pkg/registry/apps/statefulset/strategy.go): a status write keeps the
+// stored spec and generation, so the spec's update validation (which an
+// update of the whole object runs) has nothing to check.
+func TestUpdateStatus(t *testing.T) {
+	s, srv := store.New(), apiserver.New(rand.New(rand.NewPCG(1, 1)))
+	set := &api.StatefulSet{ObjectMeta: api.ObjectMeta{Name: "web"}, Spec: api.StatefulSetSpec{ServiceName: "web",
+		Selector: &api.LabelSelector{MatchLabels: map[string]string{"app": "web"}},
+		Template: api.PodTemplateSpec{ObjectMeta: api.ObjectMeta{Labels: map[string]string{"app": "web"}},
+			Spec: api.PodSpec{Containers: []api.Container{{Name: "c", Image: "app:1"}}}}}}
+	api.SetDefaultsStatefulSet(set)
+	write(t, s, srv, 0, func(c *apiserver.Client) error { return c.Create(set) })
+	stored := s.Read().StatefulSet("default/web")
+	write(t, s, srv, 1, func(c *apiserver.Client) error {
+		n := c.Txn().StatefulSet("default/web").DeepCopy()
+		n.Status.ReadyReplicas = 1
+		n.Generation = 7
+		return c.UpdateStatus(n)
+	})
+	got := s.Read().StatefulSet("default/web")
+	assert.Equal(t, int32(1), got.Status.ReadyReplicas)
+	assert.Equal(t, stored.UID, got.UID)
+	assert.Equal(t, int64(1), got.Generation)
+
+	tx := s.Write()
+	defer tx.Abort()
+	n := tx.StatefulSet("default/web").DeepCopy()
+	n.Spec.ServiceName = "other"
+	assert.Error(t, srv.Client(tx, 2).Update(n.DeepCopy()), "an update validates the spec: serviceName cannot change")
+	require.NoError(t, srv.Client(tx, 2).UpdateStatus(n))
+	assert.Equal(t, "web", tx.StatefulSet("default/web").Spec.ServiceName, "a status write keeps the stored spec")
+}

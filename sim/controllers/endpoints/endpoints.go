@@ -207,7 +207,9 @@ func (c *Controller) Reconcile(ctx *sim.Context, key string) error {
 		}
 		slices.Sort(touched)
 		for _, sl := range existing {
-			s.work(sl).changed = !slices.Equal(sl.Ports, s.ports)
+			if !slices.Equal(sl.Ports, s.ports) {
+				s.work(sl).change()
+			}
 		}
 	}
 	if primary < 0 {
@@ -216,7 +218,7 @@ func (c *Controller) Reconcile(ctx *sim.Context, key string) error {
 		w.create, w.changed = true, true
 	}
 	err := s.place(touched)
-	clear(st.touched)
+	st.touched = map[string]bool{} // a cleared map would keep its size, and cost it to range over
 	st.full = false
 	return err
 }

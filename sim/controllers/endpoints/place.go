@@ -27,7 +27,8 @@ type reconcile struct {
 
 // working is a slice as this sync leaves it.
 type working struct {
-	slice     *api.EndpointSlice // as stored, or the new object
+	slice *api.EndpointSlice // as stored, or the new object
+	// endpoints are the slice's own until changed, and a copy after.
 	endpoints []api.Endpoint
 	// create: a slice to create; changed: a slice to write.
 	create, changed bool
@@ -38,9 +39,17 @@ func (s *reconcile) work(sl *api.EndpointSlice) *working {
 	if w := s.slices[sl.Name]; w != nil {
 		return w
 	}
-	w := &working{slice: sl, endpoints: slices.Clone(sl.Endpoints)}
+	w := &working{slice: sl, endpoints: sl.Endpoints}
 	s.slices[sl.Name] = w
 	return w
+}
+
+// change marks w to be written, its endpoints a copy from then on.
+func (w *working) change() {
+	if !w.changed && !w.create {
+		w.endpoints = slices.Clone(w.endpoints)
+	}
+	w.changed = true
 }
 
 // eligible says whether a selected pod has an endpoint: ShouldPodBeInEndpoints
@@ -86,10 +95,12 @@ func (s *reconcile) place(touched []string) error {
 				case ok && w.endpoints[i] == want:
 					continue
 				case ok:
-					w.endpoints[i], w.changed = want, true
+					w.change()
+					w.endpoints[i] = want
 					continue
 				default:
-					w.endpoints, w.changed = slices.Delete(w.endpoints, i, i+1), true
+					w.change()
+					w.endpoints = slices.Delete(w.endpoints, i, i+1)
 				}
 			}
 			delete(holder, name)
@@ -115,14 +126,18 @@ func (s *reconcile) place(touched []string) error {
 	for len(pending) > 0 {
 		var target *working
 		if len(pending) < MaxEndpointsPerSlice {
+			var fits *api.EndpointSlice
 			for _, sl := range s.existing {
 				if w := s.slices[sl.Name]; w != nil && w.changed {
 					continue
 				}
 				n := len(sl.Endpoints)
-				if n+len(pending) <= MaxEndpointsPerSlice && (target == nil || n > len(target.endpoints)) {
-					target = s.work(sl)
+				if n+len(pending) <= MaxEndpointsPerSlice && (fits == nil || n > len(fits.Endpoints)) {
+					fits = sl
 				}
+			}
+			if fits != nil {
+				target = s.work(fits)
 			}
 		}
 		if target == nil {
@@ -131,7 +146,6 @@ func (s *reconcile) place(touched []string) error {
 				Service: s.svc.Name}}
 			s.added = append(s.added, target)
 		}
-		target.changed = true
 		pending = fill(target, pending)
 	}
 	return s.write()
@@ -144,8 +158,8 @@ func fill(w *working, pending []api.Endpoint) []api.Endpoint {
 	if n <= 0 {
 		return pending
 	}
+	w.change()
 	w.endpoints = append(w.endpoints, pending[:n]...)
-	w.changed = true
 	return pending[n:]
 }
 

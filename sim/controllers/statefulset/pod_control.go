@@ -70,7 +70,7 @@ func (o storeObjects) DeleteRevision(r *api.ControllerRevision) error {
 	return o.ctx.Delete(api.KindControllerRevision, r.Key(), apiserver.DeleteOptions{})
 }
 func (o storeObjects) StatefulSet(key string) *api.StatefulSet { return o.ctx.Txn().StatefulSet(key) }
-func (o storeObjects) UpdateStatus(set *api.StatefulSet) error { return o.ctx.Update(set) }
+func (o storeObjects) UpdateStatus(set *api.StatefulSet) error { return o.ctx.UpdateStatus(set) }
 func (o storeObjects) Event(obj api.Object, typ, reason, format string, args ...any) {
 	o.ctx.Event(obj, typ, reason, format, args...)
 }
