@@ -250,6 +250,11 @@ func (r *Recorder) endpoints(c store.Change) {
 			delete(r.awaiting, name)
 		}
 	}
+	if len(r.awaiting) == 0 {
+		// A map keeps the room it grew to, and ranging over it costs that
+		// room: 10,000 pods waited at once, then one at a time.
+		r.awaiting = map[string]*Pod{}
+	}
 }
 
 // endReadySpan ends the pod's open ready span at now. A span that began at
