@@ -46,6 +46,10 @@ const MaxEndpointsPerSlice = 100
 // Controller keeps the EndpointSlices of every Service.
 type Controller struct {
 	services map[string]*serviceState // by Service key
+	// list holds every Service as of listWrites writes to their table:
+	// each pod change is matched against them.
+	list       []*api.Service
+	listWrites uint64
 }
 
 // serviceState is what the controller knows of one Service's pods.
@@ -122,8 +126,11 @@ func gather(tx *store.Txn, svc *api.Service) *serviceState {
 // podChanged records a pod's change in the state of every Service that
 // selects it before or after, and returns those Services.
 func (c *Controller) podChanged(tx *store.Txn, old, cur api.Object) []string {
+	if w := tx.Writes(store.TableServices); c.list == nil || w != c.listWrites {
+		c.list, c.listWrites = tx.Services(), w
+	}
 	var keys []string
-	for _, svc := range tx.Services() { // Services are few; pods are many
+	for _, svc := range c.list { // Services are few; pods are many
 		was := old != nil && selects(svc, old.Meta())
 		is := cur != nil && selects(svc, cur.Meta())
 		if !was && !is {

@@ -96,7 +96,7 @@ func (c *Controller) Reconcile(ctx *sim.Context, key string) error {
 		}
 	}
 	if !rs.Terminating() {
-		err = manageReplicas(ctx, rs, active)
+		err = manageReplicas(ctx, rs, active, c.pods)
 	}
 	// calculateStatus counts the pods as listed before manageReplicas: the
 	// pods it creates or deletes show in the next sync.
@@ -135,7 +135,7 @@ func (c *Controller) Reconcile(ctx *sim.Context, key string) error {
 }
 
 // manageReplicas creates or deletes pods to reach spec.replicas.
-func manageReplicas(ctx *sim.Context, rs *api.ReplicaSet, active []*api.Pod) error {
+func manageReplicas(ctx *sim.Context, rs *api.ReplicaSet, active []*api.Pod, pods *refmanager.PodIndex) error {
 	diff := len(active) - int(*rs.Spec.Replicas)
 	switch {
 	case diff < 0:
@@ -150,7 +150,7 @@ func manageReplicas(ctx *sim.Context, rs *api.ReplicaSet, active []*api.Pod) err
 		})
 	case diff > 0:
 		n := min(diff, BurstReplicas)
-		victims := podsToDelete(ctx, rs, active, n)
+		victims := podsToDelete(ctx, rs, active, n, pods)
 		var errs []error
 		for _, p := range victims {
 			if err := ctx.Delete(api.KindPod, p.Key(), apiserver.DeleteOptions{}); err != nil && !errors.Is(err, apiserver.ErrNotFound) {
@@ -199,7 +199,7 @@ func podFromTemplate(rs *api.ReplicaSet) *api.Pod {
 
 // podsToDelete ranks the active pods (getPodsToDelete with
 // getPodsRankedByRelatedPodsOnSameNode) and returns the first n.
-func podsToDelete(ctx *sim.Context, rs *api.ReplicaSet, active []*api.Pod, n int) []*api.Pod {
+func podsToDelete(ctx *sim.Context, rs *api.ReplicaSet, active []*api.Pod, n int, pods *refmanager.PodIndex) []*api.Pod {
 	// The victims, and ties in the ranking, go by key.
 	active = slices.Clone(active)
 	slices.SortFunc(active, func(a, b *api.Pod) int {
@@ -214,7 +214,7 @@ func podsToDelete(ctx *sim.Context, rs *api.ReplicaSet, active []*api.Pod, n int
 	if owner := rs.ControllerRef(); owner != nil {
 		related = nil
 		for _, sib := range ctx.Txn().ReplicaSetsOwnedBy(owner.UID) {
-			for _, p := range ctx.Txn().PodsOwnedBy(sib.UID) {
+			for _, p := range pods.Owned(sib.UID) {
 				if IsPodActive(p) {
 					related = append(related, p)
 				}
