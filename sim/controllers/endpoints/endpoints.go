@@ -32,7 +32,6 @@ package endpoints
 import (
 	"maps"
 	"slices"
-	"strings"
 
 	"stsim/sim"
 	"stsim/sim/api"
@@ -57,7 +56,7 @@ type serviceState struct {
 	// selector is the selector pods were gathered for.
 	selector map[string]string
 	// pods are the selected pods, by name.
-	pods []*api.Pod
+	pods map[string]*api.Pod
 	// touched names the pods changed since the last sync; full says to
 	// look at every pod and slice again.
 	touched map[string]bool
@@ -65,6 +64,13 @@ type serviceState struct {
 	// holder is the slice that lists each pod's endpoint, as the last sync
 	// wrote it.
 	holder map[string]string
+	// ports are the slices' ports as the last sync worked them out; only a
+	// change of a pod whose name is at most portsBound (the last of the
+	// pods that resolved a named port, or every pod while one is left
+	// unresolved) can change them.
+	ports      []api.EndpointPort
+	portsBound string
+	portsKnown bool
 }
 
 // New returns the controller.
@@ -114,10 +120,10 @@ func (c *Controller) Keys(tx *store.Txn, ch store.Change) []string {
 // gather lists the pods a Service selects, for a Service new to the
 // controller or whose selector changed.
 func gather(tx *store.Txn, svc *api.Service) *serviceState {
-	st := &serviceState{selector: maps.Clone(svc.Spec.Selector), touched: map[string]bool{}, full: true}
-	for _, p := range tx.Pods() { // by key: a namespace's pods by name
+	st := &serviceState{selector: maps.Clone(svc.Spec.Selector), pods: map[string]*api.Pod{}, touched: map[string]bool{}, full: true}
+	for _, p := range tx.Pods() {
 		if selects(svc, &p.ObjectMeta) {
-			st.pods = append(st.pods, p)
+			st.pods[p.Name] = p
 		}
 	}
 	return st
@@ -146,20 +152,14 @@ func (c *Controller) podChanged(tx *store.Txn, old, cur api.Object) []string {
 			name = old
 		}
 		st.touched[name.Meta().Name] = true
-		i, found := slices.BinarySearchFunc(st.pods, name.Meta().Name, byName)
-		switch {
-		case is && found:
-			st.pods[i] = cur.(*api.Pod)
-		case is:
-			st.pods = slices.Insert(st.pods, i, cur.(*api.Pod))
-		case found:
-			st.pods = slices.Delete(st.pods, i, i+1)
+		if is {
+			st.pods[cur.Meta().Name] = cur.(*api.Pod)
+		} else {
+			delete(st.pods, old.Meta().Name)
 		}
 	}
 	return keys
 }
-
-func byName(p *api.Pod, name string) int { return strings.Compare(p.Name, name) }
 
 // selects reports whether svc's selector picks an object of that metadata:
 // same namespace, and a selector that is set (a Service without one gets
@@ -187,14 +187,18 @@ func (c *Controller) Reconcile(ctx *sim.Context, key string) error {
 		c.services[key] = st
 	}
 	s := &reconcile{ctx: ctx, svc: svc, st: st, nodes: map[string]bool{}, slices: map[string]*working{}, existing: existing}
-	s.ports = slicePorts(svc, st.pods, s.eligible)
+	touched := slices.Sorted(maps.Keys(st.touched))
+	if st.full || !st.portsKnown || len(touched) > 0 && touched[0] <= st.portsBound {
+		st.ports, st.portsBound = slicePorts(svc, st.pods, s.eligible)
+		st.portsKnown = true
+	}
+	s.ports = st.ports
 	primary := -1
 	for i, sl := range existing {
 		if sl.Name == svc.Name {
 			primary = i
 		}
 	}
-	touched := slices.Sorted(maps.Keys(st.touched))
 	if st.full || st.holder == nil || primary < 0 || !slices.Equal(existing[primary].Ports, s.ports) {
 		// Every pod and every slice looked at again.
 		st.holder = map[string]string{}
@@ -207,9 +211,9 @@ func (c *Controller) Reconcile(ctx *sim.Context, key string) error {
 				touched = append(touched, e.PodName)
 			}
 		}
-		for _, p := range st.pods {
-			if !seen[p.Name] {
-				touched = append(touched, p.Name)
+		for name := range st.pods {
+			if !seen[name] {
+				touched = append(touched, name)
 			}
 		}
 		slices.Sort(touched)
@@ -265,25 +269,33 @@ func ShouldSetHostname(p *api.Pod, svc *api.Service) bool {
 // slicePorts lists the slices' ports (getEndpointPorts): each Service port
 // with its name, protocol and the target port FindPort resolves for the
 // first eligible pod by name; a port no pod resolves is left out, and a
-// headless Service without ports has none.
-func slicePorts(svc *api.Service, pods []*api.Pod, eligible func(*api.Pod) bool) []api.EndpointPort {
-	var out []api.EndpointPort
+// headless Service without ports has none. bound is the greatest name of
+// the pods that resolved a named port, or, if a named port is left
+// unresolved, a name above every other.
+func slicePorts(svc *api.Service, pods map[string]*api.Pod, eligible func(*api.Pod) bool) (out []api.EndpointPort, bound string) {
 	for _, sp := range svc.Spec.Ports {
 		if !sp.TargetPort.IsString {
 			out = append(out, api.EndpointPort{Name: sp.Name, Port: sp.TargetPort.IntVal, Protocol: sp.Protocol})
 			continue
 		}
-		for _, p := range pods {
-			if !eligible(p) {
+		var first *api.Pod
+		var port int32
+		for name, p := range pods {
+			if first != nil && name > first.Name || !eligible(p) {
 				continue
 			}
-			if port, ok := FindPort(p, sp); ok {
-				out = append(out, api.EndpointPort{Name: sp.Name, Port: port, Protocol: sp.Protocol})
-				break
+			if n, ok := FindPort(p, sp); ok {
+				first, port = p, n
 			}
 		}
+		if first == nil {
+			bound = "\xff"
+			continue
+		}
+		out = append(out, api.EndpointPort{Name: sp.Name, Port: port, Protocol: sp.Protocol})
+		bound = max(bound, first.Name)
 	}
-	return out
+	return out, bound
 }
 
 // FindPort is FindPort of staging/src/k8s.io/endpointslice/utils.go: a

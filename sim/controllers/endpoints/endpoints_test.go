@@ -347,3 +347,42 @@ func TestSlicesHoldAtMost100Endpoints(t *testing.T) {
 	require.Len(t, left, 2)
 	assert.NotEqual(t, small.Name, left[1].Name)
 }
+
+// TestNamedPortFollowsTheFirstPodByName: the slices' port for a named
+// targetPort is the one the first eligible pod by name resolves (stsim's
+// one port set per Service; getEndpointPorts resolves it per pod), so it
+// changes when a pod earlier by name comes, goes or turns eligible, and
+// not when a later one does; a port no pod resolves yet appears with the
+// first pod that does.
+func TestNamedPortFollowsTheFirstPodByName(t *testing.T) {
+	withPort := func(name, ip string, port int32) *api.Pod {
+		p := pod(name, ip, true)
+		p.Spec.Containers[0].Ports[0].ContainerPort = port
+		return p
+	}
+	svc := &api.Service{ObjectMeta: api.ObjectMeta{Name: "web"}, Spec: api.ServiceSpec{ClusterIP: api.ClusterIPNone,
+		Selector: map[string]string{"app": "web"},
+		Ports:    []api.ServicePort{{Name: "http", Port: 80, TargetPort: api.IntOrString{IsString: true, StrVal: "web"}}}}}
+	noPort := pod("web-a", "10.0.0.1", true)
+	noPort.Spec.Containers[0].Ports = nil
+	e := engine(t, node("node-1"), svc, noPort)
+	assert.Empty(t, onlySlice(t, e).Ports, "no pod resolves it")
+	ports := func() []int32 {
+		var out []int32
+		for _, p := range onlySlice(t, e).Ports {
+			out = append(out, p.Port)
+		}
+		return out
+	}
+	create := func(p *api.Pod) {
+		require.NoError(t, e.Do(func(ctx *sim.Context) error { return ctx.Create(p) }))
+	}
+	create(withPort("web-m", "10.0.0.2", 8002))
+	assert.Equal(t, []int32{8002}, ports(), "the first pod that resolves it")
+	create(withPort("web-z", "10.0.0.3", 8003))
+	assert.Equal(t, []int32{8002}, ports(), "a later pod changes nothing")
+	create(withPort("web-b", "10.0.0.4", 8004))
+	assert.Equal(t, []int32{8004}, ports(), "an earlier pod takes over")
+	require.NoError(t, e.Do(func(ctx *sim.Context) error { ctx.Remove(ctx.Txn().Pod("default/web-b")); return nil }))
+	assert.Equal(t, []int32{8002}, ports(), "and gives it back when it goes")
+}

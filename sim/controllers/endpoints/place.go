@@ -71,11 +71,11 @@ func (s *reconcile) eligible(p *api.Pod) bool {
 
 // desired is the endpoint the pod of that name should have, if any.
 func (s *reconcile) desired(name string) (api.Endpoint, bool) {
-	i, found := slices.BinarySearchFunc(s.st.pods, name, byName)
-	if !found || !s.eligible(s.st.pods[i]) {
+	p := s.st.pods[name]
+	if p == nil || !s.eligible(p) {
 		return api.Endpoint{}, false
 	}
-	return PodToEndpoint(s.st.pods[i], s.svc), true
+	return PodToEndpoint(p, s.svc), true
 }
 
 // place brings the endpoints of the touched pods (by name) up to date in
