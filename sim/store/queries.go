@@ -184,15 +184,14 @@ func (t *Txn) Get(kind, key string) api.Object {
 
 // ByUID returns the object of a kind with that UID, or nil.
 func (t *Txn) ByUID(kind, uid string) api.Object {
-	table, ok := kindTables[kind]
-	if !ok {
+	k, ok := t.s.uids[uid]
+	if !ok || k.table != kindTables[kind] {
 		return nil
 	}
-	raw, err := t.tx.First(table, IndexUID, uid)
-	if err != nil || raw == nil {
-		return nil
+	if o := t.get(k.table, k.key); o != nil && o.Meta().UID == uid {
+		return o
 	}
-	return raw.(api.Object)
+	return nil
 }
 
 // Dependents lists the objects of a kind with an ownerReference to uid.

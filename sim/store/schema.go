@@ -36,8 +36,6 @@ const (
 const (
 	// IndexID is namespace/name, unique in a table.
 	IndexID = "id"
-	// IndexUID is the object's UID, for garbage collection by owner UID.
-	IndexUID = "uid"
 	// IndexOwner holds every ownerReference UID: dependents of an owner.
 	IndexOwner = "owner"
 	// IndexNode is a pod's spec.nodeName: the pods a kubelet runs.
@@ -168,11 +166,11 @@ func controllerRevisionsTable() *memdb.TableSchema {
 	return objectTable(TableControllerRevisions, ownerIndex())
 }
 
-// objectTable is a table with the id and uid indexes every kind has, plus extra.
+// objectTable is a table with the id index every kind has, plus extra.
+// Objects are found by UID through the store's map of UIDs to keys.
 func objectTable(name string, extra ...*memdb.IndexSchema) *memdb.TableSchema {
 	t := &memdb.TableSchema{Name: name, Indexes: map[string]*memdb.IndexSchema{
 		IndexID:  {Name: IndexID, Unique: true, Indexer: single(func(o api.Object) string { return o.Meta().Key() })},
-		IndexUID: {Name: IndexUID, Unique: true, Indexer: single(func(o api.Object) string { return o.Meta().UID })},
 	}}
 	for _, ix := range extra {
 		t.Indexes[ix.Name] = ix

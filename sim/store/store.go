@@ -24,6 +24,11 @@ type Store struct {
 	// ones included: a controller that caches what it found about objects
 	// of a table sees from the count whether any of them may have changed.
 	writes map[string]uint64
+	// uids maps every UID ever stored to its object's table and key (an
+	// object keeps both for life): ByUID looks the key up, in the
+	// transaction's view, rather than keep a go-memdb index that every
+	// write would update.
+	uids map[string]tableKey
 }
 
 // tableKey is an object's table and namespace/name.
@@ -73,7 +78,7 @@ func New() *Store {
 	// channels of the nodes a write copies (nothing here watches), which
 	// every commit of the primary closes, walking the whole changed tree
 	// once more than 8,192 nodes changed.
-	return &Store{db: db.Snapshot(), latest: map[tableKey]api.Object{}, writes: map[string]uint64{}}
+	return &Store{db: db.Snapshot(), latest: map[tableKey]api.Object{}, writes: map[string]uint64{}, uids: map[string]tableKey{}}
 }
 
 // Txn is a read or write transaction with typed queries.
@@ -85,7 +90,20 @@ type Txn struct {
 	// undo holds what latest held before each write of this transaction,
 	// for Abort.
 	undo []undoEntry
+	// unflushed counts the writes since the go-memdb transaction began.
+	unflushed int
+	flushed   bool
 }
+
+// flushAfter is the number of writes after which a write transaction
+// commits its go-memdb transaction and goes on in a new one. go-memdb
+// copies the path of every index entry a write changes, but once per
+// transaction: it remembers the copies, up to 8,192 per index, and a
+// transaction that writes more than that (creating 10,000 pods in one
+// instant) copies the same paths again and again. No one reads the
+// store between the two go-memdb transactions, so this changes nothing
+// but the cost; a transaction that flushed cannot be aborted.
+const flushAfter = 1000
 
 // undoEntry is latest's entry for k before a write.
 type undoEntry struct {
@@ -116,8 +134,12 @@ func (t *Txn) TakeChanges() []Change {
 	return c
 }
 
-// Abort drops the writes; harmless after Commit.
+// Abort drops the writes; harmless after Commit. A transaction that wrote
+// more than flushAfter objects cannot be aborted (the engine never aborts).
 func (t *Txn) Abort() {
+	if t.write && t.flushed && t.undo != nil {
+		panic("store: abort of a transaction that flushed its writes")
+	}
 	t.tx.Abort()
 	for i := len(t.undo) - 1; i >= 0; i-- {
 		u := t.undo[i]
@@ -128,6 +150,17 @@ func (t *Txn) Abort() {
 		}
 	}
 	t.undo = nil
+}
+
+// wrote counts a write, and flushes the go-memdb transaction every
+// flushAfter writes.
+func (t *Txn) wrote() {
+	t.unflushed++
+	if t.unflushed >= flushAfter {
+		t.tx.Commit()
+		t.tx = t.s.db.Txn(true)
+		t.unflushed, t.flushed = 0, true
+	}
 }
 
 // remember records obj (nil: removed) as the latest of k.
@@ -155,8 +188,13 @@ func (t *Txn) Put(obj api.Object) {
 	if err := t.tx.Insert(table, obj); err != nil {
 		panic(fmt.Sprintf("store: insert %s %s: %v", obj.GetKind(), obj.Meta().Key(), err))
 	}
-	t.remember(tableKey{table, obj.Meta().Key()}, old, obj)
+	k := tableKey{table, obj.Meta().Key()}
+	t.remember(k, old, obj)
+	if uid := obj.Meta().UID; uid != "" {
+		t.s.uids[uid] = k
+	}
 	t.changes = append(t.changes, Change{Kind: obj.GetKind(), Old: old, New: obj})
+	t.wrote()
 }
 
 // Writes is the number of writes to a table so far (every transaction's,
@@ -177,6 +215,7 @@ func (t *Txn) Remove(obj api.Object) {
 	}
 	t.remember(tableKey{table, old.Meta().Key()}, old, nil)
 	t.changes = append(t.changes, Change{Kind: obj.GetKind(), Old: old})
+	t.wrote()
 }
 
 func (t *Txn) get(table, key string) api.Object {
