@@ -170,7 +170,7 @@ func controllerRevisionsTable() *memdb.TableSchema {
 // Objects are found by UID through the store's map of UIDs to keys.
 func objectTable(name string, extra ...*memdb.IndexSchema) *memdb.TableSchema {
 	t := &memdb.TableSchema{Name: name, Indexes: map[string]*memdb.IndexSchema{
-		IndexID:  {Name: IndexID, Unique: true, Indexer: single(func(o api.Object) string { return o.Meta().Key() })},
+		IndexID: {Name: IndexID, Unique: true, Indexer: single(func(o api.Object) string { return o.Meta().Key() })},
 	}}
 	for _, ix := range extra {
 		t.Indexes[ix.Name] = ix
