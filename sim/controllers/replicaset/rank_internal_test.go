@@ -29,7 +29,7 @@ func TestActivePodsWithRanksLess(t *testing.T) {
 		if mutate != nil {
 			mutate(p)
 		}
-		return rankedPod{p, rank}
+		return rankPod(p, rank, now)
 	}
 	plain := mk(nil, 1)
 	for name, tc := range map[string]pair{
@@ -61,23 +61,24 @@ func TestActivePodsWithRanksLess(t *testing.T) {
 		"6 more recently ready first": {mk(func(p *api.Pod) { p.Status.ReadySince = now - 10*time.Minute }, 1),
 			mk(func(p *api.Pod) { p.Status.ReadySince = now - 30*time.Minute }, 1)},
 		"6 same log2 bucket: smaller UID first": {
-			rankedPod{func() *api.Pod { p := base("a"); p.Status.ReadySince = now - 60*time.Minute; return p }(), 1},
-			rankedPod{func() *api.Pod {
+			rankPod(func() *api.Pod { p := base("a"); p.Status.ReadySince = now - 60*time.Minute; return p }(), 1, now),
+			rankPod(func() *api.Pod {
 				p := base("z")
 				p.Status.ReadySince = now - 40*time.Minute
 				p.Status.ContainerStatuses = []api.ContainerStatus{{RestartCount: 9}}
 				return p
-			}(), 1}},
+			}(), 1, now)},
 		"6 ready time before restarts": {mk(func(p *api.Pod) { p.Status.ReadySince = now - time.Minute }, 1),
 			mk(func(p *api.Pod) { p.Status.ContainerStatuses = []api.ContainerStatus{{RestartCount: 5}} }, 1)},
 		"7 more restarts first": {mk(func(p *api.Pod) { p.Status.ContainerStatuses = []api.ContainerStatus{{RestartCount: 2}} }, 1), plain},
 		"8 newer first": {mk(func(p *api.Pod) { p.CreationTimestamp = 2 * time.Hour }, 1),
 			mk(func(p *api.Pod) { p.CreationTimestamp = time.Minute }, 1)},
 	} {
-		assert.True(t, less(tc.first, tc.second, now), "%s: first should go first", name)
-		assert.False(t, less(tc.second, tc.first, now), "%s: reverse", name)
+		assert.True(t, less(&tc.first, &tc.second), "%s: first should go first", name)
+		assert.False(t, less(&tc.second, &tc.first), "%s: reverse", name)
 	}
-	assert.False(t, less(plain, mk(nil, 1), now), "equal pods keep their order")
+	same := mk(nil, 1)
+	assert.False(t, less(&plain, &same), "equal pods keep their order")
 }
 
 // TestLogarithmicRankDiff follows logarithmicRankDiff in
@@ -85,7 +86,9 @@ func TestActivePodsWithRanksLess(t *testing.T) {
 // minutes share bucket 41, 30 and 40 minutes do not.
 func TestLogarithmicRankDiff(t *testing.T) {
 	now := 5 * time.Hour
-	assert.Zero(t, logRankDiff(now-40*time.Minute, now-60*time.Minute, now))
-	assert.Negative(t, logRankDiff(now-30*time.Minute, now-40*time.Minute, now))
-	assert.Positive(t, logRankDiff(now-2*time.Hour, now-time.Hour, now))
+	assert.Equal(t, 41, logRank(now-40*time.Minute, now))
+	assert.Equal(t, 41, logRank(now-60*time.Minute, now))
+	assert.Less(t, logRank(now-30*time.Minute, now), logRank(now-40*time.Minute, now))
+	assert.Greater(t, logRank(now-2*time.Hour, now), logRank(now-time.Hour, now))
+	assert.Zero(t, logRank(now, now), "not before now")
 }

@@ -227,22 +227,22 @@ func podsToDelete(ctx *sim.Context, rs *api.ReplicaSet, active []*api.Pod, n int
 			onNode[p.Spec.NodeName]++
 		}
 	}
+	now := ctx.Now()
 	ranked := make([]rankedPod, len(active))
 	for i, p := range active {
-		ranked[i] = rankedPod{p, onNode[p.Spec.NodeName]}
-		if p.Spec.NodeName == "" {
-			ranked[i].rank = 0
-		}
+		ranked[i] = rankPod(p, onNode[p.Spec.NodeName], now)
+		ranked[i].index = i
 	}
-	now := ctx.Now()
-	slices.SortStableFunc(ranked, func(a, b rankedPod) int {
+	// sort.Sort upstream: ties in the ranking go by key here (active is
+	// in key order).
+	slices.SortFunc(ranked, func(a, b rankedPod) int {
 		switch {
-		case less(a, b, now):
+		case less(&a, &b):
 			return -1
-		case less(b, a, now):
+		case less(&b, &a):
 			return 1
 		}
-		return 0
+		return a.index - b.index
 	})
 	out := make([]*api.Pod, n)
 	for i := range out {
@@ -251,31 +251,52 @@ func podsToDelete(ctx *sim.Context, rs *api.ReplicaSet, active []*api.Pod, n int
 	return out
 }
 
+// rankedPod is a pod with what ActivePodsWithRanks.Less compares, worked
+// out once per sync rather than once per comparison.
 type rankedPod struct {
-	pod  *api.Pod
-	rank int
+	pod   *api.Pod
+	index int // in key order
+	// rank is the number of related pods on its node (0 unassigned).
+	rank                 int
+	assigned, ready      bool
+	phase                int
+	cost                 int64
+	readySince           time.Duration
+	readyLog, createdLog int // floor(log2) of the time since (LogarithmicScaleDown)
+	restarts             int32
+	created              time.Duration
+	uid                  string
 }
 
 var phaseOrder = map[string]int{api.PodPending: 0, "Unknown": 1, api.PodRunning: 2}
 
+func rankPod(p *api.Pod, onNode int, now time.Duration) rankedPod {
+	r := rankedPod{pod: p, assigned: p.Spec.NodeName != "", ready: p.Status.Ready, phase: phaseOrder[p.Status.Phase],
+		cost: deletionCost(p), readySince: p.Status.ReadySince, readyLog: logRank(p.Status.ReadySince, now),
+		restarts: p.MaxContainerRestarts(), created: p.CreationTimestamp, createdLog: logRank(p.CreationTimestamp, now), uid: p.UID}
+	if r.assigned {
+		r.rank = onNode
+	}
+	return r
+}
+
 // less is ActivePodsWithRanks.Less: whether a should be deleted before b.
-func less(a, b rankedPod, now time.Duration) bool {
-	p, q := a.pod, b.pod
+func less(a, b *rankedPod) bool {
 	// 1. Unassigned < assigned.
-	if (p.Spec.NodeName == "") != (q.Spec.NodeName == "") {
-		return p.Spec.NodeName == ""
+	if a.assigned != b.assigned {
+		return !a.assigned
 	}
 	// 2. Pending < Unknown < Running.
-	if phaseOrder[p.Status.Phase] != phaseOrder[q.Status.Phase] {
-		return phaseOrder[p.Status.Phase] < phaseOrder[q.Status.Phase]
+	if a.phase != b.phase {
+		return a.phase < b.phase
 	}
 	// 3. Not ready < ready.
-	if p.Status.Ready != q.Status.Ready {
-		return !p.Status.Ready
+	if a.ready != b.ready {
+		return !a.ready
 	}
 	// 4. Lower pod-deletion-cost < higher.
-	if cp, cq := deletionCost(p), deletionCost(q); cp != cq {
-		return cp < cq
+	if a.cost != b.cost {
+		return a.cost < b.cost
 	}
 	// 5. Doubled up on a node < not.
 	if a.rank != b.rank {
@@ -283,37 +304,34 @@ func less(a, b rankedPod, now time.Duration) bool {
 	}
 	// 6. Ready more recently < ready longer, in log2 buckets
 	// (LogarithmicScaleDown); a tie is broken by UID.
-	if p.Status.Ready && q.Status.Ready && p.Status.ReadySince != q.Status.ReadySince {
-		if d := logRankDiff(p.Status.ReadySince, q.Status.ReadySince, now); d != 0 {
-			return d < 0
+	if a.ready && b.ready && a.readySince != b.readySince {
+		if a.readyLog != b.readyLog {
+			return a.readyLog < b.readyLog
 		}
-		return p.UID < q.UID
+		return a.uid < b.uid
 	}
 	// 7. More restarts < fewer.
-	if p.MaxContainerRestarts() != q.MaxContainerRestarts() {
-		return p.MaxContainerRestarts() > q.MaxContainerRestarts()
+	if a.restarts != b.restarts {
+		return a.restarts > b.restarts
 	}
 	// 8. Newer < older, in log2 buckets, UID breaking ties.
-	if p.CreationTimestamp != q.CreationTimestamp {
-		if d := logRankDiff(p.CreationTimestamp, q.CreationTimestamp, now); d != 0 {
-			return d < 0
+	if a.created != b.created {
+		if a.createdLog != b.createdLog {
+			return a.createdLog < b.createdLog
 		}
-		return p.UID < q.UID
+		return a.uid < b.uid
 	}
 	return false
 }
 
-// logRankDiff compares floor(log2(now - t)) in nanoseconds
-// (logarithmicRankDiff): negative when t1 is the more recent.
-func logRankDiff(t1, t2, now time.Duration) int {
-	rank := func(t time.Duration) int {
-		d := now - t
-		if d <= 0 {
-			return 0
-		}
-		return int(math.Log2(float64(d.Nanoseconds())))
+// logRank is floor(log2(now - t)) in nanoseconds, 0 for a time not before
+// now (logarithmicRankDiff compares two of them).
+func logRank(t, now time.Duration) int {
+	d := now - t
+	if d <= 0 {
+		return 0
 	}
-	return rank(t1) - rank(t2)
+	return int(math.Log2(float64(d.Nanoseconds())))
 }
 
 func deletionCost(p *api.Pod) int64 {
