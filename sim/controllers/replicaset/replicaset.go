@@ -200,13 +200,13 @@ func podFromTemplate(rs *api.ReplicaSet) *api.Pod {
 // podsToDelete ranks the active pods (getPodsToDelete with
 // getPodsRankedByRelatedPodsOnSameNode) and returns the first n.
 func podsToDelete(ctx *sim.Context, rs *api.ReplicaSet, active []*api.Pod, n int, pods *refmanager.PodIndex) []*api.Pod {
-	// The victims, and ties in the ranking, go by key.
-	active = slices.Clone(active)
-	slices.SortFunc(active, func(a, b *api.Pod) int {
+	byKey := func(a, b *api.Pod) int {
 		return cmp.Or(strings.Compare(a.Namespace, b.Namespace), strings.Compare(a.Name, b.Name))
-	})
+	}
 	if n >= len(active) {
-		return active
+		out := slices.Clone(active)
+		slices.SortFunc(out, byKey)
+		return out
 	}
 	// Related pods: the active pods of every ReplicaSet with the same
 	// controller (getIndirectlyRelatedPods); rank = related pods on the node.
@@ -231,10 +231,8 @@ func podsToDelete(ctx *sim.Context, rs *api.ReplicaSet, active []*api.Pod, n int
 	ranked := make([]rankedPod, len(active))
 	for i, p := range active {
 		ranked[i] = rankPod(p, onNode[p.Spec.NodeName], now)
-		ranked[i].index = i
 	}
-	// sort.Sort upstream: ties in the ranking go by key here (active is
-	// in key order).
+	// sort.Sort upstream: ties in the ranking go by key here.
 	slices.SortFunc(ranked, func(a, b rankedPod) int {
 		switch {
 		case less(&a, &b):
@@ -242,7 +240,7 @@ func podsToDelete(ctx *sim.Context, rs *api.ReplicaSet, active []*api.Pod, n int
 		case less(&b, &a):
 			return 1
 		}
-		return a.index - b.index
+		return byKey(a.pod, b.pod)
 	})
 	out := make([]*api.Pod, n)
 	for i := range out {
@@ -254,8 +252,7 @@ func podsToDelete(ctx *sim.Context, rs *api.ReplicaSet, active []*api.Pod, n int
 // rankedPod is a pod with what ActivePodsWithRanks.Less compares, worked
 // out once per sync rather than once per comparison.
 type rankedPod struct {
-	pod   *api.Pod
-	index int // in key order
+	pod *api.Pod
 	// rank is the number of related pods on its node (0 unassigned).
 	rank                 int
 	assigned, ready      bool

@@ -49,13 +49,21 @@ type Controller struct {
 	// nextStart is where the next pod's search for feasible nodes starts
 	// (nextStartNodeIndex).
 	nextStart int
+	// roomy counts the listed nodes with room for one more pod.
+	roomy int
 }
 
-// nodeUsage is what the pods bound to a node take of it.
+// nodeUsage is what the pods bound to a node take of it, and, for a node
+// in the list, how many pods it takes.
 type nodeUsage struct {
 	pods      int
 	requested resources
+	listed    bool
+	capacity  int
 }
+
+// hasRoom says whether a listed node takes one more pod.
+func (u *nodeUsage) hasRoom() bool { return u.listed && u.pods+1 <= u.capacity }
 
 // candidate is a node and its usage.
 type candidate struct {
@@ -99,7 +107,13 @@ func counts(p *api.Pod) bool { return p != nil && p.Spec.NodeName != "" && !p.Is
 func (c *Controller) account(p *api.Pod, sign int) {
 	cpu, mem := api.PodRequests(p)
 	u := c.usageOf(p.Spec.NodeName)
+	if u.hasRoom() {
+		c.roomy--
+	}
 	u.pods += sign
+	if u.hasRoom() {
+		c.roomy++
+	}
 	u.requested.milliCPU += int64(sign) * cpu
 	u.requested.memory += int64(sign) * mem
 }
@@ -241,12 +255,19 @@ func (c *Controller) Reconcile(ctx *sim.Context, key string) error {
 		}
 	}
 	if w := tx.Writes(store.TableNodes); c.nodes == nil || w != c.nodeWrites {
-		c.nodes, c.nodeWrites = nil, w
-		for _, n := range tx.Nodes() {
-			c.nodes = append(c.nodes, candidate{n, c.usageOf(n.Name)})
-		}
+		c.listNodes(tx.Nodes(), w)
 	}
 	nodes := c.nodes
+	if p.Status.Reason == "Unschedulable" && c.roomy == 0 && len(nodes) > 0 {
+		// It failed before, and no node has room for one more pod: every
+		// node's filters would fail again (NodeResourcesFit at the latest)
+		// and the search would go round to where it started.
+		if !c.waiting[key] {
+			c.waiting[key] = true
+			c.unschedulable = append(c.unschedulable, key)
+		}
+		return nil
+	}
 	var req resources
 	req.milliCPU, req.memory = api.PodRequests(p)
 	vols := prepareVolumes(tx, p)
@@ -294,6 +315,22 @@ func (c *Controller) Reconcile(ctx *sim.Context, key string) error {
 	}
 	ctx.Event(p, "Normal", "Scheduled", "Successfully assigned %s/%s to %s", p.Namespace, p.Name, best.node.Name)
 	return nil
+}
+
+// listNodes takes the node list as of w writes to the node table.
+func (c *Controller) listNodes(nodes []*api.Node, w uint64) {
+	for _, cand := range c.nodes {
+		cand.usage.listed = false
+	}
+	c.nodes, c.nodeWrites, c.roomy = nil, w, 0
+	for _, n := range nodes {
+		u := c.usageOf(n.Name)
+		u.listed, u.capacity = true, n.Status.Capacity.Pods
+		if u.hasRoom() {
+			c.roomy++
+		}
+		c.nodes = append(c.nodes, candidate{n, u})
+	}
 }
 
 // better says whether a feasible node with taints untolerated
