@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"strings"
 
 	"stsim/report"
@@ -115,6 +116,21 @@ func (c *runCmd) Run(_ context.Context, args []string) error {
 	if err := c.prof.stop(); err != nil {
 		return err
 	}
+	if c.out == "" && c.output == "json" {
+		// Streamed: the JSON of a run of 300,000 pods is hundreds of MB.
+		w := &stickyWriter{w: c.stdout}
+		err := report.Render(w, c.output, reports, c.reportOptions())
+		if w.err != nil {
+			return &inputError{fmt.Errorf("cannot write standard output: %w", cause(w.err))}
+		}
+		if err != nil {
+			return err
+		}
+		if fail.failed > 0 {
+			return fail
+		}
+		return nil
+	}
 	var buf bytes.Buffer
 	if err := report.Render(&buf, c.output, reports, c.reportOptions()); err != nil {
 		return err
@@ -173,4 +189,20 @@ func (c *runCmd) review(manifests []string) error {
 		report.Escape(strings.Join(manifests, " ")), report.Escape(strings.Join(manifests, " ")))
 	o := reviewOptions{seed: c.seed, output: c.output, out: c.out, color: c.color, in: c.in}
 	return o.run(c.env, manifests)
+}
+
+// stickyWriter keeps the first error of its writer, and writes nothing
+// after it.
+type stickyWriter struct {
+	w   io.Writer
+	err error
+}
+
+func (s *stickyWriter) Write(p []byte) (int, error) {
+	if s.err != nil {
+		return 0, s.err
+	}
+	n, err := s.w.Write(p)
+	s.err = err
+	return n, err
 }

@@ -2,6 +2,7 @@ package report
 
 import (
 	"fmt"
+	"io"
 	"strconv"
 	"strings"
 	"unicode/utf16"
@@ -100,4 +101,41 @@ func escapeJSON(b []byte) []byte {
 		i += size
 	}
 	return out
+}
+
+// jsonEscaper is escapeJSON for JSON text written in pieces: a piece that
+// ends inside a character keeps that character's first bytes for the
+// next.
+type jsonEscaper struct {
+	w    io.Writer
+	tail []byte
+}
+
+func (e *jsonEscaper) Write(p []byte) (int, error) {
+	b := append(e.tail, p...)
+	cut := len(b)
+	for i := 1; i <= utf8.UTFMax && i <= len(b); i++ {
+		if c := b[len(b)-i]; utf8.RuneStart(c) {
+			if !utf8.FullRune(b[len(b)-i:]) {
+				cut = len(b) - i
+			}
+			break
+		}
+	}
+	e.tail = append([]byte(nil), b[cut:]...)
+	if _, err := e.w.Write(escapeJSON(b[:cut])); err != nil {
+		return 0, err
+	}
+	return len(p), nil
+}
+
+// Close writes what is left (an incomplete character, as escapeJSON
+// writes one).
+func (e *jsonEscaper) Close() error {
+	if len(e.tail) == 0 {
+		return nil
+	}
+	_, err := e.w.Write(escapeJSON(e.tail))
+	e.tail = nil
+	return err
 }

@@ -85,3 +85,28 @@ func TestTextReportEscapesInput(t *testing.T) {
 		}
 	}
 }
+
+// TestJSONEscaperInPieces checks that JSON escaped as it is written, in
+// pieces cut anywhere (inside a character too), comes out as escapeJSON
+// makes it of the whole.
+func TestJSONEscaperInPieces(t *testing.T) {
+	raw := []byte("{\"s\": \"\x1b[2J \u009b é → \U000e0041 \U0001F600 ok\"}\n")
+	want := escapeJSON(raw)
+	for cut := 0; cut <= len(raw); cut++ {
+		for cut2 := cut; cut2 <= len(raw); cut2++ {
+			var out bytes.Buffer
+			e := &jsonEscaper{w: &out}
+			for _, piece := range [][]byte{raw[:cut], raw[cut:cut2], raw[cut2:]} {
+				if _, err := e.Write(piece); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if err := e.Close(); err != nil {
+				t.Fatal(err)
+			}
+			if !bytes.Equal(out.Bytes(), want) {
+				t.Fatalf("cut at %d and %d: %q, want %q", cut, cut2, out.Bytes(), want)
+			}
+		}
+	}
+}

@@ -51,20 +51,22 @@ func Render(w io.Writer, format string, reports []*Report, opt Options) error {
 	if !ok {
 		return &FormatError{Format: format}
 	}
-	if format == "text" {
+	switch format {
+	case "text":
 		// Escaped already, and maybe coloured after (textOutput).
 		return r.Render(w, reports, opt)
+	case "json":
+		// Streamed, escaped as it goes.
+		e := &jsonEscaper{w: w}
+		if err := r.Render(e, reports, opt); err != nil {
+			return err
+		}
+		return e.Close()
 	}
 	var buf bytes.Buffer
 	if err := r.Render(&buf, reports, opt); err != nil {
 		return err
 	}
-	out := buf.Bytes()
-	if format == "json" {
-		out = escapeJSON(out)
-	} else {
-		out = []byte(escape(string(out), true))
-	}
-	_, err := w.Write(out)
+	_, err := w.Write([]byte(escape(buf.String(), true)))
 	return err
 }
