@@ -198,7 +198,9 @@ func (r *Recorder) pod(now time.Duration, c store.Change) {
 	}
 	p := c.New.(*api.Pod)
 	row.Node, row.IP, row.Phase, row.Restarts = p.Spec.NodeName, p.Status.PodIP, p.Status.Phase, p.Restarts()
-	row.Labels = maps.Clone(p.Labels)
+	if row.Labels == nil || !maps.Equal(row.Labels, p.Labels) {
+		row.Labels = maps.Clone(p.Labels)
+	}
 	row.Claims = p.ClaimNames()
 	row.Hostname, row.Subdomain = p.Spec.Hostname, p.Spec.Subdomain
 	if row.Hostname == "" {
