@@ -93,6 +93,7 @@ type Txn struct {
 	// unflushed counts the writes since the go-memdb transaction began.
 	unflushed int
 	flushed   bool
+	committed bool
 }
 
 // flushAfter is the number of writes after which a write transaction
@@ -121,7 +122,7 @@ func (s *Store) Write() *Txn { return &Txn{s: s, tx: s.db.Txn(true), write: true
 // changes not yet taken, in write order.
 func (t *Txn) Commit() []Change {
 	t.tx.Commit()
-	t.undo = nil
+	t.undo, t.committed = nil, true
 	return t.TakeChanges()
 }
 
@@ -137,7 +138,10 @@ func (t *Txn) TakeChanges() []Change {
 // Abort drops the writes; harmless after Commit. A transaction that wrote
 // more than flushAfter objects cannot be aborted (the engine never aborts).
 func (t *Txn) Abort() {
-	if t.write && t.flushed && t.undo != nil {
+	if t.committed {
+		return
+	}
+	if t.flushed {
 		panic("store: abort of a transaction that flushed its writes")
 	}
 	t.tx.Abort()
@@ -160,6 +164,7 @@ func (t *Txn) wrote() {
 		t.tx.Commit()
 		t.tx = t.s.db.Txn(true)
 		t.unflushed, t.flushed = 0, true
+		t.undo = nil // it cannot be aborted now: let the old objects go
 	}
 }
 

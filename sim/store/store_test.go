@@ -1,6 +1,7 @@
 package store_test
 
 import (
+	"fmt"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -158,4 +159,32 @@ func TestByKeyReadsInAWriteTransaction(t *testing.T) {
 	got := tx.Pod("default/a")
 	require.NotNil(t, got, "Abort took the update and the removal back")
 	require.Nil(t, got.Labels)
+}
+
+// TestLargeTransactionsFlush checks that a write transaction of more than
+// a thousand writes, which commits its go-memdb transaction as it goes,
+// reads and commits like any other, by key, by index and by UID, and cannot
+// be aborted; a small one still can, and Abort after Commit does nothing.
+func TestLargeTransactionsFlush(t *testing.T) {
+	s := store.New()
+	tx := s.Write()
+	for i := range 2500 {
+		tx.Put(pod(fmt.Sprintf("p%04d", i), "node-1"))
+	}
+	assert.Len(t, tx.PodsOnNode("node-1"), 2500)
+	assert.Equal(t, "p1234", tx.ByUID(api.KindPod, "uid-p1234").Meta().Name)
+	assert.Panics(t, func() { tx.Abort() }, "part of it is committed already")
+	tx.Commit()
+	assert.NotPanics(t, func() { tx.Abort() })
+	r := s.Read()
+	assert.Len(t, r.Pods(), 2500)
+	assert.Equal(t, "p0042", r.ByUID(api.KindPod, "uid-p0042").Meta().Name)
+
+	small := s.Write()
+	small.Remove(pod("p0000", ""))
+	small.Abort()
+	assert.NotNil(t, s.Read().Pod("default/p0000"), "a small transaction aborts")
+	w := s.Write()
+	defer w.Abort()
+	assert.NotNil(t, w.Pod("default/p0000"), "and its by-key view is undone")
 }
