@@ -36,8 +36,11 @@ type Pod struct {
 type Tracker struct {
 	w     workload.Workload
 	byUID map[string]*Pod
-	// live lists the pods that exist, in creation order.
-	live []*Pod
+	// live lists the pods that exist, in creation order, and stale
+	// counts the rows in it of pods that left since (Live drops them:
+	// taking each out as it leaves cost the square of the pods).
+	live  []*Pod
+	stale int
 	// holder maps a slot to the UID of the live, non-terminating pod in it;
 	// last to the name of the last pod that held it.
 	holder map[int]string
@@ -61,7 +64,13 @@ func (t *Tracker) Pod(uid string) (*Pod, bool) {
 
 // Live lists the workload's pods that exist (terminating ones included), in
 // creation order. The slice is the tracker's: do not change it.
-func (t *Tracker) Live() []*Pod { return t.live }
+func (t *Tracker) Live() []*Pod {
+	if t.stale > 0 {
+		t.live = slices.DeleteFunc(t.live, func(row *Pod) bool { return !row.live })
+		t.stale = 0
+	}
+	return t.live
+}
 
 // Observe follows pod changes: a new workload pod takes its slot, a pod
 // being deleted or gone frees it. A pod that stops being the workload's
@@ -120,10 +129,8 @@ func (t *Tracker) follow(tx *store.Txn, now time.Duration, p *api.Pod, gone bool
 // leave frees the pod's slot and removes it from the live pods.
 func (t *Tracker) leave(row *Pod) {
 	t.release(row)
-	if i := slices.Index(t.live, row); i >= 0 {
-		t.live = slices.Delete(t.live, i, i+1)
-	}
 	row.live = false
+	t.stale++
 }
 
 // rejoin puts an adopted pod back among the live pods, in its old slot if
@@ -133,6 +140,7 @@ func (t *Tracker) rejoin(row *Pod) {
 		row.Slot = t.lowestFree()
 	}
 	t.holder[row.Slot] = row.UID
+	t.Live() // its old place goes
 	t.live = append(t.live, row)
 	row.live = true
 }

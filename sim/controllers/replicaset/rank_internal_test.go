@@ -1,6 +1,9 @@
 package replicaset
 
 import (
+	"fmt"
+	"math/rand/v2"
+	"slices"
 	"testing"
 	"time"
 
@@ -91,4 +94,55 @@ func TestLogarithmicRankDiff(t *testing.T) {
 	assert.Less(t, logRank(now-30*time.Minute, now), logRank(now-40*time.Minute, now))
 	assert.Greater(t, logRank(now-2*time.Hour, now), logRank(now-time.Hour, now))
 	assert.Zero(t, logRank(now, now), "not before now")
+}
+
+// TestFirstToDeleteIsTheHeadOfTheRanking checks the selection of the
+// victims against sorting every pod: for pods that differ in each rule of
+// the ranking (and tie often), the first n picked are the first n of the
+// sorted list, in order. The ready and creation times are each in a log2
+// bucket of their own: upstream's Less breaks a tie in a bucket by UID
+// only when the times differ, which is not a consistent order (three pods
+// can rank in a circle), and then each way of sorting picks its own.
+func TestFirstToDeleteIsTheHeadOfTheRanking(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 7))
+	now := 10 * time.Hour
+	ago := []time.Duration{1000 * time.Second, 2100 * time.Second, 4300 * time.Second, 8700 * time.Second}
+	phases := []string{api.PodPending, "Unknown", api.PodRunning}
+	for round := range 50 {
+		var active []*api.Pod
+		onNode := map[string]int{}
+		for i := range 1 + rng.IntN(300) {
+			p := base(fmt.Sprintf("uid-%03d", rng.IntN(1000)*1000+i))
+			p.Name = fmt.Sprintf("pod-%03d", i)
+			p.Spec.NodeName = []string{"", "node-1", "node-2", "node-3"}[rng.IntN(4)]
+			p.Status.Phase = phases[rng.IntN(3)]
+			p.Status.Ready = rng.IntN(2) == 0
+			p.Status.ReadySince = now - ago[rng.IntN(4)]
+			p.CreationTimestamp = now - ago[rng.IntN(4)]
+			if rng.IntN(5) == 0 {
+				p.Annotations = map[string]string{DeletionCostAnnotation: fmt.Sprint(rng.IntN(3) - 1)}
+			}
+			if rng.IntN(5) == 0 {
+				p.Status.ContainerStatuses = []api.ContainerStatus{{RestartCount: int32(rng.IntN(3))}}
+			}
+			onNode[p.Spec.NodeName]++
+			active = append(active, p)
+		}
+		ranked := make([]*rankedPod, len(active))
+		for i, p := range active {
+			r := rankPod(p, onNode[p.Spec.NodeName], now)
+			ranked[i] = &r
+		}
+		slices.SortFunc(ranked, deleteOrder)
+		n := 1 + rng.IntN(len(active))
+		var want []string
+		for _, r := range ranked[:n] {
+			want = append(want, r.pod.Name)
+		}
+		var got []string
+		for _, p := range firstToDelete(active, onNode, n, now) {
+			got = append(got, p.Name)
+		}
+		assert.Equal(t, want, got, "round %d", round)
+	}
 }

@@ -9,6 +9,7 @@ package replicaset
 
 import (
 	"cmp"
+	"container/heap"
 	"errors"
 	"math"
 	"reflect"
@@ -200,9 +201,6 @@ func podFromTemplate(rs *api.ReplicaSet) *api.Pod {
 // podsToDelete ranks the active pods (getPodsToDelete with
 // getPodsRankedByRelatedPodsOnSameNode) and returns the first n.
 func podsToDelete(ctx *sim.Context, rs *api.ReplicaSet, active []*api.Pod, n int, pods *refmanager.PodIndex) []*api.Pod {
-	byKey := func(a, b *api.Pod) int {
-		return cmp.Or(strings.Compare(a.Namespace, b.Namespace), strings.Compare(a.Name, b.Name))
-	}
 	if n >= len(active) {
 		out := slices.Clone(active)
 		slices.SortFunc(out, byKey)
@@ -227,26 +225,60 @@ func podsToDelete(ctx *sim.Context, rs *api.ReplicaSet, active []*api.Pod, n int
 			onNode[p.Spec.NodeName]++
 		}
 	}
-	now := ctx.Now()
-	ranked := make([]rankedPod, len(active))
-	for i, p := range active {
-		ranked[i] = rankPod(p, onNode[p.Spec.NodeName], now)
-	}
-	// sort.Sort upstream: ties in the ranking go by key here.
-	slices.SortFunc(ranked, func(a, b rankedPod) int {
-		switch {
-		case less(&a, &b):
-			return -1
-		case less(&b, &a):
-			return 1
+	return firstToDelete(active, onNode, n, ctx.Now())
+}
+
+// firstToDelete is the first n of the active pods ranked as sort.Sort
+// upstream ranks them (ties go by key here), given the related pods on
+// each node. Only the first n are needed, so they are picked with a heap
+// of n rather than by sorting every pod (which, 500 pods a sync, made
+// scaling down 150,000 pods cost minutes).
+func firstToDelete(active []*api.Pod, onNode map[string]int, n int, now time.Duration) []*api.Pod {
+	first := &worstFirst{}
+	for _, p := range active {
+		r := rankPod(p, onNode[p.Spec.NodeName], now)
+		if len(first.pods) < n {
+			heap.Push(first, &r)
+		} else if deleteOrder(&r, first.pods[0]) < 0 {
+			first.pods[0] = &r
+			heap.Fix(first, 0)
 		}
-		return byKey(a.pod, b.pod)
-	})
-	out := make([]*api.Pod, n)
-	for i := range out {
-		out[i] = ranked[i].pod
+	}
+	slices.SortFunc(first.pods, deleteOrder)
+	out := make([]*api.Pod, len(first.pods))
+	for i, r := range first.pods {
+		out[i] = r.pod
 	}
 	return out
+}
+
+// deleteOrder is less as an ordering, ties by key.
+func deleteOrder(a, b *rankedPod) int {
+	switch {
+	case less(a, b):
+		return -1
+	case less(b, a):
+		return 1
+	}
+	return byKey(a.pod, b.pod)
+}
+
+// byKey orders pods by namespace/name.
+func byKey(a, b *api.Pod) int {
+	return cmp.Or(strings.Compare(a.Namespace, b.Namespace), strings.Compare(a.Name, b.Name))
+}
+
+// worstFirst is a heap of ranked pods whose top is the one to delete last.
+type worstFirst struct{ pods []*rankedPod }
+
+func (h *worstFirst) Len() int           { return len(h.pods) }
+func (h *worstFirst) Less(i, j int) bool { return deleteOrder(h.pods[i], h.pods[j]) > 0 }
+func (h *worstFirst) Swap(i, j int)      { h.pods[i], h.pods[j] = h.pods[j], h.pods[i] }
+func (h *worstFirst) Push(x any)         { h.pods = append(h.pods, x.(*rankedPod)) }
+func (h *worstFirst) Pop() any {
+	last := h.pods[len(h.pods)-1]
+	h.pods = h.pods[:len(h.pods)-1]
+	return last
 }
 
 // rankedPod is a pod with what ActivePodsWithRanks.Less compares, worked
