@@ -161,6 +161,19 @@ const (
 	reasonVolumeZone    = "node(s) had volume node affinity conflict"
 )
 
+// The reasons of the verdicts with one fixed reason, shared (verdicts are
+// read only): a pod no node fits is checked against every node.
+var (
+	onlyUnschedulable    = []string{reasonUnschedulable}
+	onlySelector         = []string{reasonSelector}
+	onlyVolumeZone       = []string{reasonVolumeZone}
+	onlyTooManyPods      = []string{reasonTooManyPods}
+	onlyReadWriteOncePod = []string{reasonReadWriteOncePod}
+	onlyPVNotExist       = []string{reasonPVNotExist}
+	onlyNodeConflict     = []string{reasonNodeConflict}
+	onlyBindConflict     = []string{reasonBindConflict}
+)
+
 // verdict is one node's filter result: why it does not fit (none: it fits)
 // and whether preemption could help (framework.Unschedulable) or not
 // (UnschedulableAndUnresolvable).
@@ -178,7 +191,7 @@ func (c *Controller) filter(p *api.Pod, req resources, cand candidate, zone stri
 	// NodeUnschedulable: a cordoned node, unless the pod tolerates
 	// node.kubernetes.io/unschedulable:NoSchedule.
 	if n.Spec.Unschedulable && !api.TolerationsTolerateTaint(p.Spec.Tolerations, api.Taint{Key: api.TaintNodeUnschedulable, Effect: api.TaintNoSchedule}) {
-		return verdict{reasons: []string{reasonUnschedulable}, unresolved: true}
+		return verdict{reasons: onlyUnschedulable, unresolved: true}
 	}
 	// TaintToleration: the first NoSchedule or NoExecute taint the pod
 	// does not tolerate (DoNotScheduleTaintsFilterFunc).
@@ -189,7 +202,7 @@ func (c *Controller) filter(p *api.Pod, req resources, cand candidate, zone stri
 	}
 	// NodeAffinity: the nodeSelector.
 	if !matches(p.Spec.NodeSelector, n.Labels) {
-		return verdict{reasons: []string{reasonSelector}, unresolved: true}
+		return verdict{reasons: onlySelector, unresolved: true}
 	}
 	// NodeResourcesFit (fitsRequest): every shortage is a reason.
 	var short []string
@@ -204,12 +217,15 @@ func (c *Controller) filter(p *api.Pod, req resources, cand candidate, zone stri
 	if mem > 0 && n.Status.Capacity.Memory > 0 && mem > n.Status.Capacity.Memory-used.memory {
 		short = append(short, reasonMemory)
 	}
+	if len(short) == 1 && short[0] == reasonTooManyPods {
+		short = onlyTooManyPods
+	}
 	if len(short) > 0 {
 		return verdict{reasons: short}
 	}
 	// VolumeZone.
 	if zone != "" && n.Labels[api.LabelZone] != zone {
-		return verdict{reasons: []string{reasonVolumeZone}, unresolved: true}
+		return verdict{reasons: onlyVolumeZone, unresolved: true}
 	}
 	return verdict{}
 }
@@ -277,12 +293,17 @@ func (c *Controller) Reconcile(ctx *sim.Context, key string) error {
 	toFind := numFeasibleNodesToFind(len(nodes))
 	var best *candidate
 	bestTaints, found, checked := 0, 0, 0
-	var verdicts []verdict
+	// The reasons each node gave, for the FailedScheduling event of a pod
+	// that fails for the first time.
+	var fit *fitCounts
+	if p.Status.Reason != "Unschedulable" {
+		fit = &fitCounts{reasons: map[string]int{}}
+	}
 	for ; checked < len(nodes) && found < toFind; checked++ {
 		cand := &nodes[(c.nextStart+checked)%len(nodes)]
 		v := volumeFilter(vols, cand.node, c.filter(p, req, *cand, zone)) // volumes.go
 		if len(v.reasons) > 0 {
-			verdicts = append(verdicts, v)
+			fit.add(v)
 			continue
 		}
 		found++
@@ -302,7 +323,7 @@ func (c *Controller) Reconcile(ctx *sim.Context, key string) error {
 		if p.Status.Reason != "Unschedulable" {
 			n := p.DeepCopy()
 			n.Status.Reason = "Unschedulable"
-			ctx.Event(p, "Warning", "FailedScheduling", "%s", fitError(len(nodes), verdicts))
+			ctx.Event(p, "Warning", "FailedScheduling", "%s", fitError(len(nodes), fit))
 			return ctx.Update(n)
 		}
 		return nil
@@ -365,13 +386,34 @@ func numFeasibleNodesToFind(all int) int {
 	return max(all*percentage/100, minFeasibleNodesToFind)
 }
 
+// fitCounts counts the reasons the nodes gave, and how many of them
+// preemption could help; a nil one counts nothing.
+type fitCounts struct {
+	reasons                  map[string]int
+	resolvable, unresolvable int
+}
+
+func (f *fitCounts) add(v verdict) {
+	if f == nil {
+		return
+	}
+	for _, r := range v.reasons {
+		f.reasons[r]++
+	}
+	if v.unresolved {
+		f.unresolvable++
+	} else {
+		f.resolvable++
+	}
+}
+
 // fitError is FitError.Error with the message of the default preemption
 // plugin that runs after it: each filter reason with the number of nodes
 // that gave it, sorted; then, since every pod has the same priority,
 // "No preemption victims found for incoming pod" for the nodes where
 // preemption was tried and "Preemption is not helpful for scheduling" for
 // the others.
-func fitError(all int, verdicts []verdict) string {
+func fitError(all int, fit *fitCounts) string {
 	if all == 0 {
 		return "no nodes available to schedule pods"
 	}
@@ -383,18 +425,14 @@ func fitError(all int, verdicts []verdict) string {
 		slices.Sort(parts)
 		return strings.Join(parts, ", ")
 	}
-	reasons, preemption := map[string]int{}, map[string]int{}
-	for _, v := range verdicts {
-		for _, r := range v.reasons {
-			reasons[r]++
-		}
-		if v.unresolved {
-			preemption["Preemption is not helpful for scheduling"]++
-		} else {
-			preemption["No preemption victims found for incoming pod"]++
-		}
+	preemption := map[string]int{}
+	if fit.unresolvable > 0 {
+		preemption["Preemption is not helpful for scheduling"] = fit.unresolvable
 	}
-	return fmt.Sprintf("0/%d nodes are available: %s. preemption: 0/%d nodes are available: %s.", all, histogram(reasons), all, histogram(preemption))
+	if fit.resolvable > 0 {
+		preemption["No preemption victims found for incoming pod"] = fit.resolvable
+	}
+	return fmt.Sprintf("0/%d nodes are available: %s. preemption: 0/%d nodes are available: %s.", all, histogram(fit.reasons), all, histogram(preemption))
 }
 
 func matches(selector, labels map[string]string) bool {

@@ -40,16 +40,16 @@ func volumeFilter(vols *podVolumes, n *api.Node, prev verdict) verdict {
 		return prev
 	}
 	if vols.readWriteOncePodInUse {
-		return verdict{reasons: []string{reasonReadWriteOncePod}}
+		return verdict{reasons: onlyReadWriteOncePod}
 	}
 	var excluded map[string]bool // volumes taken by an earlier claim of the pod
 	for _, c := range vols.claims {
 		switch {
 		case c.bound && c.volume == nil:
-			return verdict{reasons: []string{reasonPVNotExist}, unresolved: true}
+			return verdict{reasons: onlyPVNotExist, unresolved: true}
 		case c.bound:
 			if !volume.CheckNodeAffinity(c.volume, n) {
-				return verdict{reasons: []string{reasonNodeConflict}, unresolved: true}
+				return verdict{reasons: onlyNodeConflict, unresolved: true}
 			}
 		default:
 			if v := volume.FindMatchingVolume(c.claim, c.candidates, n, excluded, true); v != nil {
@@ -60,7 +60,7 @@ func volumeFilter(vols *podVolumes, n *api.Node, prev verdict) verdict {
 				continue
 			}
 			if c.noProvisioner {
-				return verdict{reasons: []string{reasonBindConflict}, unresolved: true}
+				return verdict{reasons: onlyBindConflict, unresolved: true}
 			}
 		}
 	}
