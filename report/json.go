@@ -17,7 +17,7 @@ func init() { register("json", jsonRenderer{}) }
 // newline.
 type jsonRenderer struct{}
 
-// It streams: a run's lists are written an element at a time, so the
+// Render streams: a run's lists are written an element at a time, so the
 // report of a run of 300,000 pods is never held as one encoded buffer.
 func (jsonRenderer) Render(w io.Writer, reports []*Report, _ Options) error {
 	s := newJSONStream(w)
