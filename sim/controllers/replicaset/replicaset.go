@@ -238,9 +238,10 @@ func firstToDelete(active []*api.Pod, onNode map[string]int, n int, now time.Dur
 	for _, p := range active {
 		r := rankPod(p, onNode[p.Spec.NodeName], now)
 		if len(first.pods) < n {
-			heap.Push(first, &r)
+			kept := r
+			heap.Push(first, &kept)
 		} else if deleteOrder(&r, first.pods[0]) < 0 {
-			first.pods[0] = &r
+			*first.pods[0] = r // the pod it held is out
 			heap.Fix(first, 0)
 		}
 	}
@@ -364,7 +365,11 @@ func logRank(t, now time.Duration) int {
 }
 
 func deletionCost(p *api.Pod) int64 {
-	v, err := strconv.ParseInt(p.Annotations[DeletionCostAnnotation], 10, 32)
+	s, ok := p.Annotations[DeletionCostAnnotation]
+	if !ok {
+		return 0
+	}
+	v, err := strconv.ParseInt(s, 10, 32)
 	if err != nil {
 		return 0
 	}

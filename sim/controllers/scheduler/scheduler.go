@@ -205,22 +205,24 @@ func (c *Controller) filter(p *api.Pod, req resources, cand candidate, zone stri
 		return verdict{reasons: onlySelector, unresolved: true}
 	}
 	// NodeResourcesFit (fitsRequest): every shortage is a reason.
-	var short []string
-	if cand.usage.pods+1 > n.Status.Capacity.Pods {
-		short = append(short, reasonTooManyPods)
-	}
 	cpu, mem := req.milliCPU, req.memory
 	used := cand.usage.requested
-	if cpu > 0 && n.Status.Capacity.MilliCPU > 0 && cpu > n.Status.Capacity.MilliCPU-used.milliCPU {
-		short = append(short, reasonCPU)
+	tooMany := cand.usage.pods+1 > n.Status.Capacity.Pods
+	cpuShort := cpu > 0 && n.Status.Capacity.MilliCPU > 0 && cpu > n.Status.Capacity.MilliCPU-used.milliCPU
+	memShort := mem > 0 && n.Status.Capacity.Memory > 0 && mem > n.Status.Capacity.Memory-used.memory
+	if tooMany && !cpuShort && !memShort {
+		return verdict{reasons: onlyTooManyPods}
 	}
-	if mem > 0 && n.Status.Capacity.Memory > 0 && mem > n.Status.Capacity.Memory-used.memory {
-		short = append(short, reasonMemory)
-	}
-	if len(short) == 1 && short[0] == reasonTooManyPods {
-		short = onlyTooManyPods
-	}
-	if len(short) > 0 {
+	if tooMany || cpuShort || memShort {
+		var short []string
+		for _, r := range []struct {
+			short  bool
+			reason string
+		}{{tooMany, reasonTooManyPods}, {cpuShort, reasonCPU}, {memShort, reasonMemory}} {
+			if r.short {
+				short = append(short, r.reason)
+			}
+		}
 		return verdict{reasons: short}
 	}
 	// VolumeZone.
@@ -297,7 +299,7 @@ func (c *Controller) Reconcile(ctx *sim.Context, key string) error {
 	// that fails for the first time.
 	var fit *fitCounts
 	if p.Status.Reason != "Unschedulable" {
-		fit = &fitCounts{reasons: map[string]int{}}
+		fit = &fitCounts{}
 	}
 	for ; checked < len(nodes) && found < toFind; checked++ {
 		cand := &nodes[(c.nextStart+checked)%len(nodes)]
@@ -386,11 +388,17 @@ func numFeasibleNodesToFind(all int) int {
 	return max(all*percentage/100, minFeasibleNodesToFind)
 }
 
-// fitCounts counts the reasons the nodes gave, and how many of them
-// preemption could help; a nil one counts nothing.
+// fitCounts counts the reasons the nodes gave (a few, looked up in a
+// list), and how many of them preemption could help; a nil one counts
+// nothing.
 type fitCounts struct {
-	reasons                  map[string]int
+	reasons                  []reasonCount
 	resolvable, unresolvable int
+}
+
+type reasonCount struct {
+	reason string
+	count  int
 }
 
 func (f *fitCounts) add(v verdict) {
@@ -398,7 +406,12 @@ func (f *fitCounts) add(v verdict) {
 		return
 	}
 	for _, r := range v.reasons {
-		f.reasons[r]++
+		i := slices.IndexFunc(f.reasons, func(c reasonCount) bool { return c.reason == r })
+		if i < 0 {
+			i = len(f.reasons)
+			f.reasons = append(f.reasons, reasonCount{reason: r})
+		}
+		f.reasons[i].count++
 	}
 	if v.unresolved {
 		f.unresolvable++
@@ -425,6 +438,10 @@ func fitError(all int, fit *fitCounts) string {
 		slices.Sort(parts)
 		return strings.Join(parts, ", ")
 	}
+	reasons := map[string]int{}
+	for _, c := range fit.reasons {
+		reasons[c.reason] = c.count
+	}
 	preemption := map[string]int{}
 	if fit.unresolvable > 0 {
 		preemption["Preemption is not helpful for scheduling"] = fit.unresolvable
@@ -432,7 +449,7 @@ func fitError(all int, fit *fitCounts) string {
 	if fit.resolvable > 0 {
 		preemption["No preemption victims found for incoming pod"] = fit.resolvable
 	}
-	return fmt.Sprintf("0/%d nodes are available: %s. preemption: 0/%d nodes are available: %s.", all, histogram(fit.reasons), all, histogram(preemption))
+	return fmt.Sprintf("0/%d nodes are available: %s. preemption: 0/%d nodes are available: %s.", all, histogram(reasons), all, histogram(preemption))
 }
 
 func matches(selector, labels map[string]string) bool {
