@@ -5,7 +5,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"strings"
 
 	"stsim/report"
@@ -118,7 +117,7 @@ func (c *runCmd) Run(_ context.Context, args []string) error {
 	}
 	if c.out == "" && c.output == "json" {
 		// Streamed: the JSON of a run of 300,000 pods is hundreds of MB.
-		w := &stickyWriter{w: c.stdout}
+		w := &stdoutWriter{w: c.stdout}
 		err := report.Render(w, c.output, reports, c.reportOptions())
 		if w.err != nil {
 			return &inputError{fmt.Errorf("cannot write standard output: %w", cause(w.err))}
@@ -189,20 +188,4 @@ func (c *runCmd) review(manifests []string) error {
 		report.Escape(strings.Join(manifests, " ")), report.Escape(strings.Join(manifests, " ")))
 	o := reviewOptions{seed: c.seed, output: c.output, out: c.out, color: c.color, in: c.in}
 	return o.run(c.env, manifests)
-}
-
-// stickyWriter keeps the first error of its writer, and writes nothing
-// after it.
-type stickyWriter struct {
-	w   io.Writer
-	err error
-}
-
-func (s *stickyWriter) Write(p []byte) (int, error) {
-	if s.err != nil {
-		return 0, s.err
-	}
-	n, err := s.w.Write(p)
-	s.err = err
-	return n, err
 }
