@@ -188,3 +188,33 @@ func TestLargeTransactionsFlush(t *testing.T) {
 	defer w.Abort()
 	assert.NotNil(t, w.Pod("default/p0000"), "and its by-key view is undone")
 }
+
+// TestIndexesFollowWrites checks the indexes beyond the id: after a status
+// write they give the object as it is now, a move to another node moves
+// the pod in the node index, and a removal takes it out of every index.
+func TestIndexesFollowWrites(t *testing.T) {
+	s := store.New()
+	tx := s.Write()
+	p := pod("a", "node-1")
+	p.Spec.Volumes = []api.Volume{{Name: "d", PersistentVolumeClaim: &api.PersistentVolumeClaimVolumeSource{ClaimName: "data-a"}}}
+	tx.Put(p)
+	tx.Commit()
+
+	tx = s.Write()
+	status := tx.Pod("default/a").DeepCopy()
+	status.Status.Phase = api.PodRunning
+	tx.Put(status)
+	got := tx.PodsOnNode("node-1")
+	require.Len(t, got, 1)
+	assert.Same(t, status, got[0], "the index gives the object as it is now")
+	moved := status.DeepCopy()
+	moved.Spec.NodeName = "node-2"
+	tx.Put(moved)
+	assert.Empty(t, tx.PodsOnNode("node-1"))
+	assert.Len(t, tx.PodsOnNode("node-2"), 1)
+	tx.Remove(moved)
+	assert.Empty(t, tx.PodsOnNode("node-2"))
+	assert.Empty(t, tx.PodsUsingClaim("default/data-a"))
+	tx.Commit()
+	assert.Empty(t, s.Read().PodsUsingClaim("default/data-a"))
+}
