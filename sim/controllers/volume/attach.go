@@ -96,6 +96,13 @@ func (c *AttachDetach) Keys(tx *store.Txn, ch store.Change) []string {
 			c.seq++
 			c.added[p.UID] = c.seq
 		}
+		if o, n, ok := podUpdate(ch); ok && o.Spec.NodeName == n.Spec.NodeName &&
+			PodTerminated(o) == PodTerminated(n) && slices.Equal(o.ClaimNames(), n.ClaimNames()) {
+			// Nothing DesiredNodes reads of the pod changed (a status
+			// write of a running pod): its volumes' desired state is the
+			// same.
+			return nil
+		}
 		for _, o := range []api.Object{ch.Old, ch.New} {
 			p, ok := o.(*api.Pod)
 			if !ok || p.Spec.NodeName == "" {
@@ -119,6 +126,13 @@ func (c *AttachDetach) Keys(tx *store.Txn, ch store.Change) []string {
 		keys = append(keys, "node:"+ch.Object().Meta().Name)
 	}
 	return keys
+}
+
+// podUpdate is the old and new pod of a change that updates one.
+func podUpdate(ch store.Change) (old, cur *api.Pod, ok bool) {
+	old, ok1 := ch.Old.(*api.Pod)
+	cur, ok2 := ch.New.(*api.Pod)
+	return old, cur, ok1 && ok2
 }
 
 // KubeletDown records that node's kubelet no longer reports (a crash or a

@@ -216,3 +216,40 @@ func TestReclaimPolicy(t *testing.T) {
 	cl := e.View().Claim("default/data")
 	assert.NotEqual(t, pv, cl.Spec.VolumeName, "the new claim gets a new volume")
 }
+
+// TestAttachDetachWakesOnWhatDesiredNodesReads checks the attach/detach
+// controller's wake-ups (its pod handlers, which requeue a pod's volumes
+// when the desired state of the world may have changed): a pod's binding
+// to a node, its termination and its claims wake its volume; a status
+// write of a running pod does not.
+func TestAttachDetachWakesOnWhatDesiredNodesReads(t *testing.T) {
+	s := store.New()
+	tx := s.Write()
+	defer tx.Abort()
+	tx.Put(&api.PersistentVolumeClaim{ObjectMeta: api.ObjectMeta{Name: "data", Namespace: "default"},
+		Spec: api.PersistentVolumeClaimSpec{VolumeName: "pv-1"}})
+	c := volume.NewAttachDetach()
+	pending := &api.Pod{ObjectMeta: api.ObjectMeta{Name: "p", Namespace: "default", UID: "u"},
+		Spec: api.PodSpec{Volumes: []api.Volume{{Name: "d", PersistentVolumeClaim: &api.PersistentVolumeClaimVolumeSource{ClaimName: "data"}}}},
+		Status: api.PodStatus{Phase: api.PodPending}}
+	bound := pending.DeepCopy()
+	bound.Spec.NodeName = "node-1"
+	running := bound.DeepCopy()
+	running.Status.Phase = api.PodRunning
+	ready := running.DeepCopy()
+	ready.Status.Ready = true
+	done := ready.DeepCopy()
+	done.Status.Phase = api.PodSucceeded
+	keys := func(old, cur *api.Pod) []string {
+		ch := store.Change{Kind: api.KindPod, Old: old}
+		if cur != nil {
+			ch.New = cur
+		}
+		return c.Keys(tx, ch)
+	}
+	assert.Equal(t, []string{"attach:pv-1"}, keys(pending, bound), "bound to a node")
+	assert.Empty(t, keys(bound, running), "a status write")
+	assert.Empty(t, keys(running, ready), "a status write")
+	assert.Equal(t, []string{"attach:pv-1"}, keys(ready, done), "terminated")
+	assert.Equal(t, []string{"attach:pv-1"}, keys(done, nil), "gone")
+}
