@@ -230,7 +230,7 @@ func TestAttachDetachWakesOnWhatDesiredNodesReads(t *testing.T) {
 		Spec: api.PersistentVolumeClaimSpec{VolumeName: "pv-1"}})
 	c := volume.NewAttachDetach()
 	pending := &api.Pod{ObjectMeta: api.ObjectMeta{Name: "p", Namespace: "default", UID: "u"},
-		Spec: api.PodSpec{Volumes: []api.Volume{{Name: "d", PersistentVolumeClaim: &api.PersistentVolumeClaimVolumeSource{ClaimName: "data"}}}},
+		Spec:   api.PodSpec{Volumes: []api.Volume{{Name: "d", PersistentVolumeClaim: &api.PersistentVolumeClaimVolumeSource{ClaimName: "data"}}}},
 		Status: api.PodStatus{Phase: api.PodPending}}
 	bound := pending.DeepCopy()
 	bound.Spec.NodeName = "node-1"
