@@ -29,12 +29,12 @@ type ownedPods struct {
 	selector *api.LabelSelector
 }
 
-// ownedPod is a pod and whether it matched the selector and filter of the
-// claim that last looked at it; a changed pod is another object and is
-// looked at again.
+// ownedPod is a pod and, as the claim that last looked at it found,
+// whether it is considered and matches the selector; a changed pod is
+// another object and is looked at again.
 type ownedPod struct {
-	pod            *api.Pod
-	checked, match bool
+	pod                        *api.Pod
+	checked, considered, match bool
 }
 
 // NewPodIndex returns an empty index of the pods controlled by kind.
@@ -127,15 +127,17 @@ func (ix *PodIndex) Owned(uid string) []*api.Pod {
 }
 
 // ClaimPods is Claim over the pods owner controls and the orphans of its
-// namespace (the only pods it may keep, release or adopt): the pods it
-// controls that match selector and filter are kept, the ones that stopped
-// matching released through update, matching orphans adopted. Whether an
-// owned pod matches is worked out once per pod object (and again if the
-// selector changed), so a sync costs little for the pods that did not
-// change. The pods come back in no particular (but a repeatable) order,
-// owned before adopted; upstream's come in its cache's order.
+// namespace (the only pods it may keep, release or adopt), among those
+// consider admits (FilterActivePods before claimPods upstream; the others
+// are neither kept nor released nor adopted): the pods it controls that
+// match selector are kept, the ones that stopped matching released through
+// update, matching orphans adopted. Whether an owned pod is considered and
+// matches is worked out once per pod object (and again if the selector
+// changed), so a sync costs little for the pods that did not change. The
+// pods come back in no particular (but a repeatable) order, owned before
+// adopted; upstream's come in its cache's order.
 func (ix *PodIndex) ClaimPods(tx *store.Txn, owner api.Object, apiVersion string, selector *api.LabelSelector,
-	filter func(*api.Pod) bool, update func(*api.Pod) error) ([]*api.Pod, error) {
+	consider func(*api.Pod) bool, update func(*api.Pod) error) ([]*api.Pod, error) {
 	m := owner.Meta()
 	var out []*api.Pod
 	if set := ix.owners[m.UID]; set != nil {
@@ -149,10 +151,12 @@ func (ix *PodIndex) ClaimPods(tx *store.Txn, owner api.Object, apiVersion string
 		for i := range set.pods {
 			o := &set.pods[i]
 			if !o.checked {
-				o.match = selector.Matches(o.pod.Labels) && (filter == nil || filter(o.pod))
+				o.considered = consider(o.pod)
+				o.match = selector.Matches(o.pod.Labels)
 				o.checked = true
 			}
 			switch {
+			case !o.considered:
 			case o.match:
 				out = append(out, o.pod)
 			case m.Terminating():
@@ -167,6 +171,27 @@ func (ix *PodIndex) ClaimPods(tx *store.Txn, owner api.Object, apiVersion string
 		}
 	}
 	// The orphans: the adoption half of Claim.
-	adopted, err := Claim(owner, apiVersion, selector, tx.OrphanPods(m.Namespace), filter, update)
+	var orphans []*api.Pod
+	for _, p := range tx.OrphanPods(m.Namespace) {
+		if consider(p) {
+			orphans = append(orphans, p)
+		}
+	}
+	adopted, err := Claim(owner, apiVersion, selector, orphans, nil, update)
 	return append(out, adopted...), err
+}
+
+// Controlled counts the pods owner controls that match selector and that
+// count admits (FilterClaimedPods upstream), among the pods as they are
+// in the index.
+func (ix *PodIndex) Controlled(owner api.Object, selector *api.LabelSelector, count func(*api.Pod) bool) int {
+	n := 0
+	if set := ix.owners[owner.Meta().UID]; set != nil {
+		for _, o := range set.pods {
+			if count(o.pod) && selector.Matches(o.pod.Labels) {
+				n++
+			}
+		}
+	}
+	return n
 }

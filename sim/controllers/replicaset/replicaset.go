@@ -84,29 +84,20 @@ func (c *Controller) Reconcile(ctx *sim.Context, key string) error {
 	if rs == nil {
 		return nil
 	}
-	// claimPods: only pods that are not terminal are claimed.
-	pods, err := c.pods.ClaimPods(tx, rs, "apps/v1", rs.Spec.Selector,
-		func(p *api.Pod) bool { return !p.IsTerminal() }, func(p *api.Pod) error { return ctx.Update(p) })
+	// claimPods over the active pods (FilterActivePods): a terminal or
+	// terminating pod is neither adopted nor released.
+	active, err := c.pods.ClaimPods(tx, rs, "apps/v1", rs.Spec.Selector, IsPodActive,
+		func(p *api.Pod) error { return ctx.Update(p) })
 	if err != nil {
 		return err
-	}
-	var active []*api.Pod
-	for _, p := range pods {
-		if IsPodActive(p) {
-			active = append(active, p)
-		}
 	}
 	if !rs.Terminating() {
 		err = manageReplicas(ctx, rs, active, c.pods)
 	}
 	// calculateStatus counts the pods as listed before manageReplicas: the
-	// pods it creates or deletes show in the next sync.
-	terminating := int32(0)
-	for _, p := range pods {
-		if p.Terminating() && !p.IsTerminal() {
-			terminating++
-		}
-	}
+	// pods it creates or deletes show in the next sync. The terminating
+	// ones are those it controls (FilterClaimedPods).
+	terminating := int32(c.pods.Controlled(rs, rs.Spec.Selector, func(p *api.Pod) bool { return p.Terminating() && !p.IsTerminal() }))
 	st := api.ReplicaSetStatus{ObservedGeneration: rs.Generation, Replicas: int32(len(active)), TerminatingReplicas: &terminating}
 	requeue := false
 	// Every claimed pod matches the selector.

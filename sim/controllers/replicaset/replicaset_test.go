@@ -9,6 +9,10 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"stsim/sim"
+	"stsim/sim/api"
+	"stsim/sim/apiserver"
+	"stsim/sim/controllers/replicaset"
 	"stsim/sim/history"
 	"stsim/sim/simtest"
 )
@@ -157,4 +161,56 @@ spec:
 	assert.Equal(t, 5*time.Second, readyAt)
 	assert.Equal(t, 15*time.Second+time.Nanosecond, availableAt, "available once minReadySeconds have passed (plus a nanosecond)")
 	assert.Equal(t, 15*time.Second+time.Nanosecond, h.End, "the rollout ends with availability")
+}
+
+// TestClaimsOnlyActivePods follows syncReplicaSet in
+// pkg/controller/replicaset/replica_set.go: the pods it claims are the
+// active ones (FilterActivePods, then claimPods), so a Failed or a
+// terminating pod it controls is never released, even when its labels no
+// longer match; the terminating ones it controls and that match count as
+// terminatingReplicas (FilterClaimedPods).
+func TestClaimsOnlyActivePods(t *testing.T) {
+	e := sim.New(1)
+	e.AddController(replicaset.New())
+	one := int32(1)
+	web := map[string]string{"app": "web"}
+	rs := &api.ReplicaSet{ObjectMeta: api.ObjectMeta{Name: "web"}, Spec: api.ReplicaSetSpec{Replicas: &one,
+		Selector: &api.LabelSelector{MatchLabels: web},
+		Template: api.PodTemplateSpec{ObjectMeta: api.ObjectMeta{Labels: web}, Spec: api.PodSpec{Containers: []api.Container{{Name: "c", Image: "app:1"}}}}}}
+	require.NoError(t, e.Do(func(ctx *sim.Context) error { return ctx.Create(rs) }))
+	rs = e.View().ReplicaSet("default/web")
+	pod := func(name string, labels map[string]string) *api.Pod {
+		return &api.Pod{ObjectMeta: api.ObjectMeta{Name: name, Labels: labels, OwnerReferences: []api.OwnerReference{api.NewControllerRef(rs, "apps/v1")}},
+			Spec: api.PodSpec{NodeName: "node-1", Containers: []api.Container{{Name: "c", Image: "app:1"}}}}
+	}
+	other := map[string]string{"app": "other"}
+	require.NoError(t, e.Do(func(ctx *sim.Context) error {
+		for _, p := range []*api.Pod{pod("running", web), pod("failed", other), pod("leaving", web), pod("leaving-other", other)} {
+			if err := ctx.Create(p); err != nil {
+				return err
+			}
+		}
+		failed := ctx.Txn().Pod("default/failed").DeepCopy()
+		failed.Status.Phase = api.PodFailed
+		if err := ctx.Update(failed); err != nil {
+			return err
+		}
+		for _, name := range []string{"leaving", "leaving-other"} {
+			if err := ctx.Delete(api.KindPod, "default/"+name, apiserver.DeleteOptions{}); err != nil {
+				return err
+			}
+		}
+		return nil
+	}))
+	tx := e.View()
+	for _, name := range []string{"failed", "leaving", "leaving-other"} {
+		p := tx.Pod("default/" + name)
+		require.NotNil(t, p, name)
+		assert.NotNil(t, p.ControllerRef(), "%s is not released", name)
+	}
+	st := tx.ReplicaSet("default/web").Status
+	assert.Equal(t, int32(1), st.Replicas, "the one active pod")
+	require.NotNil(t, st.TerminatingReplicas)
+	assert.Equal(t, int32(1), *st.TerminatingReplicas, "the terminating pod that matches")
+	assert.Len(t, tx.Pods(), 4, "no pod created: one is active, as wanted")
 }
