@@ -115,34 +115,36 @@ func (c *runCmd) Run(_ context.Context, args []string) error {
 	if err := c.prof.stop(); err != nil {
 		return err
 	}
+	if err := c.write(reports); err != nil {
+		return err
+	}
+	if fail.failed > 0 {
+		return fail
+	}
+	return nil
+}
+
+// write renders the reports to --out, or to standard output; JSON to
+// standard output is streamed (the JSON of a run of 300,000 pods is
+// hundreds of MB).
+func (c *runCmd) write(reports []*report.Report) error {
 	if c.out == "" && c.output == "json" {
-		// Streamed: the JSON of a run of 300,000 pods is hundreds of MB.
 		w := &stdoutWriter{w: c.stdout}
 		err := report.Render(w, c.output, reports, c.reportOptions())
 		if w.err != nil {
 			return &inputError{fmt.Errorf("cannot write standard output: %w", cause(w.err))}
 		}
-		if err != nil {
-			return err
-		}
-		if fail.failed > 0 {
-			return fail
-		}
-		return nil
+		return err
 	}
 	var buf bytes.Buffer
 	if err := report.Render(&buf, c.output, reports, c.reportOptions()); err != nil {
 		return err
 	}
 	if c.out != "" {
-		if err := writeOut(c.out, c.in.read, buf.Bytes()); err != nil {
-			return err
-		}
-	} else if _, err := c.stdout.Write(buf.Bytes()); err != nil {
-		return &inputError{fmt.Errorf("cannot write standard output: %w", cause(err))}
+		return writeOut(c.out, c.in.read, buf.Bytes())
 	}
-	if fail.failed > 0 {
-		return fail
+	if _, err := c.stdout.Write(buf.Bytes()); err != nil {
+		return &inputError{fmt.Errorf("cannot write standard output: %w", cause(err))}
 	}
 	return nil
 }

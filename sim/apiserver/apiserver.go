@@ -232,8 +232,6 @@ func (c *Client) UpdateStatus(obj api.Object) error {
 	switch o := obj.(type) {
 	case *api.StatefulSet:
 		o.Spec = old.(*api.StatefulSet).Spec
-	case *api.Deployment:
-		o.Spec = old.(*api.Deployment).Spec
 	case *api.ReplicaSet:
 		o.Spec = old.(*api.ReplicaSet).Spec
 	default:

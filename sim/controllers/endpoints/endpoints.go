@@ -202,17 +202,15 @@ func (c *Controller) Reconcile(ctx *sim.Context, key string) error {
 	if st.full || st.holder == nil || primary < 0 || !slices.Equal(existing[primary].Ports, s.ports) {
 		// Every pod and every slice looked at again.
 		st.holder = map[string]string{}
-		seen := map[string]bool{}
 		touched = touched[:0]
 		for _, sl := range existing {
 			for _, e := range sl.Endpoints {
 				st.holder[e.PodName] = sl.Name
-				seen[e.PodName] = true
 				touched = append(touched, e.PodName)
 			}
 		}
 		for name := range st.pods {
-			if !seen[name] {
+			if _, held := st.holder[name]; !held {
 				touched = append(touched, name)
 			}
 		}

@@ -115,7 +115,7 @@ func (c *Controller) Reconcile(ctx *sim.Context, key string) error {
 	if cur := tx.ReplicaSet(key); cur != nil && !reflect.DeepEqual(cur.Status, st) {
 		n := cur.DeepCopy()
 		n.Status = st
-		if uerr := ctx.Update(n); uerr != nil {
+		if uerr := ctx.UpdateStatus(n); uerr != nil {
 			return uerr
 		}
 	}

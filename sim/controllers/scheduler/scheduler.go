@@ -89,6 +89,14 @@ func (c *Controller) usageOf(node string) *nodeUsage {
 	return u
 }
 
+// wait puts a pod no node fits among the unschedulable ones, once.
+func (c *Controller) wait(key string) {
+	if !c.waiting[key] {
+		c.waiting[key] = true
+		c.unschedulable = append(c.unschedulable, key)
+	}
+}
+
 // retry hands back the unschedulable pods to try again.
 func (c *Controller) retry() []string {
 	keys := c.unschedulable
@@ -280,10 +288,7 @@ func (c *Controller) Reconcile(ctx *sim.Context, key string) error {
 		// It failed before, and no node has room for one more pod: every
 		// node's filters would fail again (NodeResourcesFit at the latest)
 		// and the search would go round to where it started.
-		if !c.waiting[key] {
-			c.waiting[key] = true
-			c.unschedulable = append(c.unschedulable, key)
-		}
+		c.wait(key)
 		return nil
 	}
 	var req resources
@@ -318,10 +323,7 @@ func (c *Controller) Reconcile(ctx *sim.Context, key string) error {
 		c.nextStart = (c.nextStart + checked) % len(nodes)
 	}
 	if best == nil {
-		if !c.waiting[key] {
-			c.waiting[key] = true
-			c.unschedulable = append(c.unschedulable, key)
-		}
+		c.wait(key)
 		if p.Status.Reason != "Unschedulable" {
 			n := p.DeepCopy()
 			n.Status.Reason = "Unschedulable"

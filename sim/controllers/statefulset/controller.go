@@ -83,6 +83,13 @@ func (c *Controller) stateOf(p *api.Pod) *replicaState {
 	return nil
 }
 
+// controlledBy lists the pods whose controller is set (the owner index
+// lists every pod with a reference to it; the kept state holds the ones
+// it controls, as stateOf does).
+func controlledBy(tx *store.Txn, set *api.StatefulSet) []*api.Pod {
+	return slices.DeleteFunc(tx.PodsOwnedBy(set.UID), func(p *api.Pod) bool { return p.ControllerUID() != set.UID })
+}
+
 // Reconcile is syncStatefulSet: claim the set's pods, let the control
 // bring them towards the spec, and requeue after minReadySeconds while a
 // pod may turn available without an event.
@@ -95,11 +102,11 @@ func (c *Controller) Reconcile(ctx *sim.Context, key string) error {
 	}
 	st := c.states[key]
 	if st == nil || st.uid != set.UID || st.generation != set.Generation {
-		st = newReplicaState(set, tx.PodsOwnedBy(set.UID))
+		st = newReplicaState(set, controlledBy(tx, set))
 		c.states[key] = st
 	}
 	if c.verify != nil {
-		built := newReplicaState(set, tx.PodsOwnedBy(set.UID))
+		built := newReplicaState(set, controlledBy(tx, set))
 		st.sweep(ctx.Now())
 		built.sweep(ctx.Now())
 		if kept, want := st.dump(), built.dump(); kept != want {
