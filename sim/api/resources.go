@@ -181,15 +181,20 @@ func scanQuantity(str string) (positive bool, num, denom, suffix string, err err
 	return positive, num, denom, str[suffixStart:], nil
 }
 
+// The suffixes of quantities, and the power of their base that each
+// stands for.
+var (
+	decimalSuffixes = map[string]int32{"n": -9, "u": -6, "m": -3, "": 0, "k": 3, "M": 6, "G": 9, "T": 12, "P": 15, "E": 18}
+	binarySuffixes  = map[string]int32{"Ki": 10, "Mi": 20, "Gi": 30, "Ti": 40, "Pi": 50, "Ei": 60}
+)
+
 // interpretSuffix is quantitySuffixer.interpret: the base, the exponent and
 // the format of a suffix.
 func interpretSuffix(s string) (base int, exponent int32, format string, ok bool) {
-	decimal := map[string]int32{"n": -9, "u": -6, "m": -3, "": 0, "k": 3, "M": 6, "G": 9, "T": 12, "P": 15, "E": 18}
-	binary := map[string]int32{"Ki": 10, "Mi": 20, "Gi": 30, "Ti": 40, "Pi": 50, "Ei": 60}
-	if e, ok := decimal[s]; ok {
+	if e, ok := decimalSuffixes[s]; ok {
 		return 10, e, formatDecimalSI, true
 	}
-	if e, ok := binary[s]; ok {
+	if e, ok := binarySuffixes[s]; ok {
 		return 2, e, formatBinarySI, true
 	}
 	if len(s) > 1 && (s[0] == 'e' || s[0] == 'E') {
@@ -380,6 +385,9 @@ func CanonicalQuantity(s string) string {
 // MilliValue is a quantity in thousandths (cpu in millicores), rounded
 // up; a quantity that does not parse is 0 (validation rejects it first).
 func MilliValue(s string) int64 {
+	if s == "" {
+		return 0 // not requested
+	}
 	q, err := ParseQuantityValue(s)
 	if err != nil {
 		return 0
@@ -389,6 +397,9 @@ func MilliValue(s string) int64 {
 
 // Value is a quantity as a whole number (memory in bytes), rounded up.
 func Value(s string) int64 {
+	if s == "" {
+		return 0 // not requested
+	}
 	q, err := ParseQuantityValue(s)
 	if err != nil {
 		return 0

@@ -180,6 +180,9 @@ var (
 
 // isDNS1123Label is validation.IsDNS1123Label.
 func isDNS1123Label(v string) []string {
+	if validDNS1123Label(v) {
+		return nil
+	}
 	var errs []string
 	if len(v) > 63 {
 		errs = append(errs, maxLenError(63))
@@ -196,6 +199,9 @@ func isDNS1123Label(v string) []string {
 
 // isDNS1123Subdomain is validation.IsDNS1123Subdomain.
 func isDNS1123Subdomain(v string) []string {
+	if validDNS1123Subdomain(v) {
+		return nil
+	}
 	return subdomainErrors(v, maxLenError(253))
 }
 
@@ -212,6 +218,9 @@ func subdomainErrors(v, tooLong string) []string {
 
 // isDNS1035Label is validation.IsDNS1035Label.
 func isDNS1035Label(v string) []string {
+	if validDNS1035Label(v) {
+		return nil
+	}
 	var errs []string
 	if len(v) > 63 {
 		errs = append(errs, maxLenError(63))
@@ -225,6 +234,9 @@ func isDNS1035Label(v string) []string {
 // isQualifiedName is content.IsLabelKey (validation.IsQualifiedName): an
 // optional DNS subdomain prefix and "/", then a name of at most 63 bytes.
 func isQualifiedName(v string) []string {
+	if validQualifiedName(v) {
+		return nil
+	}
 	var errs []string
 	parts := strings.Split(v, "/")
 	var name string
@@ -258,6 +270,9 @@ func isQualifiedName(v string) []string {
 
 // isValidLabelValue is content.IsLabelValue (validation.IsValidLabelValue).
 func isValidLabelValue(v string) []string {
+	if validLabelValue(v) {
+		return nil
+	}
 	var errs []string
 	if len(v) > 63 {
 		errs = append(errs, maxLenBytes(63))

@@ -459,7 +459,7 @@ func semanticValues(a, b reflect.Value, quantities bool) bool {
 		}
 		return true
 	case reflect.String:
-		if quantities {
+		if quantities && a.String() != b.String() {
 			qa, errA := ParseQuantityValue(a.String())
 			qb, errB := ParseQuantityValue(b.String())
 			if errA == nil && errB == nil {

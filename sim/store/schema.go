@@ -170,7 +170,7 @@ func controllerRevisionsTable() *memdb.TableSchema {
 // Objects are found by UID through the store's map of UIDs to keys.
 func objectTable(name string, extra ...*memdb.IndexSchema) *memdb.TableSchema {
 	t := &memdb.TableSchema{Name: name, Indexes: map[string]*memdb.IndexSchema{
-		IndexID: {Name: IndexID, Unique: true, Indexer: single(func(o api.Object) string { return o.Meta().Key() })},
+		IndexID: {Name: IndexID, Unique: true, Indexer: keyIndex{}},
 	}}
 	for _, ix := range extra {
 		t.Indexes[ix.Name] = ix
@@ -216,22 +216,34 @@ func ownerIndex() *memdb.IndexSchema {
 type single func(api.Object) string
 
 func (f single) FromObject(raw any) (bool, []byte, error) {
-	v := f(raw.(api.Object))
+	o := raw.(api.Object)
+	v := f(o)
 	if v == "" {
 		return false, nil, nil
 	}
-	return true, []byte(v + "\x00"), nil
+	return true, indexValue(v, o.Meta()), nil
 }
 
 func (f single) FromArgs(args ...any) ([]byte, error) { return argBytes(args) }
 
-func (f single) PrefixFromArgs(args ...any) ([]byte, error) {
-	b, err := argBytes(args)
-	if err != nil {
-		return nil, err
-	}
-	return b[:len(b)-1], nil
+// indexValue is v and a NUL, with room after it for the NUL-terminated
+// namespace/name that go-memdb appends to the value of a non-unique
+// index, so that the append does not copy it again.
+func indexValue(v string, m *api.ObjectMeta) []byte {
+	b := make([]byte, 0, len(v)+len(m.Namespace)+len(m.Name)+3)
+	return append(append(b, v...), 0)
 }
+
+// keyIndex indexes an object by its namespace/name (IndexID).
+type keyIndex struct{}
+
+func (keyIndex) FromObject(raw any) (bool, []byte, error) {
+	m := raw.(api.Object).Meta()
+	b := make([]byte, 0, len(m.Namespace)+len(m.Name)+2)
+	return true, append(append(append(append(b, m.Namespace...), '/'), m.Name...), 0), nil
+}
+
+func (keyIndex) FromArgs(args ...any) ([]byte, error) { return argBytes(args) }
 
 // multi indexes an object by several strings.
 type multi func(api.Object) []string
@@ -241,9 +253,10 @@ func (f multi) FromObject(raw any) (bool, [][]byte, error) {
 	if len(vs) == 0 {
 		return false, nil, nil
 	}
+	m := raw.(api.Object).Meta()
 	out := make([][]byte, len(vs))
 	for i, v := range vs {
-		out[i] = []byte(v + "\x00")
+		out[i] = indexValue(v, m)
 	}
 	return true, out, nil
 }
