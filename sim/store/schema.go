@@ -216,7 +216,7 @@ func ownerIndex() *memdb.IndexSchema {
 type single func(api.Object) string
 
 func (f single) FromObject(raw any) (bool, []byte, error) {
-	o := raw.(api.Object)
+	o := objectOf(raw)
 	v := f(o)
 	if v == "" {
 		return false, nil, nil
@@ -238,7 +238,7 @@ func indexValue(v string, m *api.ObjectMeta) []byte {
 type keyIndex struct{}
 
 func (keyIndex) FromObject(raw any) (bool, []byte, error) {
-	m := raw.(api.Object).Meta()
+	m := objectOf(raw).Meta()
 	b := make([]byte, 0, len(m.Namespace)+len(m.Name)+2)
 	return true, append(append(append(append(b, m.Namespace...), '/'), m.Name...), 0), nil
 }
@@ -249,11 +249,12 @@ func (keyIndex) FromArgs(args ...any) ([]byte, error) { return argBytes(args) }
 type multi func(api.Object) []string
 
 func (f multi) FromObject(raw any) (bool, [][]byte, error) {
-	vs := f(raw.(api.Object))
+	o := objectOf(raw)
+	vs := f(o)
 	if len(vs) == 0 {
 		return false, nil, nil
 	}
-	m := raw.(api.Object).Meta()
+	m := o.Meta()
 	out := make([][]byte, len(vs))
 	for i, v := range vs {
 		out[i] = indexValue(v, m)

@@ -2,6 +2,7 @@ package store
 
 import (
 	"fmt"
+	"maps"
 	"slices"
 
 	"github.com/hashicorp/go-memdb"
@@ -10,16 +11,30 @@ import (
 )
 
 // Store holds every simulated object.
+//
+// go-memdb indexes records, and each record holds the object as it is
+// now. A write that leaves every index value of an object as it was (a
+// status write, most writes) puts the new object in the object's record
+// and leaves go-memdb alone; any other write inserts a new record. So a
+// read transaction is a view of the objects as they are, not a snapshot:
+// it is valid until the next write, and a read after that panics.
 type Store struct {
 	db *memdb.MemDB
 	rv uint64
-	// latest holds each object as the write transaction sees it, by table
-	// and key: by-key reads in a write transaction (every Put's, and most
-	// controllers' look-ups) are map look-ups instead of go-memdb reads,
-	// which in a write transaction clone the index's radix transaction and
-	// drop its cache of copied nodes, so that the next write copies its
-	// whole path again. There is one write transaction at a time.
-	latest map[tableKey]api.Object
+	// latest holds the record of each object, by table and key: by-key
+	// reads in a write transaction (every Put's, and most controllers'
+	// look-ups) are map look-ups instead of go-memdb reads, which in a
+	// write transaction clone the index's radix transaction and drop its
+	// cache of copied nodes, so that the next write copies its whole path
+	// again. There is one write transaction at a time.
+	latest map[tableKey]*record
+	// indexes lists, by table, the indexes besides the id, by name: a
+	// write that changes none of their values changes no index.
+	indexes map[string][]*memdb.IndexSchema
+	// seq counts the writes; a read transaction remembers it.
+	seq uint64
+	// writing is set while a write transaction is open.
+	writing bool
 	// writes counts the writes (puts and removals) of each table, aborted
 	// ones included: a controller that caches what it found about objects
 	// of a table sees from the count whether any of them may have changed.
@@ -33,6 +48,12 @@ type Store struct {
 
 // tableKey is an object's table and namespace/name.
 type tableKey struct{ table, key string }
+
+// record is what go-memdb stores: an object, as it is now.
+type record struct{ obj api.Object }
+
+// objectOf is the object of a record (go-memdb hands indexers records).
+func objectOf(raw any) api.Object { return raw.(*record).obj }
 
 // Change is one object written or removed by a committed transaction. Old is
 // nil for a created object, New nil for a removed one.
@@ -78,14 +99,25 @@ func New() *Store {
 	// channels of the nodes a write copies (nothing here watches), which
 	// every commit of the primary closes, walking the whole changed tree
 	// once more than 8,192 nodes changed.
-	return &Store{db: db.Snapshot(), latest: map[tableKey]api.Object{}, writes: map[string]uint64{}, uids: map[string]tableKey{}}
+	s := &Store{db: db.Snapshot(), latest: map[tableKey]*record{}, indexes: map[string][]*memdb.IndexSchema{},
+		writes: map[string]uint64{}, uids: map[string]tableKey{}}
+	for name, t := range db.DBSchema().Tables {
+		for _, ix := range slices.Sorted(maps.Keys(t.Indexes)) {
+			if ix != IndexID {
+				s.indexes[name] = append(s.indexes[name], t.Indexes[ix])
+			}
+		}
+	}
+	return s
 }
 
 // Txn is a read or write transaction with typed queries.
 type Txn struct {
-	s       *Store
-	tx      *memdb.Txn
-	write   bool
+	s     *Store
+	tx    *memdb.Txn
+	write bool
+	// seq is the store's write count when a read transaction opened.
+	seq     uint64
 	changes []Change
 	// undo holds what latest held before each write of this transaction,
 	// for Abort.
@@ -106,23 +138,46 @@ type Txn struct {
 // but the cost; a transaction that flushed cannot be aborted.
 const flushAfter = 1000
 
-// undoEntry is latest's entry for k before a write.
+// undoEntry is latest's record for k before a write, and the object the
+// record held.
 type undoEntry struct {
 	k   tableKey
-	old api.Object
+	rec *record
+	obj api.Object
 }
 
-// Read opens a read-only transaction (a snapshot).
-func (s *Store) Read() *Txn { return &Txn{s: s, tx: s.db.Txn(false)} }
+// Read opens a read-only transaction: a view of the committed objects,
+// valid until the next write. It panics while a write transaction is
+// open: read through that.
+func (s *Store) Read() *Txn {
+	if s.writing {
+		panic("store: read transaction opened during a write transaction")
+	}
+	return &Txn{s: s, tx: s.db.Txn(false), seq: s.seq}
+}
 
 // Write opens the write transaction. The caller must Commit or Abort it.
-func (s *Store) Write() *Txn { return &Txn{s: s, tx: s.db.Txn(true), write: true} }
+func (s *Store) Write() *Txn {
+	if s.writing {
+		panic("store: a write transaction is open already")
+	}
+	s.writing = true
+	return &Txn{s: s, tx: s.db.Txn(true), write: true}
+}
+
+// valid panics when a read transaction is used after a write.
+func (t *Txn) valid() {
+	if !t.write && t.seq != t.s.seq {
+		panic("store: read transaction used after a write")
+	}
+}
 
 // Commit makes the writes visible to new transactions and returns the
 // changes not yet taken, in write order.
 func (t *Txn) Commit() []Change {
 	t.tx.Commit()
 	t.undo, t.committed = nil, true
+	t.s.writing = false
 	return t.TakeChanges()
 }
 
@@ -138,7 +193,7 @@ func (t *Txn) TakeChanges() []Change {
 // Abort drops the writes; harmless after Commit. A transaction that wrote
 // more than flushAfter objects cannot be aborted (the engine never aborts).
 func (t *Txn) Abort() {
-	if t.committed {
+	if t.committed || !t.write {
 		return
 	}
 	if t.flushed {
@@ -147,18 +202,22 @@ func (t *Txn) Abort() {
 	t.tx.Abort()
 	for i := len(t.undo) - 1; i >= 0; i-- {
 		u := t.undo[i]
-		if u.old == nil {
+		if u.rec == nil {
 			delete(t.s.latest, u.k)
 		} else {
-			t.s.latest[u.k] = u.old
+			u.rec.obj = u.obj
+			t.s.latest[u.k] = u.rec
 		}
 	}
 	t.undo = nil
+	t.committed = true
+	t.s.writing = false
 }
 
 // wrote counts a write, and flushes the go-memdb transaction every
 // flushAfter writes.
 func (t *Txn) wrote() {
+	t.s.seq++
 	t.unflushed++
 	if t.unflushed >= flushAfter {
 		t.tx.Commit()
@@ -168,33 +227,65 @@ func (t *Txn) wrote() {
 	}
 }
 
-// remember records obj (nil: removed) as the latest of k.
-func (t *Txn) remember(k tableKey, old, obj api.Object) {
-	t.undo = append(t.undo, undoEntry{k, old})
-	if obj == nil {
-		delete(t.s.latest, k)
-	} else {
-		t.s.latest[k] = obj
+// remember notes what k held before a write, for Abort.
+func (t *Txn) remember(k tableKey, rec *record) {
+	var obj api.Object
+	if rec != nil {
+		obj = rec.obj
 	}
+	t.undo = append(t.undo, undoEntry{k, rec, obj})
+}
+
+// sameIndexValues reports whether a and b, objects of a table with the
+// same key, have the same values in each of its other indexes.
+func (t *Txn) sameIndexValues(table string, a, b api.Object) bool {
+	for _, ix := range t.s.indexes[table] {
+		switch f := ix.Indexer.(type) {
+		case single:
+			if f(a) != f(b) {
+				return false
+			}
+		case multi:
+			if !slices.Equal(f(a), f(b)) {
+				return false
+			}
+		default:
+			panic(fmt.Sprintf("store: index %s of %s: unknown indexer %T", ix.Name, table, ix.Indexer))
+		}
+	}
+	return true
 }
 
 // Put inserts or replaces obj, which must be a fresh object the caller no
 // longer changes. It stamps the next resourceVersion. A Put of an object
 // equal to the stored one is still recorded; callers skip no-op writes.
 func (t *Txn) Put(obj api.Object) {
+	if !t.write {
+		panic("store: put in a read transaction")
+	}
 	table := TableOf(obj.GetKind())
-	old := t.get(table, obj.Meta().Key())
+	k := tableKey{table, obj.Meta().Key()}
+	rec := t.s.latest[k]
+	var old api.Object
+	if rec != nil {
+		old = rec.obj
+	}
 	if old == obj {
-		panic(fmt.Sprintf("store: %s %s put without a copy (objects are never changed in place)", obj.GetKind(), obj.Meta().Key()))
+		panic(fmt.Sprintf("store: %s %s put without a copy (objects are never changed in place)", obj.GetKind(), k.key))
 	}
 	t.s.rv++
 	t.s.writes[table]++
 	obj.Meta().ResourceVersion = t.s.rv
-	if err := t.tx.Insert(table, obj); err != nil {
-		panic(fmt.Sprintf("store: insert %s %s: %v", obj.GetKind(), obj.Meta().Key(), err))
+	t.remember(k, rec)
+	if rec != nil && t.sameIndexValues(table, old, obj) {
+		rec.obj = obj
+	} else {
+		rec = &record{obj}
+		if err := t.tx.Insert(table, rec); err != nil {
+			panic(fmt.Sprintf("store: insert %s %s: %v", obj.GetKind(), k.key, err))
+		}
+		t.s.latest[k] = rec
 	}
-	k := tableKey{table, obj.Meta().Key()}
-	t.remember(k, old, obj)
 	if uid := obj.Meta().UID; uid != "" {
 		t.s.uids[uid] = k
 	}
@@ -209,24 +300,33 @@ func (t *Txn) Writes(table string) uint64 { return t.s.writes[table] }
 
 // Remove deletes the stored object with obj's kind and key, if any.
 func (t *Txn) Remove(obj api.Object) {
+	if !t.write {
+		panic("store: remove in a read transaction")
+	}
 	table := TableOf(obj.GetKind())
-	old := t.get(table, obj.Meta().Key())
-	if old == nil {
+	k := tableKey{table, obj.Meta().Key()}
+	rec := t.s.latest[k]
+	if rec == nil {
 		return
 	}
 	t.s.writes[table]++
-	if err := t.tx.Delete(table, old); err != nil {
-		panic(fmt.Sprintf("store: delete %s %s: %v", obj.GetKind(), obj.Meta().Key(), err))
+	if err := t.tx.Delete(table, rec); err != nil {
+		panic(fmt.Sprintf("store: delete %s %s: %v", obj.GetKind(), k.key, err))
 	}
-	t.remember(tableKey{table, old.Meta().Key()}, old, nil)
-	t.changes = append(t.changes, Change{Kind: obj.GetKind(), Old: old})
+	t.remember(k, rec)
+	delete(t.s.latest, k)
+	t.changes = append(t.changes, Change{Kind: obj.GetKind(), Old: rec.obj})
 	t.wrote()
 }
 
 func (t *Txn) get(table, key string) api.Object {
 	if t.write {
-		return t.s.latest[tableKey{table, key}]
+		if rec := t.s.latest[tableKey{table, key}]; rec != nil {
+			return rec.obj
+		}
+		return nil
 	}
+	t.valid()
 	raw, err := t.tx.First(table, IndexID, key)
 	if err != nil {
 		panic(fmt.Sprintf("store: %s by id: %v", table, err))
@@ -234,19 +334,20 @@ func (t *Txn) get(table, key string) api.Object {
 	if raw == nil {
 		return nil
 	}
-	return raw.(api.Object)
+	return objectOf(raw)
 }
 
 // list returns every object of a table matching index=arg, in index order
 // (which for equal index values is the id order: namespace/name).
 func list[T api.Object](t *Txn, table, index string, args ...any) []T {
+	t.valid()
 	it, err := t.tx.Get(table, index, args...)
 	if err != nil {
 		panic(fmt.Sprintf("store: %s by %s: %v", table, index, err))
 	}
 	var out []T
 	for raw := it.Next(); raw != nil; raw = it.Next() {
-		out = append(out, raw.(T))
+		out = append(out, objectOf(raw).(T))
 	}
 	return out
 }
@@ -254,11 +355,14 @@ func list[T api.Object](t *Txn, table, index string, args ...any) []T {
 func first[T api.Object](t *Txn, table, index string, arg string) T {
 	var zero T
 	if index == IndexID && t.write {
-		if o, ok := t.s.latest[tableKey{table, arg}].(T); ok {
-			return o
+		if rec := t.s.latest[tableKey{table, arg}]; rec != nil {
+			if o, ok := rec.obj.(T); ok {
+				return o
+			}
 		}
 		return zero
 	}
+	t.valid()
 	raw, err := t.tx.First(table, index, arg)
 	if err != nil {
 		panic(fmt.Sprintf("store: %s by %s: %v", table, index, err))
@@ -266,5 +370,5 @@ func first[T api.Object](t *Txn, table, index string, arg string) T {
 	if raw == nil {
 		return zero
 	}
-	return raw.(T)
+	return objectOf(raw).(T)
 }

@@ -2,6 +2,9 @@ package store_test
 
 import (
 	"fmt"
+	"maps"
+	"math/rand/v2"
+	"slices"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -133,14 +136,14 @@ func TestChangeControllerKeys(t *testing.T) {
 }
 
 // TestByKeyReadsInAWriteTransaction: a write transaction reads its own
-// writes by key (through Store.latest, not go-memdb), a read transaction
-// sees only what was committed, and Abort takes the writes back.
+// writes by key (through Store.latest, not go-memdb), no read transaction
+// opens beside it, and Abort takes the writes back.
 func TestByKeyReadsInAWriteTransaction(t *testing.T) {
 	s := store.New()
 	tx := s.Write()
 	tx.Put(&api.Pod{ObjectMeta: api.ObjectMeta{Name: "a", Namespace: "default", UID: "a"}})
 	require.NotNil(t, tx.Pod("default/a"), "a write transaction sees its own write")
-	require.Nil(t, s.Read().Pod("default/a"), "a read transaction sees only what was committed")
+	require.PanicsWithValue(t, "store: read transaction opened during a write transaction", func() { s.Read() })
 	tx.Commit()
 	require.NotNil(t, s.Read().Pod("default/a"))
 
@@ -217,4 +220,102 @@ func TestIndexesFollowWrites(t *testing.T) {
 	assert.Empty(t, tx.PodsUsingClaim("default/data-a"))
 	tx.Commit()
 	assert.Empty(t, s.Read().PodsUsingClaim("default/data-a"))
+}
+
+// TestReadTransactionIsAViewUntilTheNextWrite: a read transaction shows
+// the objects as they are (an update that changes no index puts the new
+// object in place), so one used after a write panics rather than show a
+// mix of before and after.
+func TestReadTransactionIsAViewUntilTheNextWrite(t *testing.T) {
+	s := store.New()
+	tx := s.Write()
+	tx.Put(pod("a", "node-1"))
+	tx.Commit()
+	r := s.Read()
+	require.Len(t, r.PodsOnNode("node-1"), 1)
+	tx = s.Write()
+	running := tx.Pod("default/a").DeepCopy()
+	running.Status.Phase = api.PodRunning
+	tx.Put(running)
+	tx.Commit()
+	assert.PanicsWithValue(t, "store: read transaction used after a write", func() { r.PodsOnNode("node-1") })
+	assert.PanicsWithValue(t, "store: read transaction used after a write", func() { r.Pod("default/a") })
+	assert.Equal(t, api.PodRunning, s.Read().PodsOnNode("node-1")[0].Status.Phase)
+	assert.PanicsWithValue(t, "store: put in a read transaction", func() { s.Read().Put(running.DeepCopy()) })
+}
+
+// TestIndexesMatchAModel writes random pods (moved between nodes, owners
+// and claims, or given a new status, which changes no index) in small
+// transactions, some aborted, and checks every index query against the
+// pods as a plain map holds them.
+func TestIndexesMatchAModel(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	s := store.New()
+	model := map[string]*api.Pod{}
+	nodes, owners, claims := []string{"", "n1", "n2"}, []string{"", "o1", "o2"}, []string{"", "c1", "c2"}
+	pick := func(vs []string) string { return vs[rng.IntN(len(vs))] }
+	for round := range 400 {
+		tx := s.Write()
+		next := maps.Clone(model)
+		for range 1 + rng.IntN(4) {
+			name := fmt.Sprintf("p%d", rng.IntN(8))
+			old := tx.Pod("default/" + name)
+			require.Equal(t, next[name], old, "round %d: by key", round)
+			switch op := rng.IntN(4); {
+			case old != nil && op == 0:
+				tx.Remove(old)
+				delete(next, name)
+			case old != nil && op == 1:
+				p := old.DeepCopy()
+				p.Status.Phase = pick([]string{api.PodPending, api.PodRunning, api.PodSucceeded})
+				tx.Put(p)
+				next[name] = p
+			default:
+				p := pod(name, pick(nodes))
+				if o := pick(owners); o != "" {
+					p.OwnerReferences = []api.OwnerReference{{Kind: api.KindReplicaSet, Name: o, UID: o, Controller: rng.IntN(2) == 0}}
+				}
+				if c := pick(claims); c != "" {
+					p.Spec.Volumes = []api.Volume{{Name: "d", PersistentVolumeClaim: &api.PersistentVolumeClaimVolumeSource{ClaimName: c}}}
+				}
+				tx.Put(p)
+				next[name] = p
+			}
+		}
+		if rng.IntN(4) == 0 {
+			tx.Abort()
+		} else {
+			tx.Commit()
+			model = next
+		}
+		r := s.Read()
+		want := func(keep func(*api.Pod) bool) []string {
+			var out []string
+			for _, name := range slices.Sorted(maps.Keys(model)) {
+				if keep(model[name]) {
+					out = append(out, name)
+				}
+			}
+			return out
+		}
+		got := func(ps []*api.Pod) []string {
+			var out []string
+			for _, p := range ps {
+				require.Same(t, model[p.Name], p, "round %d: %s is not the object last written", round, p.Name)
+				out = append(out, p.Name)
+			}
+			return out
+		}
+		require.Equal(t, want(func(*api.Pod) bool { return true }), got(r.Pods()), "round %d: every pod", round)
+		require.Equal(t, want(func(p *api.Pod) bool { return p.ControllerRef() == nil }), got(r.OrphanPods("default")), "round %d: orphans", round)
+		for _, n := range nodes[1:] {
+			require.Equal(t, want(func(p *api.Pod) bool { return p.Spec.NodeName == n }), got(r.PodsOnNode(n)), "round %d: on %s", round, n)
+		}
+		for _, o := range owners[1:] {
+			require.Equal(t, want(func(p *api.Pod) bool { return len(p.OwnerReferences) > 0 && p.OwnerReferences[0].UID == o }), got(r.PodsOwnedBy(o)), "round %d: owned by %s", round, o)
+		}
+		for _, c := range claims[1:] {
+			require.Equal(t, want(func(p *api.Pod) bool { return slices.Contains(p.ClaimNames(), c) }), got(r.PodsUsingClaim("default/"+c)), "round %d: using %s", round, c)
+		}
+	}
 }
