@@ -73,6 +73,11 @@ type Engine struct {
 	// the instant goes through it, and it is committed when the instant is
 	// settled.
 	tx *store.Txn
+	// client writes through tx at now, and contexts holds a context per
+	// controller (the first for the scenario's own writes): both are
+	// reused, as no caller keeps a context past its call.
+	client   *apiserver.Client
+	contexts []Context
 	// perController counts the reconciles of each controller, instants the
 	// instants processed and writes the store changes dispatched (Stats).
 	perController []int
@@ -238,13 +243,26 @@ func (e *Engine) Do(fn func(*Context) error) error {
 // made. Like calls to a real API server, the writes fn made before an
 // error are kept.
 func (e *Engine) write(controller int, fn func(*Context) error) error {
+	err := fn(e.context(controller))
+	e.dispatch(e.tx.TakeChanges())
+	return err
+}
+
+// context is the context of a controller (-1: the scenario) writing
+// through the instant's transaction, which it opens if need be.
+func (e *Engine) context(controller int) *Context {
 	if e.tx == nil {
 		e.tx = e.store.Write()
 	}
-	ctx := &Context{Client: e.api.Client(e.tx, e.now), e: e, controller: controller}
-	err := fn(ctx)
-	e.dispatch(e.tx.TakeChanges())
-	return err
+	if e.client == nil || e.client.Txn() != e.tx || e.client.Now() != e.now {
+		e.client = e.api.Client(e.tx, e.now)
+	}
+	if len(e.contexts) <= len(e.controllers) {
+		e.contexts = make([]Context, len(e.controllers)+1)
+	}
+	ctx := &e.contexts[controller+1]
+	*ctx = Context{Client: e.client, e: e, controller: controller}
+	return ctx
 }
 
 // commit ends the instant's transaction.
@@ -294,7 +312,8 @@ func (e *Engine) settle() error {
 		}
 		e.perController[it.controller]++
 		ctl := e.controllers[it.controller]
-		err := e.write(it.controller, func(ctx *Context) error { return ctl.Reconcile(ctx, it.key) })
+		err := ctl.Reconcile(e.context(it.controller), it.key)
+		e.dispatch(e.tx.TakeChanges())
 		if exceeded := e.api.Exceeded(); exceeded != nil {
 			return exceeded
 		}
@@ -309,7 +328,9 @@ func (e *Engine) settle() error {
 			e.wake(e.now+backoff(n), it.controller, it.key)
 			continue
 		}
-		delete(e.failures, it)
+		if len(e.failures) > 0 {
+			delete(e.failures, it)
+		}
 	}
 	return nil
 }
