@@ -36,6 +36,10 @@ type replicaState struct {
 	selector    *api.LabelSelector
 	name        string
 	claimWrites uint64
+	// data is the set's revisionData, worked out at the first sync: a
+	// change of the template bumps the generation, which builds a new
+	// state.
+	data string
 
 	// byOrdinal holds the member of each ordinal; a second member with
 	// the same ordinal (web-1 and web-01) is in extra: the sync's list

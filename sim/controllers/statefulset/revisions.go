@@ -45,7 +45,10 @@ func (c *setControl) revisions() ([]*api.ControllerRevision, *int32, error) {
 	if len(revs) > 0 {
 		next = revs[len(revs)-1].Revision + 1
 	}
-	data := revisionData(set)
+	if c.st.data == "" {
+		c.st.data = revisionData(set)
+	}
+	data := c.st.data
 	var equal []*api.ControllerRevision
 	for _, r := range revs {
 		if r.Data == data {
