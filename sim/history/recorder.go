@@ -2,8 +2,6 @@ package history
 
 import (
 	"maps"
-	"slices"
-	"strings"
 	"time"
 
 	"stsim/sim/api"
@@ -20,7 +18,8 @@ type Recorder struct {
 	slots *slots.Tracker
 	pods  map[string]*Pod // by UID
 	// awaiting holds the live pods with a subdomain and no DNS record yet,
-	// by name: the ones an EndpointSlice change may give one.
+	// by name: the ones an EndpointSlice change may give one. A slice
+	// change looks its endpoints up in it.
 	awaiting   map[string]*Pod
 	claims     map[string]*Claim
 	revisions  map[string]*Revision
@@ -188,6 +187,9 @@ func (r *Recorder) pod(now time.Duration, c store.Change) {
 		if row.Deleted == nil {
 			row.Deleted = at(now)
 		}
+		if r.awaiting[row.Name] == row {
+			delete(r.awaiting, row.Name)
+		}
 		r.live--
 		if readyNow(c.Old) {
 			r.ready--
@@ -237,25 +239,11 @@ func (r *Recorder) endpoints(c store.Change) {
 		return
 	}
 	slice := c.New.(*api.EndpointSlice)
-	// The slice lists its endpoints by pod name; look each awaiting pod up.
-	for name, row := range r.awaiting {
-		if row.Gone != nil {
-			delete(r.awaiting, name)
-			continue
-		}
-		i, found := slices.BinarySearchFunc(slice.Endpoints, name, func(e api.Endpoint, n string) int { return strings.Compare(e.PodName, n) })
-		if !found {
-			continue
-		}
-		if e := slice.Endpoints[i]; e.Ready && row.Subdomain == slice.Service && e.Hostname == row.Hostname {
+	for _, e := range slice.Endpoints {
+		if row := r.awaiting[e.PodName]; row != nil && e.Ready && row.Subdomain == slice.Service && e.Hostname == row.Hostname {
 			row.Record = true
-			delete(r.awaiting, name)
+			delete(r.awaiting, e.PodName)
 		}
-	}
-	if len(r.awaiting) == 0 {
-		// A map keeps the room it grew to, and ranging over it costs that
-		// room: 10,000 pods waited at once, then one at a time.
-		r.awaiting = map[string]*Pod{}
 	}
 }
 
