@@ -152,15 +152,18 @@ func (c *Controller) syncContainers(ctx *sim.Context, p *api.Pod, st *podState, 
 	if next > now && next < never {
 		ctx.After(next-now, p.Key())
 	}
-	np := p.DeepCopy()
-	np.Status.Phase = api.PodRunning
+	status := p.Status // compared only: the pod is copied if it changed
+	status.Phase = api.PodRunning
 	if ready != p.Status.Ready {
-		np.Status.Ready, np.Status.ReadySince = ready, now
+		status.Ready, status.ReadySince = ready, now
 	}
-	np.Status.ContainerStatuses = c.containerStatuses(p, st, ready)
-	if statusEqual(p.Status, np.Status) {
+	status.ContainerStatuses = c.containerStatuses(p, st, ready)
+	if statusEqual(p.Status, status) {
 		return nil
 	}
+	np := p.DeepCopy()
+	np.Status.Phase, np.Status.Ready, np.Status.ReadySince = status.Phase, status.Ready, status.ReadySince
+	np.Status.ContainerStatuses = status.ContainerStatuses
 	return ctx.Update(np)
 }
 
@@ -270,25 +273,26 @@ func statusEqual(a, b api.PodStatus) bool {
 	}
 	for i := range a.ContainerStatuses {
 		x, y := a.ContainerStatuses[i], b.ContainerStatuses[i]
-		if x.Ready != y.Ready || x.RestartCount != y.RestartCount || stateOf(x.State) != stateOf(y.State) ||
-			stateOf(x.LastTerminationState) != stateOf(y.LastTerminationState) {
+		if x.Ready != y.Ready || x.RestartCount != y.RestartCount || !stateEqual(x.State, y.State) ||
+			!stateEqual(x.LastTerminationState, y.LastTerminationState) {
 			return false
 		}
 	}
 	return true
 }
 
-// stateOf prints a container state for comparison.
-func stateOf(s api.ContainerState) string {
+// stateEqual reports whether two container states are of the same kind
+// with the same reason (waiting), start (running) or end (terminated).
+func stateEqual(a, b api.ContainerState) bool {
 	switch {
-	case s.Waiting != nil:
-		return "waiting " + s.Waiting.Reason
-	case s.Running != nil:
-		return fmt.Sprint("running ", s.Running.StartedAt)
-	case s.Terminated != nil:
-		return fmt.Sprint("terminated ", *s.Terminated)
+	case a.Waiting != nil:
+		return b.Waiting != nil && a.Waiting.Reason == b.Waiting.Reason
+	case a.Running != nil:
+		return b.Waiting == nil && b.Running != nil && a.Running.StartedAt == b.Running.StartedAt
+	case a.Terminated != nil:
+		return b.Waiting == nil && b.Running == nil && b.Terminated != nil && *a.Terminated == *b.Terminated
 	}
-	return ""
+	return b.Waiting == nil && b.Running == nil && b.Terminated == nil
 }
 
 // allocateIP gives the next address of the node's pod CIDR 10.244.N.0/24.
