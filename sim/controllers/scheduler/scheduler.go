@@ -65,10 +65,16 @@ type nodeUsage struct {
 // hasRoom says whether a listed node takes one more pod.
 func (u *nodeUsage) hasRoom() bool { return u.listed && u.pods+1 <= u.capacity }
 
-// candidate is a node and its usage.
+// candidate is a node and its usage, with what the filters read of the
+// node most often kept beside them: a search of hundreds of nodes for
+// each pod reads these rather than every node object.
 type candidate struct {
 	node  *api.Node
 	usage *nodeUsage
+	// plain: the node is schedulable and has no taints.
+	plain bool
+	// capacity is the node's cpu and memory.
+	capacity resources
 }
 
 // resources is a cpu and memory amount.
@@ -196,28 +202,30 @@ type verdict struct {
 // PreFilter state is, not once per node).
 func (c *Controller) filter(p *api.Pod, req resources, cand candidate, zone string) verdict {
 	n := cand.node
-	// NodeUnschedulable: a cordoned node, unless the pod tolerates
-	// node.kubernetes.io/unschedulable:NoSchedule.
-	if n.Spec.Unschedulable && !api.TolerationsTolerateTaint(p.Spec.Tolerations, api.Taint{Key: api.TaintNodeUnschedulable, Effect: api.TaintNoSchedule}) {
-		return verdict{reasons: onlyUnschedulable, unresolved: true}
-	}
-	// TaintToleration: the first NoSchedule or NoExecute taint the pod
-	// does not tolerate (DoNotScheduleTaintsFilterFunc).
-	if t, ok := api.FindMatchingUntoleratedTaint(n.Spec.Taints, p.Spec.Tolerations, func(t api.Taint) bool {
-		return t.Effect == api.TaintNoSchedule || t.Effect == api.TaintNoExecute
-	}); ok {
-		return verdict{reasons: []string{fmt.Sprintf("node(s) had untolerated taint {%s: %s}", t.Key, t.Value)}, unresolved: true}
+	if !cand.plain {
+		// NodeUnschedulable: a cordoned node, unless the pod tolerates
+		// node.kubernetes.io/unschedulable:NoSchedule.
+		if n.Spec.Unschedulable && !api.TolerationsTolerateTaint(p.Spec.Tolerations, api.Taint{Key: api.TaintNodeUnschedulable, Effect: api.TaintNoSchedule}) {
+			return verdict{reasons: onlyUnschedulable, unresolved: true}
+		}
+		// TaintToleration: the first NoSchedule or NoExecute taint the pod
+		// does not tolerate (DoNotScheduleTaintsFilterFunc).
+		if t, ok := api.FindMatchingUntoleratedTaint(n.Spec.Taints, p.Spec.Tolerations, func(t api.Taint) bool {
+			return t.Effect == api.TaintNoSchedule || t.Effect == api.TaintNoExecute
+		}); ok {
+			return verdict{reasons: []string{fmt.Sprintf("node(s) had untolerated taint {%s: %s}", t.Key, t.Value)}, unresolved: true}
+		}
 	}
 	// NodeAffinity: the nodeSelector.
-	if !matches(p.Spec.NodeSelector, n.Labels) {
+	if len(p.Spec.NodeSelector) > 0 && !matches(p.Spec.NodeSelector, n.Labels) {
 		return verdict{reasons: onlySelector, unresolved: true}
 	}
 	// NodeResourcesFit (fitsRequest): every shortage is a reason.
 	cpu, mem := req.milliCPU, req.memory
 	used := cand.usage.requested
-	tooMany := cand.usage.pods+1 > n.Status.Capacity.Pods
-	cpuShort := cpu > 0 && n.Status.Capacity.MilliCPU > 0 && cpu > n.Status.Capacity.MilliCPU-used.milliCPU
-	memShort := mem > 0 && n.Status.Capacity.Memory > 0 && mem > n.Status.Capacity.Memory-used.memory
+	tooMany := cand.usage.pods+1 > cand.usage.capacity
+	cpuShort := cpu > 0 && cand.capacity.milliCPU > 0 && cpu > cand.capacity.milliCPU-used.milliCPU
+	memShort := mem > 0 && cand.capacity.memory > 0 && mem > cand.capacity.memory-used.memory
 	if tooMany && !cpuShort && !memShort {
 		return verdict{reasons: onlyTooManyPods}
 	}
@@ -314,7 +322,10 @@ func (c *Controller) Reconcile(ctx *sim.Context, key string) error {
 			continue
 		}
 		found++
-		taints := preferNoSchedule(tolerations, cand.node)
+		taints := 0
+		if !cand.plain {
+			taints = preferNoSchedule(tolerations, cand.node)
+		}
 		if best == nil || better(taints, cand, bestTaints, best) {
 			best, bestTaints = cand, taints
 		}
@@ -354,7 +365,8 @@ func (c *Controller) listNodes(nodes []*api.Node, w uint64) {
 		if u.hasRoom() {
 			c.roomy++
 		}
-		c.nodes = append(c.nodes, candidate{n, u})
+		c.nodes = append(c.nodes, candidate{node: n, usage: u, plain: !n.Spec.Unschedulable && len(n.Spec.Taints) == 0,
+			capacity: resources{n.Status.Capacity.MilliCPU, n.Status.Capacity.Memory}})
 	}
 }
 
