@@ -1,6 +1,7 @@
 package refmanager
 
 import (
+	"iter"
 	"reflect"
 	"slices"
 
@@ -112,18 +113,18 @@ func (ix *PodIndex) remove(uid, key string) {
 	}
 }
 
-// Owned lists the pods whose controller reference names uid, in no
+// Owned yields the pods whose controller reference names uid, in no
 // particular (but a repeatable) order.
-func (ix *PodIndex) Owned(uid string) []*api.Pod {
-	set := ix.owners[uid]
-	if set == nil {
-		return nil
+func (ix *PodIndex) Owned(uid string) iter.Seq[*api.Pod] {
+	return func(yield func(*api.Pod) bool) {
+		if set := ix.owners[uid]; set != nil {
+			for _, o := range set.pods {
+				if !yield(o.pod) {
+					return
+				}
+			}
+		}
 	}
-	out := make([]*api.Pod, len(set.pods))
-	for i, o := range set.pods {
-		out[i] = o.pod
-	}
-	return out
 }
 
 // ClaimPods is Claim over the pods owner controls and the orphans of its

@@ -2,6 +2,7 @@ package refmanager_test
 
 import (
 	"errors"
+	"slices"
 	"testing"
 	"time"
 
@@ -81,7 +82,7 @@ func TestPodIndexKeepsPodsByController(t *testing.T) {
 	rs1 := replicaSet("rs1", "u1", nil)
 	rs2 := replicaSet("rs2", "u2", nil)
 	ix := refmanager.NewPodIndex(api.KindReplicaSet)
-	assert.Nil(t, ix.Owned("u1"), "an empty index")
+	assert.Nil(t, slices.Collect(ix.Owned("u1")), "an empty index")
 
 	a := ownedPod("a", nil, rs1)
 	b := ownedPod("b", nil, rs1)
@@ -89,15 +90,15 @@ func TestPodIndexKeepsPodsByController(t *testing.T) {
 	for _, p := range []*api.Pod{a, b, c} {
 		ix.Observe(added(p))
 	}
-	require.Equal(t, []*api.Pod{a, b, c}, ix.Owned("u1"))
-	assert.Equal(t, ix.Owned("u1"), ix.Owned("u1"), "a repeatable order")
-	assert.Nil(t, ix.Owned("u2"))
+	require.Equal(t, []*api.Pod{a, b, c}, slices.Collect(ix.Owned("u1")))
+	assert.Equal(t, slices.Collect(ix.Owned("u1")), slices.Collect(ix.Owned("u1")), "a repeatable order")
+	assert.Nil(t, slices.Collect(ix.Owned("u2")))
 
 	// An update replaces the object where it was.
 	b2 := b.DeepCopy()
 	b2.Labels = map[string]string{"v": "2"}
 	ix.Observe(updated(b, b2))
-	got := ix.Owned("u1")
+	got := slices.Collect(ix.Owned("u1"))
 	require.Len(t, got, 3)
 	assert.Same(t, a, got[0])
 	assert.Same(t, b2, got[1], "the new object, in the old one's place")
@@ -106,27 +107,27 @@ func TestPodIndexKeepsPodsByController(t *testing.T) {
 	// Adding a pod already held (a repeated add) replaces it too.
 	c2 := c.DeepCopy()
 	ix.Observe(added(c2))
-	got = ix.Owned("u1")
+	got = slices.Collect(ix.Owned("u1"))
 	require.Len(t, got, 3)
 	assert.Same(t, c2, got[2])
 
 	// A removal: the last pod takes the removed one's place.
 	ix.Observe(removed(a))
-	got = ix.Owned("u1")
+	got = slices.Collect(ix.Owned("u1"))
 	require.Len(t, got, 2)
 	assert.Same(t, c2, got[0], "the last pod moved into the gap")
 	assert.Same(t, b2, got[1])
 
 	// Removing a pod the index does not hold changes nothing.
 	ix.Observe(removed(ownedPod("ghost", nil, rs1)))
-	assert.Equal(t, []string{"c", "b"}, names(ix.Owned("u1")))
+	assert.Equal(t, []string{"c", "b"}, names(slices.Collect(ix.Owned("u1"))))
 
 	// A change of controller moves the pod.
 	b3 := b2.DeepCopy()
 	b3.OwnerReferences = []api.OwnerReference{api.NewControllerRef(rs2, "apps/v1")}
 	ix.Observe(updated(b2, b3))
-	assert.Equal(t, []*api.Pod{c2}, ix.Owned("u1"))
-	assert.Equal(t, []*api.Pod{b3}, ix.Owned("u2"))
+	assert.Equal(t, []*api.Pod{c2}, slices.Collect(ix.Owned("u1")))
+	assert.Equal(t, []*api.Pod{b3}, slices.Collect(ix.Owned("u2")))
 
 	// Another kind's controller with the same UID, a non-controller
 	// reference of the index's kind, other kinds of change: all ignored.
@@ -136,37 +137,37 @@ func TestPodIndexKeepsPodsByController(t *testing.T) {
 	weak.OwnerReferences = []api.OwnerReference{{APIVersion: "apps/v1", Kind: api.KindReplicaSet, Name: "rs1", UID: "u1"}}
 	ix.Observe(added(weak))
 	ix.Observe(store.Change{Kind: api.KindReplicaSet, New: replicaSet("rs3", "u3", nil)})
-	assert.Equal(t, []*api.Pod{c2}, ix.Owned("u1"))
-	assert.Nil(t, ix.Owned("u3"))
+	assert.Equal(t, []*api.Pod{c2}, slices.Collect(ix.Owned("u1")))
+	assert.Nil(t, slices.Collect(ix.Owned("u3")))
 
 	// A pod that moves from another kind's controller to ours arrives.
 	sts0 := ownedPod("sts-0", nil, sts)
 	moved := sts0.DeepCopy()
 	moved.OwnerReferences = []api.OwnerReference{api.NewControllerRef(rs1, "apps/v1")}
 	ix.Observe(updated(sts0, moved))
-	assert.Equal(t, []*api.Pod{c2, moved}, ix.Owned("u1"))
+	assert.Equal(t, []*api.Pod{c2, moved}, slices.Collect(ix.Owned("u1")))
 
 	// Orphaned (its reference removed): it leaves; adopted back: it returns.
 	orphaned := moved.DeepCopy()
 	orphaned.OwnerReferences = nil
 	ix.Observe(updated(moved, orphaned))
-	assert.Equal(t, []*api.Pod{c2}, ix.Owned("u1"))
+	assert.Equal(t, []*api.Pod{c2}, slices.Collect(ix.Owned("u1")))
 	adopted := orphaned.DeepCopy()
 	adopted.OwnerReferences = []api.OwnerReference{api.NewControllerRef(rs1, "apps/v1")}
 	ix.Observe(updated(orphaned, adopted))
-	assert.Equal(t, []*api.Pod{c2, adopted}, ix.Owned("u1"))
+	assert.Equal(t, []*api.Pod{c2, adopted}, slices.Collect(ix.Owned("u1")))
 
 	// The last pods go: the owner has none.
 	ix.Observe(removed(c2))
 	ix.Observe(removed(adopted))
-	assert.Nil(t, ix.Owned("u1"))
+	assert.Nil(t, slices.Collect(ix.Owned("u1")))
 	ix.Observe(removed(b3))
-	assert.Nil(t, ix.Owned("u2"))
+	assert.Nil(t, slices.Collect(ix.Owned("u2")))
 
 	// And it starts over cleanly.
 	d := ownedPod("d", nil, rs1)
 	ix.Observe(added(d))
-	assert.Equal(t, []*api.Pod{d}, ix.Owned("u1"))
+	assert.Equal(t, []*api.Pod{d}, slices.Collect(ix.Owned("u1")))
 }
 
 // TestClaimPodsReleasesAndAdopts mirrors ClaimPods / ClaimObject in

@@ -199,21 +199,23 @@ func podsToDelete(ctx *sim.Context, rs *api.ReplicaSet, active []*api.Pod, n int
 	}
 	// Related pods: the active pods of every ReplicaSet with the same
 	// controller (getIndirectlyRelatedPods); rank = related pods on the node.
-	related := active
+	onNode := map[string]int{}
+	count := func(p *api.Pod) {
+		if p.Spec.NodeName != "" {
+			onNode[p.Spec.NodeName]++
+		}
+	}
 	if owner := rs.ControllerRef(); owner != nil {
-		related = nil
 		for _, sib := range ctx.Txn().ReplicaSetsOwnedBy(owner.UID) {
-			for _, p := range pods.Owned(sib.UID) {
+			for p := range pods.Owned(sib.UID) {
 				if IsPodActive(p) {
-					related = append(related, p)
+					count(p)
 				}
 			}
 		}
-	}
-	onNode := map[string]int{}
-	for _, p := range related {
-		if p.Spec.NodeName != "" {
-			onNode[p.Spec.NodeName]++
+	} else {
+		for _, p := range active {
+			count(p)
 		}
 	}
 	return firstToDelete(active, onNode, n, ctx.Now())
@@ -289,10 +291,20 @@ type rankedPod struct {
 	uid                  string
 }
 
-var phaseOrder = map[string]int{api.PodPending: 0, "Unknown": 1, api.PodRunning: 2}
+// phaseOrder is a phase's place in the ranking: Pending < Unknown <
+// Running (any other phase is not active, and never ranked).
+func phaseOrder(phase string) int {
+	switch phase {
+	case "Unknown":
+		return 1
+	case api.PodRunning:
+		return 2
+	}
+	return 0
+}
 
 func rankPod(p *api.Pod, onNode int, now time.Duration) rankedPod {
-	r := rankedPod{pod: p, assigned: p.Spec.NodeName != "", ready: p.Status.Ready, phase: phaseOrder[p.Status.Phase],
+	r := rankedPod{pod: p, assigned: p.Spec.NodeName != "", ready: p.Status.Ready, phase: phaseOrder(p.Status.Phase),
 		cost: deletionCost(p), readySince: p.Status.ReadySince, readyLog: logRank(p.Status.ReadySince, now),
 		restarts: p.MaxContainerRestarts(), created: p.CreationTimestamp, createdLog: logRank(p.CreationTimestamp, now), uid: p.UID}
 	if r.assigned {
