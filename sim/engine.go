@@ -65,10 +65,11 @@ type Engine struct {
 	api         *apiserver.Server
 	controllers []Controller
 	queue       []item
-	pending     map[item]bool
-	failures    map[item]int
-	observers   []Observer
-	errObs      []func(now time.Duration, controller, key string, err error)
+	// pending holds, per controller, the keys in the queue.
+	pending   []map[string]bool
+	failures  map[item]int
+	observers []Observer
+	errObs    []func(now time.Duration, controller, key string, err error)
 	// tx is the write transaction of the current instant: every write of
 	// the instant goes through it, and it is committed when the instant is
 	// settled.
@@ -158,7 +159,6 @@ func New(seed int64) *Engine {
 		rng:      rng,
 		store:    store.New(),
 		api:      apiserver.New(rng),
-		pending:  map[item]bool{},
 		failures: map[item]int{},
 	}
 }
@@ -186,6 +186,7 @@ func (e *Engine) Rand() *rand.Rand { return e.rng }
 func (e *Engine) AddController(c Controller) {
 	e.controllers = append(e.controllers, c)
 	e.perController = append(e.perController, 0)
+	e.pending = append(e.pending, map[string]bool{})
 }
 
 // Controller returns the registered controller of that name, or nil (for
@@ -292,10 +293,11 @@ func (e *Engine) dispatch(changes []store.Change) {
 }
 
 func (e *Engine) enqueue(it item) {
-	if e.pending[it] {
+	pending := e.pending[it.controller]
+	if pending[it.key] {
 		return
 	}
-	e.pending[it] = true
+	pending[it.key] = true
 	e.queue = append(e.queue, it)
 }
 
@@ -305,7 +307,7 @@ func (e *Engine) settle() error {
 	for len(e.queue) > 0 {
 		it := e.queue[0]
 		e.queue = e.queue[1:]
-		delete(e.pending, it)
+		delete(e.pending[it.controller], it.key)
 		rounds++
 		if rounds > MaxRounds {
 			return fmt.Errorf("sim: livelock at %v: more than %d reconciles in one instant (last: %s %q)", e.now, MaxRounds, e.controllers[it.controller].Name(), it.key)
