@@ -33,7 +33,7 @@ package tainteviction
 
 import (
 	"math"
-	"reflect"
+	"slices"
 	"strings"
 	"time"
 
@@ -94,13 +94,24 @@ func (c *Controller) Keys(_ *store.Txn, ch store.Change) []string {
 		p := ch.Object().(*api.Pod)
 		if ch.Old != nil && ch.New != nil {
 			o, n := ch.Old.(*api.Pod), ch.New.(*api.Pod)
-			if o.Spec.NodeName == n.Spec.NodeName && reflect.DeepEqual(o.Spec.Tolerations, n.Spec.Tolerations) {
+			if o.Spec.NodeName == n.Spec.NodeName && tolerationsEqual(o.Spec.Tolerations, n.Spec.Tolerations) {
 				return nil
 			}
 		}
 		return []string{"pod/" + p.Spec.NodeName + "|" + p.Key()}
 	}
 	return nil
+}
+
+// tolerationsEqual compares two pods' tolerations as PodUpdated does
+// (helper.Semantic.DeepEqual): the same tolerations in the same order,
+// tolerationSeconds by value, and an empty list equal to none.
+func tolerationsEqual(a, b []api.Toleration) bool {
+	return slices.EqualFunc(a, b, func(x, y api.Toleration) bool {
+		return x.Key == y.Key && x.Operator == y.Operator && x.Value == y.Value && x.Effect == y.Effect &&
+			(x.TolerationSeconds == nil) == (y.TolerationSeconds == nil) &&
+			(x.TolerationSeconds == nil || *x.TolerationSeconds == *y.TolerationSeconds)
+	})
 }
 
 // taintsEqual compares taints as helper.Semantic.DeepEqual does, the time
