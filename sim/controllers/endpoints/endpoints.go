@@ -135,6 +135,7 @@ func (c *Controller) podChanged(tx *store.Txn, old, cur api.Object) []string {
 	if w := tx.Writes(store.TableServices); c.list == nil || w != c.listWrites {
 		c.list, c.listWrites = tx.Services(), w
 	}
+	quiet := old != cur && sameEndpoint(old, cur) // a node change hands the pod as both
 	var keys []string
 	for _, svc := range c.list { // Services are few; pods are many
 		was := old != nil && selects(svc, old.Meta())
@@ -142,8 +143,14 @@ func (c *Controller) podChanged(tx *store.Txn, old, cur api.Object) []string {
 		if !was && !is {
 			continue
 		}
-		keys = append(keys, svc.Key())
 		st := c.services[svc.Key()]
+		if quiet {
+			if st != nil {
+				st.pods[cur.Meta().Name] = cur.(*api.Pod)
+			}
+			continue
+		}
+		keys = append(keys, svc.Key())
 		if st == nil {
 			continue // gathered at the Service's sync
 		}
@@ -159,6 +166,21 @@ func (c *Controller) podChanged(tx *store.Txn, old, cur api.Object) []string {
 		}
 	}
 	return keys
+}
+
+// sameEndpoint reports whether a pod's update leaves what the slices hold
+// of it as it was: its labels, hostname and subdomain, deletion, IP,
+// node, readiness, and whether it is terminal (podEndpointsChanged in
+// staging/src/k8s.io/endpointslice/util/controller_utils.go, which
+// GetServicesToUpdateOnPodChange asks before waking a Service, plus the
+// phase, which ShouldPodBeInEndpoints reads).
+func sameEndpoint(old, cur api.Object) bool {
+	o, ok1 := old.(*api.Pod)
+	n, ok2 := cur.(*api.Pod)
+	return ok1 && ok2 && o.Status.PodIP == n.Status.PodIP && o.Spec.NodeName == n.Spec.NodeName &&
+		o.Status.Ready == n.Status.Ready && o.DeletionTimestamp == nil && n.DeletionTimestamp == nil &&
+		o.IsTerminal() == n.IsTerminal() && o.Spec.Hostname == n.Spec.Hostname && o.Spec.Subdomain == n.Spec.Subdomain &&
+		maps.Equal(o.Labels, n.Labels)
 }
 
 // selects reports whether svc's selector picks an object of that metadata:

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/stretchr/testify/assert"
@@ -15,6 +16,7 @@ import (
 	"stsim/sim/apiserver"
 	"stsim/sim/controllers/endpoints"
 	"stsim/sim/simtest"
+	"stsim/sim/store"
 )
 
 // pod is a Running pod of app=web on node-1; ip "" means no sandbox yet.
@@ -385,4 +387,71 @@ func TestNamedPortFollowsTheFirstPodByName(t *testing.T) {
 	assert.Equal(t, []int32{8004}, ports(), "an earlier pod takes over")
 	require.NoError(t, e.Do(func(ctx *sim.Context) error { ctx.Remove(ctx.Txn().Pod("default/web-b")); return nil }))
 	assert.Equal(t, []int32{8002}, ports(), "and gives it back when it goes")
+}
+
+// TestUpdatesThatLeaveTheEndpointWakeNoService follows
+// GetServicesToUpdateOnPodChange and podEndpointsChanged
+// (staging/src/k8s.io/endpointslice/util/controller_utils.go): a pod's
+// update wakes its Services only if its labels, hostname or subdomain,
+// deletion, readiness or IP changed (stsim adds its node and whether it is
+// terminal, which the endpoint also reads); a status write that changes
+// none of them (a container restarting) wakes none, and the slice is then
+// still right when the pod next changes.
+func TestUpdatesThatLeaveTheEndpointWakeNoService(t *testing.T) {
+	ctl := endpoints.New()
+	e := sim.New(1)
+	simtest.Check(t, e)
+	e.AddController(ctl)
+	require.NoError(t, e.Do(func(ctx *sim.Context) error {
+		for _, o := range []api.Object{node("node-1"), &api.Service{ObjectMeta: api.ObjectMeta{Name: "web"},
+			Spec: api.ServiceSpec{ClusterIP: api.ClusterIPNone, Selector: map[string]string{"app": "web"}}}, pod("a", "10.0.0.1", true)} {
+			if err := ctx.Create(o); err != nil {
+				return err
+			}
+		}
+		return nil
+	}))
+	cur := e.View().Pod("default/a")
+	keys := func(f func(p *api.Pod)) []string {
+		n := cur.DeepCopy()
+		f(n)
+		return ctl.Keys(e.View(), store.Change{Kind: api.KindPod, Old: cur, New: n})
+	}
+	quiet := map[string]func(p *api.Pod){
+		"a restart":          func(p *api.Pod) { p.Status.ContainerStatuses = []api.ContainerStatus{{Name: "c", RestartCount: 1}} },
+		"a reason":           func(p *api.Pod) { p.Status.Reason = "x" },
+		"the same ready pod": func(p *api.Pod) {},
+	}
+	for name, f := range quiet {
+		assert.Empty(t, keys(f), name)
+	}
+	now := time.Second
+	loud := map[string]func(p *api.Pod){
+		"readiness":  func(p *api.Pod) { p.Status.Ready = false },
+		"IP":         func(p *api.Pod) { p.Status.PodIP = "10.0.0.2" },
+		"labels":     func(p *api.Pod) { p.Labels = map[string]string{"app": "web", "v": "2"} },
+		"hostname":   func(p *api.Pod) { p.Spec.Hostname = "a" },
+		"subdomain":  func(p *api.Pod) { p.Spec.Subdomain = "web" },
+		"deletion":   func(p *api.Pod) { p.DeletionTimestamp = &now },
+		"terminal":   func(p *api.Pod) { p.Status.Phase = api.PodSucceeded },
+		"node moved": func(p *api.Pod) { p.Spec.NodeName = "node-2" },
+	}
+	for name, f := range loud {
+		assert.Equal(t, []string{"default/web"}, keys(f), name)
+	}
+
+	// A quiet update, then a loud one: the slice follows the pod as it is.
+	require.NoError(t, e.Do(func(ctx *sim.Context) error {
+		p := ctx.Txn().Pod("default/a").DeepCopy()
+		p.Status.ContainerStatuses = []api.ContainerStatus{{Name: "c", RestartCount: 1}}
+		return ctx.Update(p)
+	}))
+	require.NoError(t, e.Do(func(ctx *sim.Context) error {
+		p := ctx.Txn().Pod("default/a").DeepCopy()
+		p.Status.Ready = false
+		return ctx.Update(p)
+	}))
+	s := onlySlice(t, e)
+	require.Len(t, s.Endpoints, 1)
+	assert.False(t, s.Endpoints[0].Ready)
 }
