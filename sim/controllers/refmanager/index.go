@@ -31,11 +31,13 @@ type ownedPods struct {
 }
 
 // ownedPod is a pod and, as the claim that last looked at it found,
-// whether it is considered and matches the selector; a changed pod is
-// another object and is looked at again.
+// whether it is considered and matches the selector, and whether
+// Controlled counts it; a changed pod is another object and is looked at
+// again.
 type ownedPod struct {
 	pod                        *api.Pod
 	checked, considered, match bool
+	countKnown, counted        bool
 }
 
 // NewPodIndex returns an empty index of the pods controlled by kind.
@@ -184,12 +186,26 @@ func (ix *PodIndex) ClaimPods(tx *store.Txn, owner api.Object, apiVersion string
 
 // Controlled counts the pods owner controls that match selector and that
 // count admits (FilterClaimedPods upstream), among the pods as they are
-// in the index.
+// in the index. As with ClaimPods's consider, whether count admits a pod
+// is worked out once per pod object, and so is whether it matches the
+// selector the last claim used: a sync after the first costs a pass over
+// the index, not a look at every pod.
 func (ix *PodIndex) Controlled(owner api.Object, selector *api.LabelSelector, count func(*api.Pod) bool) int {
 	n := 0
 	if set := ix.owners[owner.Meta().UID]; set != nil {
-		for _, o := range set.pods {
-			if count(o.pod) && selector.Matches(o.pod.Labels) {
+		claimed := reflect.DeepEqual(set.selector, selector)
+		for i := range set.pods {
+			o := &set.pods[i]
+			if !o.countKnown {
+				o.counted, o.countKnown = count(o.pod), true
+			}
+			switch {
+			case !o.counted:
+			case claimed && o.checked:
+				if o.match {
+					n++
+				}
+			case selector.Matches(o.pod.Labels):
 				n++
 			}
 		}

@@ -415,3 +415,36 @@ func TestClaimPodsMatchesEachPodObjectOnce(t *testing.T) {
 
 // all considers every pod.
 func all(*api.Pod) bool { return true }
+
+// TestControlledCountsAsTheIndexIs pins Controlled (FilterClaimedPods in
+// pkg/controller/replicaset/replica_set.go, over the pods a sync claimed):
+// it counts the pods the owner controls that match the selector and that
+// count admits, whether or not a claim looked at them first, with the
+// selector it is given, and a pod that changed is looked at again.
+func TestControlledCountsAsTheIndexIs(t *testing.T) {
+	rs := replicaSet("rs", "u1", map[string]string{"app": "web"})
+	ts := time.Second
+	terminating := func(p *api.Pod) *api.Pod { p.DeletionTimestamp = &ts; return p }
+	isTerminating := func(p *api.Pod) bool { return p.Terminating() }
+	ix := refmanager.NewPodIndex(api.KindReplicaSet)
+	a := terminating(ownedPod("a", map[string]string{"app": "web"}, rs))
+	b := terminating(ownedPod("b", map[string]string{"app": "old"}, rs))
+	c := ownedPod("c", map[string]string{"app": "web"}, rs)
+	for _, p := range []*api.Pod{a, b, c} {
+		ix.Observe(added(p))
+	}
+	assert.Equal(t, 1, ix.Controlled(rs, rs.Spec.Selector, isTerminating), "before any claim: a")
+	tx := orphans(t)
+	u := updates{}
+	_, err := ix.ClaimPods(tx, rs, "apps/v1", rs.Spec.Selector, func(p *api.Pod) bool { return !p.Terminating() }, u.record)
+	require.NoError(t, err)
+	assert.Equal(t, 1, ix.Controlled(rs, rs.Spec.Selector, isTerminating), "after a claim: a")
+	wider := &api.LabelSelector{MatchExpressions: []api.LabelSelectorRequirement{{Key: "app", Operator: "Exists"}}}
+	assert.Equal(t, 2, ix.Controlled(rs, wider, isTerminating), "another selector: a and b")
+	c2 := terminating(c.DeepCopy())
+	ix.Observe(updated(c, c2))
+	assert.Equal(t, 2, ix.Controlled(rs, rs.Spec.Selector, isTerminating), "c changed: a and c")
+	ix.Observe(removed(a))
+	assert.Equal(t, 1, ix.Controlled(rs, rs.Spec.Selector, isTerminating), "a gone: c")
+	assert.Equal(t, 0, ix.Controlled(replicaSet("other", "u2", nil), rs.Spec.Selector, isTerminating), "an owner with no pods")
+}
