@@ -171,16 +171,16 @@ func (r *Report) Failed() Tally {
 // sortRun puts the run's lists in their total order.
 func sortRun(run *Run) {
 	slices.SortStableFunc(run.Events, func(a, b Event) int { return cmp.Compare(a.Time, b.Time) })
-	slices.SortStableFunc(run.Pods, func(a, b *Pod) int {
+	sortStable(run.Pods, func(a, b *Pod) int {
 		return cmp.Or(cmp.Compare(a.Created, b.Created), compareNames(a.Name, b.Name))
 	})
-	slices.SortStableFunc(run.Claims, func(a, b *Claim) int {
+	sortStable(run.Claims, func(a, b *Claim) int {
 		return cmp.Or(cmp.Compare(a.Created, b.Created), compareNames(a.Name, b.Name))
 	})
-	slices.SortStableFunc(run.Volumes, func(a, b *Volume) int {
+	sortStable(run.Volumes, func(a, b *Volume) int {
 		return cmp.Or(cmp.Compare(a.Created, b.Created), compareNames(a.Name, b.Name))
 	})
-	slices.SortStableFunc(run.Revisions, func(a, b *Revision) int {
+	sortStable(run.Revisions, func(a, b *Revision) int {
 		return cmp.Or(cmp.Compare(a.Created, b.Created), compareNames(a.Name, b.Name))
 	})
 	sortByTime(run.Status, func(s Status) float64 { return s.Time })
@@ -193,6 +193,24 @@ func sortRun(run *Run) {
 	sortByTime(run.Findings, func(x Finding) float64 { return x.Time })
 	sortByTime(run.ReadyOverTime, func(x ReadySample) float64 { return x.Time })
 	sortByTime(run.ReconcileErrors, func(x ReconcileError) float64 { return x.Time })
+}
+
+// sortStable sorts s by compare, equal elements kept in their order, as
+// slices.SortStableFunc does but with O(n log n) moves rather than its
+// O(n log² n): the pods of a 150,000-pod rollout took it two seconds.
+func sortStable[T any](s []T, compare func(a, b T) int) {
+	type at struct {
+		v T
+		i int
+	}
+	tmp := make([]at, len(s))
+	for i, v := range s {
+		tmp[i] = at{v, i}
+	}
+	slices.SortFunc(tmp, func(a, b at) int { return cmp.Or(compare(a.v, b.v), cmp.Compare(a.i, b.i)) })
+	for i, x := range tmp {
+		s[i] = x.v
+	}
 }
 
 // sortByTime sorts s stably by the time key returns.
