@@ -64,7 +64,9 @@ type Engine struct {
 	store       *store.Store
 	api         *apiserver.Server
 	controllers []Controller
-	queue       []item
+	// queue holds the work of the instant from head on.
+	queue []item
+	head  int
 	// pending holds, per controller, the keys in the queue.
 	pending   []map[string]bool
 	failures  map[item]int
@@ -304,9 +306,13 @@ func (e *Engine) enqueue(it item) {
 // settle drains the work queue at the current instant.
 func (e *Engine) settle() error {
 	rounds := 0
-	for len(e.queue) > 0 {
-		it := e.queue[0]
-		e.queue = e.queue[1:]
+	for e.head < len(e.queue) {
+		it := e.queue[e.head]
+		e.queue[e.head] = item{}
+		e.head++
+		if e.head == len(e.queue) {
+			e.queue, e.head = e.queue[:0], 0 // drained: the next keys reuse the array
+		}
 		delete(e.pending[it.controller], it.key)
 		rounds++
 		if rounds > MaxRounds {
