@@ -359,8 +359,13 @@ func (c *Controller) listNodes(nodes []*api.Node, w uint64) {
 		cand.usage.listed = false
 	}
 	c.nodes, c.nodeWrites, c.roomy = nil, w, 0
-	for _, n := range nodes {
-		u := c.usageOf(n.Name)
+	// The listed nodes' usage is held in one array, in list order: a
+	// search reads it node after node.
+	listed := make([]nodeUsage, len(nodes))
+	for i, n := range nodes {
+		listed[i] = *c.usageOf(n.Name)
+		u := &listed[i]
+		c.usage[n.Name] = u
 		u.listed, u.capacity = true, n.Status.Capacity.Pods
 		if u.hasRoom() {
 			c.roomy++
