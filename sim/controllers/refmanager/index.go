@@ -14,40 +14,54 @@ import (
 // (upstream's informers keep such an index by controller UID). A sync
 // claims its owner's pods from it: listing every pod of a 100,000-pod
 // ReplicaSet and matching each against the selector on every sync made
-// the cost grow with the square of the size.
-type PodIndex struct {
-	kind   string
-	owners map[string]*ownedPods
+// the cost grow with the square of the size. With each pod it keeps a
+// summary S of what the controller reads of it, worked out once per pod
+// object: a sync that reads every pod reads the index, not the pods.
+type PodIndex[S any] struct {
+	kind      string
+	summarize func(*api.Pod) S
+	owners    map[string]*ownedPods[S]
 }
 
 // ownedPods are the pods whose controller reference names one owner, in
 // the order they came (a removed pod's place goes to the last one), each
 // with what the last claim found about it.
-type ownedPods struct {
-	pods []ownedPod
+type ownedPods[S any] struct {
+	pods []ownedPod[S]
 	at   map[string]int // pod key → position in pods
 	// selector is the owner's selector the match flags were computed for.
 	selector *api.LabelSelector
 }
 
 // ownedPod is a pod and, as the claim that last looked at it found,
-// whether it is considered and matches the selector, and whether
-// Controlled counts it; a changed pod is another object and is looked at
-// again.
-type ownedPod struct {
+// whether it is considered and matches the selector, whether Controlled
+// counts it, and its summary; a changed pod is another object and is
+// looked at again.
+type ownedPod[S any] struct {
 	pod                        *api.Pod
 	checked, considered, match bool
 	countKnown, counted        bool
+	summed                     bool
+	sum                        S
 }
 
-// NewPodIndex returns an empty index of the pods controlled by kind.
-func NewPodIndex(kind string) *PodIndex {
-	return &PodIndex{kind: kind, owners: map[string]*ownedPods{}}
+// summary is the pod's summary, worked out at the first call.
+func (ix *PodIndex[S]) summary(o *ownedPod[S]) *S {
+	if !o.summed {
+		o.sum, o.summed = ix.summarize(o.pod), true
+	}
+	return &o.sum
+}
+
+// NewPodIndex returns an empty index of the pods controlled by kind that
+// keeps summarize's summary of each.
+func NewPodIndex[S any](kind string, summarize func(*api.Pod) S) *PodIndex[S] {
+	return &PodIndex[S]{kind: kind, summarize: summarize, owners: map[string]*ownedPods[S]{}}
 }
 
 // Observe records a change; the controller's Keys calls it for every
 // change it sees, before the change wakes anything.
-func (ix *PodIndex) Observe(c store.Change) {
+func (ix *PodIndex[S]) Observe(c store.Change) {
 	if c.Kind != api.KindPod {
 		return
 	}
@@ -62,7 +76,7 @@ func (ix *PodIndex) Observe(c store.Change) {
 	if oldUID != "" && oldUID == newUID {
 		if set := ix.owners[newUID]; set != nil {
 			if i, ok := set.at[n.Key()]; ok {
-				set.pods[i] = ownedPod{pod: n}
+				set.pods[i] = ownedPod[S]{pod: n}
 				return
 			}
 		}
@@ -73,27 +87,27 @@ func (ix *PodIndex) Observe(c store.Change) {
 	if newUID != "" {
 		set := ix.owners[newUID]
 		if set == nil {
-			set = &ownedPods{at: map[string]int{}}
+			set = &ownedPods[S]{at: map[string]int{}}
 			ix.owners[newUID] = set
 		}
 		if i, ok := set.at[n.Key()]; ok {
-			set.pods[i] = ownedPod{pod: n}
+			set.pods[i] = ownedPod[S]{pod: n}
 			return
 		}
 		set.at[n.Key()] = len(set.pods)
-		set.pods = append(set.pods, ownedPod{pod: n})
+		set.pods = append(set.pods, ownedPod[S]{pod: n})
 	}
 }
 
 // controller is the UID of p's controller of the index's kind, or "".
-func (ix *PodIndex) controller(p *api.Pod) string {
+func (ix *PodIndex[S]) controller(p *api.Pod) string {
 	if r := p.ControllerRef(); r != nil && r.Kind == ix.kind {
 		return r.UID
 	}
 	return ""
 }
 
-func (ix *PodIndex) remove(uid, key string) {
+func (ix *PodIndex[S]) remove(uid, key string) {
 	set := ix.owners[uid]
 	if set == nil {
 		return
@@ -107,7 +121,7 @@ func (ix *PodIndex) remove(uid, key string) {
 		set.pods[i] = set.pods[last]
 		set.at[set.pods[i].pod.Key()] = i
 	}
-	set.pods[last] = ownedPod{}
+	set.pods[last] = ownedPod[S]{}
 	set.pods = set.pods[:last]
 	delete(set.at, key)
 	if len(set.pods) == 0 {
@@ -115,13 +129,28 @@ func (ix *PodIndex) remove(uid, key string) {
 	}
 }
 
-// Owned yields the pods whose controller reference names uid, in no
-// particular (but a repeatable) order.
-func (ix *PodIndex) Owned(uid string) iter.Seq[*api.Pod] {
-	return func(yield func(*api.Pod) bool) {
+// Summaries yields the pods whose controller reference names uid, with
+// their summaries, in no particular (but a repeatable) order.
+func (ix *PodIndex[S]) Summaries(uid string) iter.Seq2[*api.Pod, *S] {
+	return func(yield func(*api.Pod, *S) bool) {
 		if set := ix.owners[uid]; set != nil {
-			for _, o := range set.pods {
-				if !yield(o.pod) {
+			for i := range set.pods {
+				if !yield(set.pods[i].pod, ix.summary(&set.pods[i])) {
+					return
+				}
+			}
+		}
+	}
+}
+
+// Claimed yields, with their summaries, the pods uid controls that the
+// last ClaimPods for uid returned, in its order: the pods it kept, not
+// those it adopted. It holds until a pod of uid changes.
+func (ix *PodIndex[S]) Claimed(uid string) iter.Seq2[*api.Pod, *S] {
+	return func(yield func(*api.Pod, *S) bool) {
+		if set := ix.owners[uid]; set != nil {
+			for i := range set.pods {
+				if o := &set.pods[i]; o.checked && o.considered && o.match && !yield(o.pod, ix.summary(o)) {
 					return
 				}
 			}
@@ -139,7 +168,7 @@ func (ix *PodIndex) Owned(uid string) iter.Seq[*api.Pod] {
 // changed), so a sync costs little for the pods that did not change. The
 // pods come back in no particular (but a repeatable) order, owned before
 // adopted; upstream's come in its cache's order.
-func (ix *PodIndex) ClaimPods(tx *store.Txn, owner api.Object, apiVersion string, selector *api.LabelSelector,
+func (ix *PodIndex[S]) ClaimPods(tx *store.Txn, owner api.Object, apiVersion string, selector *api.LabelSelector,
 	consider func(*api.Pod) bool, update func(*api.Pod) error) ([]*api.Pod, error) {
 	m := owner.Meta()
 	var out []*api.Pod
@@ -190,7 +219,7 @@ func (ix *PodIndex) ClaimPods(tx *store.Txn, owner api.Object, apiVersion string
 // is worked out once per pod object, and so is whether it matches the
 // selector the last claim used: a sync after the first costs a pass over
 // the index, not a look at every pod.
-func (ix *PodIndex) Controlled(owner api.Object, selector *api.LabelSelector, count func(*api.Pod) bool) int {
+func (ix *PodIndex[S]) Controlled(owner api.Object, selector *api.LabelSelector, count func(*api.Pod) bool) int {
 	n := 0
 	if set := ix.owners[owner.Meta().UID]; set != nil {
 		claimed := reflect.DeepEqual(set.selector, selector)

@@ -2,7 +2,6 @@ package refmanager_test
 
 import (
 	"errors"
-	"slices"
 	"testing"
 	"time"
 
@@ -33,6 +32,28 @@ func added(p *api.Pod) store.Change   { return store.Change{Kind: api.KindPod, N
 func removed(p *api.Pod) store.Change { return store.Change{Kind: api.KindPod, Old: p} }
 func updated(old, n *api.Pod) store.Change {
 	return store.Change{Kind: api.KindPod, Old: old, New: n}
+}
+
+// index is the index the tests use: its summary of a pod is the pod's
+// name and label v, so that a summary left over from an older object of
+// the pod shows.
+type index = refmanager.PodIndex[string]
+
+func summary(p *api.Pod) string { return p.Name + "/" + p.Labels["v"] }
+
+func newIndex() *index { return refmanager.NewPodIndex(api.KindReplicaSet, summary) }
+
+// owned lists the pods an index holds for uid, in its order, checking
+// that each comes with its own summary.
+func owned(ix *index, uid string) []*api.Pod {
+	var out []*api.Pod
+	for p, sum := range ix.Summaries(uid) {
+		if *sum != summary(p) {
+			panic("summary " + *sum + " of pod " + summary(p))
+		}
+		out = append(out, p)
+	}
+	return out
 }
 
 func names(pods []*api.Pod) []string {
@@ -81,8 +102,8 @@ func hasRefTo(p *api.Pod, uid string) bool {
 func TestPodIndexKeepsPodsByController(t *testing.T) {
 	rs1 := replicaSet("rs1", "u1", nil)
 	rs2 := replicaSet("rs2", "u2", nil)
-	ix := refmanager.NewPodIndex(api.KindReplicaSet)
-	assert.Nil(t, slices.Collect(ix.Owned("u1")), "an empty index")
+	ix := newIndex()
+	assert.Nil(t, owned(ix, "u1"), "an empty index")
 
 	a := ownedPod("a", nil, rs1)
 	b := ownedPod("b", nil, rs1)
@@ -90,15 +111,15 @@ func TestPodIndexKeepsPodsByController(t *testing.T) {
 	for _, p := range []*api.Pod{a, b, c} {
 		ix.Observe(added(p))
 	}
-	require.Equal(t, []*api.Pod{a, b, c}, slices.Collect(ix.Owned("u1")))
-	assert.Equal(t, slices.Collect(ix.Owned("u1")), slices.Collect(ix.Owned("u1")), "a repeatable order")
-	assert.Nil(t, slices.Collect(ix.Owned("u2")))
+	require.Equal(t, []*api.Pod{a, b, c}, owned(ix, "u1"))
+	assert.Equal(t, owned(ix, "u1"), owned(ix, "u1"), "a repeatable order")
+	assert.Nil(t, owned(ix, "u2"))
 
 	// An update replaces the object where it was.
 	b2 := b.DeepCopy()
 	b2.Labels = map[string]string{"v": "2"}
 	ix.Observe(updated(b, b2))
-	got := slices.Collect(ix.Owned("u1"))
+	got := owned(ix, "u1")
 	require.Len(t, got, 3)
 	assert.Same(t, a, got[0])
 	assert.Same(t, b2, got[1], "the new object, in the old one's place")
@@ -107,27 +128,27 @@ func TestPodIndexKeepsPodsByController(t *testing.T) {
 	// Adding a pod already held (a repeated add) replaces it too.
 	c2 := c.DeepCopy()
 	ix.Observe(added(c2))
-	got = slices.Collect(ix.Owned("u1"))
+	got = owned(ix, "u1")
 	require.Len(t, got, 3)
 	assert.Same(t, c2, got[2])
 
 	// A removal: the last pod takes the removed one's place.
 	ix.Observe(removed(a))
-	got = slices.Collect(ix.Owned("u1"))
+	got = owned(ix, "u1")
 	require.Len(t, got, 2)
 	assert.Same(t, c2, got[0], "the last pod moved into the gap")
 	assert.Same(t, b2, got[1])
 
 	// Removing a pod the index does not hold changes nothing.
 	ix.Observe(removed(ownedPod("ghost", nil, rs1)))
-	assert.Equal(t, []string{"c", "b"}, names(slices.Collect(ix.Owned("u1"))))
+	assert.Equal(t, []string{"c", "b"}, names(owned(ix, "u1")))
 
 	// A change of controller moves the pod.
 	b3 := b2.DeepCopy()
 	b3.OwnerReferences = []api.OwnerReference{api.NewControllerRef(rs2, "apps/v1")}
 	ix.Observe(updated(b2, b3))
-	assert.Equal(t, []*api.Pod{c2}, slices.Collect(ix.Owned("u1")))
-	assert.Equal(t, []*api.Pod{b3}, slices.Collect(ix.Owned("u2")))
+	assert.Equal(t, []*api.Pod{c2}, owned(ix, "u1"))
+	assert.Equal(t, []*api.Pod{b3}, owned(ix, "u2"))
 
 	// Another kind's controller with the same UID, a non-controller
 	// reference of the index's kind, other kinds of change: all ignored.
@@ -137,37 +158,37 @@ func TestPodIndexKeepsPodsByController(t *testing.T) {
 	weak.OwnerReferences = []api.OwnerReference{{APIVersion: "apps/v1", Kind: api.KindReplicaSet, Name: "rs1", UID: "u1"}}
 	ix.Observe(added(weak))
 	ix.Observe(store.Change{Kind: api.KindReplicaSet, New: replicaSet("rs3", "u3", nil)})
-	assert.Equal(t, []*api.Pod{c2}, slices.Collect(ix.Owned("u1")))
-	assert.Nil(t, slices.Collect(ix.Owned("u3")))
+	assert.Equal(t, []*api.Pod{c2}, owned(ix, "u1"))
+	assert.Nil(t, owned(ix, "u3"))
 
 	// A pod that moves from another kind's controller to ours arrives.
 	sts0 := ownedPod("sts-0", nil, sts)
 	moved := sts0.DeepCopy()
 	moved.OwnerReferences = []api.OwnerReference{api.NewControllerRef(rs1, "apps/v1")}
 	ix.Observe(updated(sts0, moved))
-	assert.Equal(t, []*api.Pod{c2, moved}, slices.Collect(ix.Owned("u1")))
+	assert.Equal(t, []*api.Pod{c2, moved}, owned(ix, "u1"))
 
 	// Orphaned (its reference removed): it leaves; adopted back: it returns.
 	orphaned := moved.DeepCopy()
 	orphaned.OwnerReferences = nil
 	ix.Observe(updated(moved, orphaned))
-	assert.Equal(t, []*api.Pod{c2}, slices.Collect(ix.Owned("u1")))
+	assert.Equal(t, []*api.Pod{c2}, owned(ix, "u1"))
 	adopted := orphaned.DeepCopy()
 	adopted.OwnerReferences = []api.OwnerReference{api.NewControllerRef(rs1, "apps/v1")}
 	ix.Observe(updated(orphaned, adopted))
-	assert.Equal(t, []*api.Pod{c2, adopted}, slices.Collect(ix.Owned("u1")))
+	assert.Equal(t, []*api.Pod{c2, adopted}, owned(ix, "u1"))
 
 	// The last pods go: the owner has none.
 	ix.Observe(removed(c2))
 	ix.Observe(removed(adopted))
-	assert.Nil(t, slices.Collect(ix.Owned("u1")))
+	assert.Nil(t, owned(ix, "u1"))
 	ix.Observe(removed(b3))
-	assert.Nil(t, slices.Collect(ix.Owned("u2")))
+	assert.Nil(t, owned(ix, "u2"))
 
 	// And it starts over cleanly.
 	d := ownedPod("d", nil, rs1)
 	ix.Observe(added(d))
-	assert.Equal(t, []*api.Pod{d}, slices.Collect(ix.Owned("u1")))
+	assert.Equal(t, []*api.Pod{d}, owned(ix, "u1"))
 }
 
 // TestClaimPodsReleasesAndAdopts mirrors ClaimPods / ClaimObject in
@@ -181,7 +202,7 @@ func TestClaimPodsReleasesAndAdopts(t *testing.T) {
 	rs := replicaSet("rs", "u1", map[string]string{"app": "web"})
 	other := replicaSet("other", "u9", map[string]string{"app": "web"})
 	web := map[string]string{"app": "web"}
-	ix := refmanager.NewPodIndex(api.KindReplicaSet)
+	ix := newIndex()
 
 	keep := ownedPod("keep", web, rs)
 	stale := ownedPod("stale", map[string]string{"app": "old"}, rs)
@@ -214,6 +235,12 @@ func TestClaimPodsReleasesAndAdopts(t *testing.T) {
 
 	assert.Equal(t, []string{"keep", "orphan"}, names(got), "owned before adopted")
 	assert.Same(t, keep, got[0], "an owned match comes back as held, uncopied")
+	var claimed []*api.Pod
+	for p, sum := range ix.Claimed("u1") {
+		require.Equal(t, summary(p), *sum, "with its summary")
+		claimed = append(claimed, p)
+	}
+	assert.Equal(t, got[:1], claimed, "Claimed: what the claim kept, in its order, not what it adopted")
 	assert.ElementsMatch(t, []string{"stale", "orphan"}, keysOf(u))
 
 	// Released: the owner's reference gone, the rest kept, the index's
@@ -259,7 +286,7 @@ func keysOf(u updates) []string {
 // matching nor adopts orphans.
 func TestClaimPodsTerminatingOwnerNeitherReleasesNorAdopts(t *testing.T) {
 	rs := replicaSet("rs", "u1", map[string]string{"app": "web"})
-	ix := refmanager.NewPodIndex(api.KindReplicaSet)
+	ix := newIndex()
 	keep := ownedPod("keep", map[string]string{"app": "web"}, rs)
 	stale := ownedPod("stale", map[string]string{"app": "old"}, rs)
 	ix.Observe(added(keep))
@@ -283,7 +310,7 @@ func TestClaimPodsTerminatingOwnerNeitherReleasesNorAdopts(t *testing.T) {
 	assert.Empty(t, u, "nothing released or adopted")
 
 	// The same with a fresh index (flags not yet cached).
-	fresh := refmanager.NewPodIndex(api.KindReplicaSet)
+	fresh := newIndex()
 	fresh.Observe(added(keep))
 	fresh.Observe(added(stale))
 	got, err = fresh.ClaimPods(tx, dying, "apps/v1", dying.Spec.Selector, all, u.record)
@@ -300,7 +327,7 @@ func TestClaimPodsTerminatingOwnerNeitherReleasesNorAdopts(t *testing.T) {
 // every call).
 func TestClaimPodsRematchesAfterSelectorChange(t *testing.T) {
 	rs := replicaSet("rs", "u1", map[string]string{"app": "web"})
-	ix := refmanager.NewPodIndex(api.KindReplicaSet)
+	ix := newIndex()
 	front := ownedPod("front", map[string]string{"app": "web", "tier": "front"}, rs)
 	back := ownedPod("back", map[string]string{"app": "web", "tier": "back"}, rs)
 	ix.Observe(added(front))
@@ -347,7 +374,7 @@ func TestClaimPodsRematchesAfterSelectorChange(t *testing.T) {
 // changed selector.
 func TestClaimPodsMatchesEachPodObjectOnce(t *testing.T) {
 	rs := replicaSet("rs", "u1", map[string]string{"app": "web"})
-	ix := refmanager.NewPodIndex(api.KindReplicaSet)
+	ix := newIndex()
 	web := map[string]string{"app": "web"}
 	a, b, c := ownedPod("a", web, rs), ownedPod("b", web, rs), ownedPod("c", web, rs)
 	for _, p := range []*api.Pod{a, b, c} {
@@ -426,7 +453,7 @@ func TestControlledCountsAsTheIndexIs(t *testing.T) {
 	ts := time.Second
 	terminating := func(p *api.Pod) *api.Pod { p.DeletionTimestamp = &ts; return p }
 	isTerminating := func(p *api.Pod) bool { return p.Terminating() }
-	ix := refmanager.NewPodIndex(api.KindReplicaSet)
+	ix := newIndex()
 	a := terminating(ownedPod("a", map[string]string{"app": "web"}, rs))
 	b := terminating(ownedPod("b", map[string]string{"app": "old"}, rs))
 	c := ownedPod("c", map[string]string{"app": "web"}, rs)

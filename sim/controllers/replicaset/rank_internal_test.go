@@ -2,6 +2,7 @@ package replicaset
 
 import (
 	"fmt"
+	"iter"
 	"math/rand/v2"
 	"slices"
 	"testing"
@@ -32,7 +33,7 @@ func TestActivePodsWithRanksLess(t *testing.T) {
 		if mutate != nil {
 			mutate(p)
 		}
-		return rankPod(p, rank, now)
+		return ranked(p, rank, now)
 	}
 	plain := mk(nil, 1)
 	for name, tc := range map[string]pair{
@@ -64,8 +65,8 @@ func TestActivePodsWithRanksLess(t *testing.T) {
 		"6 more recently ready first": {mk(func(p *api.Pod) { p.Status.ReadySince = now - 10*time.Minute }, 1),
 			mk(func(p *api.Pod) { p.Status.ReadySince = now - 30*time.Minute }, 1)},
 		"6 same log2 bucket: smaller UID first": {
-			rankPod(func() *api.Pod { p := base("a"); p.Status.ReadySince = now - 60*time.Minute; return p }(), 1, now),
-			rankPod(func() *api.Pod {
+			ranked(func() *api.Pod { p := base("a"); p.Status.ReadySince = now - 60*time.Minute; return p }(), 1, now),
+			ranked(func() *api.Pod {
 				p := base("z")
 				p.Status.ReadySince = now - 40*time.Minute
 				p.Status.ContainerStatuses = []api.ContainerStatus{{RestartCount: 9}}
@@ -128,21 +129,40 @@ func TestFirstToDeleteIsTheHeadOfTheRanking(t *testing.T) {
 			onNode[p.Spec.NodeName]++
 			active = append(active, p)
 		}
-		ranked := make([]*rankedPod, len(active))
+		all := make([]*rankedPod, len(active))
 		for i, p := range active {
-			r := rankPod(p, onNode[p.Spec.NodeName], now)
-			ranked[i] = &r
+			r := ranked(p, onNode[p.Spec.NodeName], now)
+			all[i] = &r
 		}
-		slices.SortFunc(ranked, deleteOrder)
+		slices.SortFunc(all, deleteOrder)
 		n := 1 + rng.IntN(len(active))
 		var want []string
-		for _, r := range ranked[:n] {
+		for _, r := range all[:n] {
 			want = append(want, r.pod.Name)
 		}
 		var got []string
-		for _, p := range firstToDelete(active, onNode, n, now) {
+		for _, p := range firstToDelete(summaries(active), onNode, n, now) {
 			got = append(got, p.Name)
 		}
 		assert.Equal(t, want, got, "round %d", round)
+	}
+}
+
+// ranked is rankPod with the pod's summary worked out for it.
+func ranked(p *api.Pod, onNode int, now time.Duration) rankedPod {
+	sum := summarize(p)
+	return rankPod(p, &sum, onNode, now)
+}
+
+// summaries yields pods with their summaries, as podsToDelete hands them
+// to firstToDelete.
+func summaries(pods []*api.Pod) iter.Seq2[*api.Pod, *podSummary] {
+	return func(yield func(*api.Pod, *podSummary) bool) {
+		for _, p := range pods {
+			sum := summarize(p)
+			if !yield(p, &sum) {
+				return
+			}
+		}
 	}
 }

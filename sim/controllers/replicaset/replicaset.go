@@ -11,6 +11,7 @@ import (
 	"cmp"
 	"container/heap"
 	"errors"
+	"iter"
 	"math"
 	"reflect"
 	"slices"
@@ -33,12 +34,15 @@ const DeletionCostAnnotation = "controller.kubernetes.io/pod-deletion-cost"
 
 // Controller reconciles ReplicaSets.
 type Controller struct {
-	// pods holds the pods of each ReplicaSet, kept from the changes Keys sees.
-	pods *refmanager.PodIndex
+	// pods holds the pods of each ReplicaSet, kept from the changes Keys
+	// sees, each with its summary.
+	pods *refmanager.PodIndex[podSummary]
 }
 
 // New returns the controller.
-func New() *Controller { return &Controller{pods: refmanager.NewPodIndex(api.KindReplicaSet)} }
+func New() *Controller {
+	return &Controller{pods: refmanager.NewPodIndex(api.KindReplicaSet, summarize)}
+}
 
 // Name implements sim.Controller.
 func (*Controller) Name() string { return "replicaset-controller" }
@@ -127,7 +131,7 @@ func (c *Controller) Reconcile(ctx *sim.Context, key string) error {
 }
 
 // manageReplicas creates or deletes pods to reach spec.replicas.
-func manageReplicas(ctx *sim.Context, rs *api.ReplicaSet, active []*api.Pod, pods *refmanager.PodIndex) error {
+func manageReplicas(ctx *sim.Context, rs *api.ReplicaSet, active []*api.Pod, pods *refmanager.PodIndex[podSummary]) error {
 	diff := len(active) - int(*rs.Spec.Replicas)
 	switch {
 	case diff < 0:
@@ -191,34 +195,48 @@ func podFromTemplate(rs *api.ReplicaSet) *api.Pod {
 
 // podsToDelete ranks the active pods (getPodsToDelete with
 // getPodsRankedByRelatedPodsOnSameNode) and returns the first n.
-func podsToDelete(ctx *sim.Context, rs *api.ReplicaSet, active []*api.Pod, n int, pods *refmanager.PodIndex) []*api.Pod {
+func podsToDelete(ctx *sim.Context, rs *api.ReplicaSet, active []*api.Pod, n int, pods *refmanager.PodIndex[podSummary]) []*api.Pod {
 	if n >= len(active) {
 		out := slices.Clone(active)
 		slices.SortFunc(out, byKey)
 		return out
 	}
+	// The active pods, with their summaries: those the claim kept come
+	// first, as the index holds them; then those it adopted.
+	ranked := func(yield func(*api.Pod, *podSummary) bool) {
+		kept := 0
+		for p, sum := range pods.Claimed(rs.UID) {
+			if !yield(p, sum) {
+				return
+			}
+			kept++
+		}
+		for _, p := range active[kept:] {
+			sum := summarize(p)
+			if !yield(p, &sum) {
+				return
+			}
+		}
+	}
 	// Related pods: the active pods of every ReplicaSet with the same
 	// controller (getIndirectlyRelatedPods); rank = related pods on the node.
 	onNode := map[string]int{}
-	count := func(p *api.Pod) {
-		if p.Spec.NodeName != "" {
-			onNode[p.Spec.NodeName]++
-		}
-	}
 	if owner := rs.ControllerRef(); owner != nil {
 		for _, sib := range ctx.Txn().ReplicaSetsOwnedBy(owner.UID) {
-			for p := range pods.Owned(sib.UID) {
-				if IsPodActive(p) {
-					count(p)
+			for _, sum := range pods.Summaries(sib.UID) {
+				if sum.active && sum.node != "" {
+					onNode[sum.node]++
 				}
 			}
 		}
 	} else {
-		for _, p := range active {
-			count(p)
+		for _, sum := range ranked {
+			if sum.node != "" {
+				onNode[sum.node]++
+			}
 		}
 	}
-	return firstToDelete(active, onNode, n, ctx.Now())
+	return firstToDelete(ranked, onNode, n, ctx.Now())
 }
 
 // firstToDelete is the first n of the active pods ranked as sort.Sort
@@ -226,10 +244,10 @@ func podsToDelete(ctx *sim.Context, rs *api.ReplicaSet, active []*api.Pod, n int
 // each node. Only the first n are needed, so they are picked with a heap
 // of n rather than by sorting every pod (which, 500 pods a sync, made
 // scaling down 150,000 pods cost minutes).
-func firstToDelete(active []*api.Pod, onNode map[string]int, n int, now time.Duration) []*api.Pod {
+func firstToDelete(active iter.Seq2[*api.Pod, *podSummary], onNode map[string]int, n int, now time.Duration) []*api.Pod {
 	first := &worstFirst{}
-	for _, p := range active {
-		r := rankPod(p, onNode[p.Spec.NodeName], now)
+	for p, sum := range active {
+		r := rankPod(p, sum, onNode[sum.node], now)
 		if len(first.pods) < n {
 			kept := r
 			heap.Push(first, &kept)
@@ -254,7 +272,7 @@ func deleteOrder(a, b *rankedPod) int {
 	case less(b, a):
 		return 1
 	}
-	return byKey(a.pod, b.pod)
+	return cmp.Or(strings.Compare(a.namespace, b.namespace), strings.Compare(a.name, b.name))
 }
 
 // byKey orders pods by namespace/name.
@@ -275,20 +293,35 @@ func (h *worstFirst) Pop() any {
 	return last
 }
 
-// rankedPod is a pod with what ActivePodsWithRanks.Less compares, worked
-// out once per sync rather than once per comparison.
+// podSummary is what ranking reads of a pod, worked out once per pod
+// object (the index keeps it): whether it is active and where it runs,
+// what ActivePodsWithRanks.Less compares that does not depend on the
+// sync, and its key, which breaks the last ties.
+type podSummary struct {
+	active, assigned, ready bool
+	node                    string
+	phase                   int
+	cost                    int64
+	readySince, created     time.Duration
+	restarts                int32
+	uid, namespace, name    string
+}
+
+func summarize(p *api.Pod) podSummary {
+	return podSummary{active: IsPodActive(p), assigned: p.Spec.NodeName != "", ready: p.Status.Ready, node: p.Spec.NodeName,
+		phase: phaseOrder(p.Status.Phase), cost: deletionCost(p), readySince: p.Status.ReadySince, created: p.CreationTimestamp,
+		restarts: p.MaxContainerRestarts(), uid: p.UID, namespace: p.Namespace, name: p.Name}
+}
+
+// rankedPod is a pod with what ActivePodsWithRanks.Less compares at one
+// sync: its summary, the related pods on its node and how long ago it
+// became ready and was created.
 type rankedPod struct {
 	pod *api.Pod
+	*podSummary
 	// rank is the number of related pods on its node (0 unassigned).
 	rank                 int
-	assigned, ready      bool
-	phase                int
-	cost                 int64
-	readySince           time.Duration
 	readyLog, createdLog int // floor(log2) of the time since (LogarithmicScaleDown)
-	restarts             int32
-	created              time.Duration
-	uid                  string
 }
 
 // phaseOrder is a phase's place in the ranking: Pending < Unknown <
@@ -303,10 +336,8 @@ func phaseOrder(phase string) int {
 	return 0
 }
 
-func rankPod(p *api.Pod, onNode int, now time.Duration) rankedPod {
-	r := rankedPod{pod: p, assigned: p.Spec.NodeName != "", ready: p.Status.Ready, phase: phaseOrder(p.Status.Phase),
-		cost: deletionCost(p), readySince: p.Status.ReadySince, readyLog: logRank(p.Status.ReadySince, now),
-		restarts: p.MaxContainerRestarts(), created: p.CreationTimestamp, createdLog: logRank(p.CreationTimestamp, now), uid: p.UID}
+func rankPod(p *api.Pod, sum *podSummary, onNode int, now time.Duration) rankedPod {
+	r := rankedPod{pod: p, podSummary: sum, readyLog: logRank(sum.readySince, now), createdLog: logRank(sum.created, now)}
 	if r.assigned {
 		r.rank = onNode
 	}
