@@ -8,7 +8,7 @@ import (
 )
 
 // Pod returns the pod with key namespace/name, or nil.
-func (t *Txn) Pod(key string) *api.Pod { return first[*api.Pod](t, TablePods, IndexID, key) }
+func (t *Txn) Pod(key string) *api.Pod { return byKey[*api.Pod](t, TablePods, key) }
 
 // Pods lists every pod by namespace/name.
 func (t *Txn) Pods() []*api.Pod { return list[*api.Pod](t, TablePods, IndexID) }
@@ -35,7 +35,7 @@ func (t *Txn) PodsUsingClaim(key string) []*api.Pod {
 
 // Claim returns the PersistentVolumeClaim namespace/name, or nil.
 func (t *Txn) Claim(key string) *api.PersistentVolumeClaim {
-	return first[*api.PersistentVolumeClaim](t, TablePersistentVolumeClaims, IndexID, key)
+	return byKey[*api.PersistentVolumeClaim](t, TablePersistentVolumeClaims, key)
 }
 
 // Claims lists every claim.
@@ -50,7 +50,7 @@ func (t *Txn) ClaimsOwnedBy(uid string) []*api.PersistentVolumeClaim {
 
 // Volume returns the PersistentVolume with that name, or nil.
 func (t *Txn) Volume(name string) *api.PersistentVolume {
-	return first[*api.PersistentVolume](t, TablePersistentVolumes, IndexID, "/"+name)
+	return byKey[*api.PersistentVolume](t, TablePersistentVolumes, "/"+name)
 }
 
 // VolumesInPhase lists the PersistentVolumes in a phase, such as Available.
@@ -79,7 +79,7 @@ func (t *Txn) Volumes() []*api.PersistentVolume {
 
 // VolumeAttachment returns the attachment with that name, or nil.
 func (t *Txn) VolumeAttachment(name string) *api.VolumeAttachment {
-	return first[*api.VolumeAttachment](t, TableVolumeAttachments, IndexID, "/"+name)
+	return byKey[*api.VolumeAttachment](t, TableVolumeAttachments, "/"+name)
 }
 
 // AttachmentsOfVolume lists the attachments of a PersistentVolume, by name.
@@ -94,7 +94,7 @@ func (t *Txn) AttachmentsOnNode(node string) []*api.VolumeAttachment {
 
 // StorageClass returns the class with that name, or nil.
 func (t *Txn) StorageClass(name string) *api.StorageClass {
-	return first[*api.StorageClass](t, TableStorageClasses, IndexID, "/"+name)
+	return byKey[*api.StorageClass](t, TableStorageClasses, "/"+name)
 }
 
 // StorageClasses lists every StorageClass.
@@ -104,7 +104,7 @@ func (t *Txn) StorageClasses() []*api.StorageClass {
 
 // Service returns the Service namespace/name, or nil.
 func (t *Txn) Service(key string) *api.Service {
-	return first[*api.Service](t, TableServices, IndexID, key)
+	return byKey[*api.Service](t, TableServices, key)
 }
 
 // Services lists every Service.
@@ -116,14 +116,14 @@ func (t *Txn) EndpointSlices(serviceKey string) []*api.EndpointSlice {
 }
 
 // Node returns the node with that name, or nil.
-func (t *Txn) Node(name string) *api.Node { return first[*api.Node](t, TableNodes, IndexID, "/"+name) }
+func (t *Txn) Node(name string) *api.Node { return byKey[*api.Node](t, TableNodes, "/"+name) }
 
 // Nodes lists every node by name.
 func (t *Txn) Nodes() []*api.Node { return list[*api.Node](t, TableNodes, IndexID) }
 
 // StatefulSet returns the StatefulSet namespace/name, or nil.
 func (t *Txn) StatefulSet(key string) *api.StatefulSet {
-	return first[*api.StatefulSet](t, TableStatefulSets, IndexID, key)
+	return byKey[*api.StatefulSet](t, TableStatefulSets, key)
 }
 
 // StatefulSets lists every StatefulSet.
@@ -133,7 +133,7 @@ func (t *Txn) StatefulSets() []*api.StatefulSet {
 
 // Deployment returns the Deployment namespace/name, or nil.
 func (t *Txn) Deployment(key string) *api.Deployment {
-	return first[*api.Deployment](t, TableDeployments, IndexID, key)
+	return byKey[*api.Deployment](t, TableDeployments, key)
 }
 
 // Deployments lists every Deployment.
@@ -143,7 +143,7 @@ func (t *Txn) Deployments() []*api.Deployment {
 
 // ReplicaSet returns the ReplicaSet namespace/name, or nil.
 func (t *Txn) ReplicaSet(key string) *api.ReplicaSet {
-	return first[*api.ReplicaSet](t, TableReplicaSets, IndexID, key)
+	return byKey[*api.ReplicaSet](t, TableReplicaSets, key)
 }
 
 // ReplicaSets lists every ReplicaSet (they are few: one per Deployment
@@ -159,7 +159,7 @@ func (t *Txn) ReplicaSetsOwnedBy(uid string) []*api.ReplicaSet {
 
 // ControllerRevision returns the revision namespace/name, or nil.
 func (t *Txn) ControllerRevision(key string) *api.ControllerRevision {
-	return first[*api.ControllerRevision](t, TableControllerRevisions, IndexID, key)
+	return byKey[*api.ControllerRevision](t, TableControllerRevisions, key)
 }
 
 // ControllerRevisions lists every ControllerRevision (they are few: a

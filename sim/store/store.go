@@ -22,11 +22,12 @@ type Store struct {
 	db *memdb.MemDB
 	rv uint64
 	// latest holds the record of each object, by table and key: by-key
-	// reads in a write transaction (every Put's, and most controllers'
-	// look-ups) are map look-ups instead of go-memdb reads, which in a
-	// write transaction clone the index's radix transaction and drop its
-	// cache of copied nodes, so that the next write copies its whole path
-	// again. There is one write transaction at a time.
+	// reads (every Put's, and most controllers' look-ups) are map
+	// look-ups instead of go-memdb reads, which in a write transaction
+	// clone the index's radix transaction and drop its cache of copied
+	// nodes, so that the next write copies its whole path again. There is
+	// one write transaction at a time, and a read transaction is valid
+	// only while there is none, so the map is what both see.
 	latest map[tableKey]*record
 	// indexes lists, by table, the indexes besides the id, by name: a
 	// write that changes none of their values changes no index.
@@ -319,22 +320,15 @@ func (t *Txn) Remove(obj api.Object) {
 	t.wrote()
 }
 
+// get is the object of table with namespace/name key, or nil. The map
+// of records holds the objects as they are, which is what a write
+// transaction and a (still valid) read transaction both see.
 func (t *Txn) get(table, key string) api.Object {
-	if t.write {
-		if rec := t.s.latest[tableKey{table, key}]; rec != nil {
-			return rec.obj
-		}
-		return nil
-	}
 	t.valid()
-	raw, err := t.tx.First(table, IndexID, key)
-	if err != nil {
-		panic(fmt.Sprintf("store: %s by id: %v", table, err))
+	if rec := t.s.latest[tableKey{table, key}]; rec != nil {
+		return rec.obj
 	}
-	if raw == nil {
-		return nil
-	}
-	return objectOf(raw)
+	return nil
 }
 
 // list returns every object of a table matching index=arg, in index order
@@ -352,23 +346,8 @@ func list[T api.Object](t *Txn, table, index string, args ...any) []T {
 	return out
 }
 
-func first[T api.Object](t *Txn, table, index string, arg string) T {
-	var zero T
-	if index == IndexID && t.write {
-		if rec := t.s.latest[tableKey{table, arg}]; rec != nil {
-			if o, ok := rec.obj.(T); ok {
-				return o
-			}
-		}
-		return zero
-	}
-	t.valid()
-	raw, err := t.tx.First(table, index, arg)
-	if err != nil {
-		panic(fmt.Sprintf("store: %s by %s: %v", table, index, err))
-	}
-	if raw == nil {
-		return zero
-	}
-	return objectOf(raw).(T)
+// byKey is get for a table whose objects are Ts.
+func byKey[T api.Object](t *Txn, table, key string) T {
+	o, _ := t.get(table, key).(T)
+	return o
 }
