@@ -34,13 +34,11 @@ type ownedPods[S any] struct {
 }
 
 // ownedPod is a pod and, as the claim that last looked at it found,
-// whether it is considered and matches the selector, whether Controlled
-// counts it, and its summary; a changed pod is another object and is
-// looked at again.
+// whether it is considered and matches the selector, and its summary; a
+// changed pod is another object and is looked at again.
 type ownedPod[S any] struct {
 	pod                        *api.Pod
 	checked, considered, match bool
-	countKnown, counted        bool
 	summed                     bool
 	sum                        S
 }
@@ -213,23 +211,19 @@ func (ix *PodIndex[S]) ClaimPods(tx *store.Txn, owner api.Object, apiVersion str
 	return append(out, adopted...), err
 }
 
-// Controlled counts the pods owner controls that match selector and that
-// count admits (FilterClaimedPods upstream), among the pods as they are
-// in the index. As with ClaimPods's consider, whether count admits a pod
-// is worked out once per pod object, and so is whether it matches the
-// selector the last claim used: a sync after the first costs a pass over
-// the index, not a look at every pod.
-func (ix *PodIndex[S]) Controlled(owner api.Object, selector *api.LabelSelector, count func(*api.Pod) bool) int {
+// Controlled counts the pods owner controls that match selector and whose
+// summary count admits (FilterClaimedPods upstream), among the pods as
+// they are in the index. It reads the summaries and the matches the last
+// claim found under the same selector: a sync after the first costs a
+// pass over the index, not a look at every pod.
+func (ix *PodIndex[S]) Controlled(owner api.Object, selector *api.LabelSelector, count func(*S) bool) int {
 	n := 0
 	if set := ix.owners[owner.Meta().UID]; set != nil {
 		claimed := reflect.DeepEqual(set.selector, selector)
 		for i := range set.pods {
 			o := &set.pods[i]
-			if !o.countKnown {
-				o.counted, o.countKnown = count(o.pod), true
-			}
 			switch {
-			case !o.counted:
+			case !count(ix.summary(o)):
 			case claimed && o.checked:
 				if o.match {
 					n++

@@ -446,14 +446,16 @@ func all(*api.Pod) bool { return true }
 // TestControlledCountsAsTheIndexIs pins Controlled (FilterClaimedPods in
 // pkg/controller/replicaset/replica_set.go, over the pods a sync claimed):
 // it counts the pods the owner controls that match the selector and that
-// count admits, whether or not a claim looked at them first, with the
-// selector it is given, and a pod that changed is looked at again.
+// count admits by their summary, whether or not a claim looked at them
+// first, with the selector it is given, and a pod that changed is looked
+// at again.
 func TestControlledCountsAsTheIndexIs(t *testing.T) {
 	rs := replicaSet("rs", "u1", map[string]string{"app": "web"})
 	ts := time.Second
 	terminating := func(p *api.Pod) *api.Pod { p.DeletionTimestamp = &ts; return p }
-	isTerminating := func(p *api.Pod) bool { return p.Terminating() }
-	ix := newIndex()
+	// The summary of a pod here is whether it is terminating.
+	isTerminating := func(terminating *bool) bool { return *terminating }
+	ix := refmanager.NewPodIndex(api.KindReplicaSet, (*api.Pod).Terminating)
 	a := terminating(ownedPod("a", map[string]string{"app": "web"}, rs))
 	b := terminating(ownedPod("b", map[string]string{"app": "old"}, rs))
 	c := ownedPod("c", map[string]string{"app": "web"}, rs)

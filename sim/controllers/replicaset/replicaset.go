@@ -101,7 +101,7 @@ func (c *Controller) Reconcile(ctx *sim.Context, key string) error {
 	// calculateStatus counts the pods as listed before manageReplicas: the
 	// pods it creates or deletes show in the next sync. The terminating
 	// ones are those it controls (FilterClaimedPods).
-	terminating := int32(c.pods.Controlled(rs, rs.Spec.Selector, func(p *api.Pod) bool { return p.Terminating() && !p.IsTerminal() }))
+	terminating := int32(c.pods.Controlled(rs, rs.Spec.Selector, func(s *podSummary) bool { return s.terminating }))
 	st := api.ReplicaSetStatus{ObservedGeneration: rs.Generation, Replicas: int32(len(active)), TerminatingReplicas: &terminating}
 	requeue := false
 	// Every claimed pod matches the selector.
@@ -293,22 +293,24 @@ func (h *worstFirst) Pop() any {
 	return last
 }
 
-// podSummary is what ranking reads of a pod, worked out once per pod
-// object (the index keeps it): whether it is active and where it runs,
-// what ActivePodsWithRanks.Less compares that does not depend on the
-// sync, and its key, which breaks the last ties.
+// podSummary is what a sync reads of a pod besides its claim, worked out
+// once per pod object (the index keeps it): whether it is active, or
+// terminating and not terminal (the status's terminatingReplicas), where
+// it runs, what ActivePodsWithRanks.Less compares that does not depend
+// on the sync, and its key, which breaks the last ties.
 type podSummary struct {
-	active, assigned, ready bool
-	node                    string
-	phase                   int
-	cost                    int64
-	readySince, created     time.Duration
-	restarts                int32
-	uid, namespace, name    string
+	active, terminating  bool
+	assigned, ready      bool
+	node                 string
+	phase                int
+	cost                 int64
+	readySince, created  time.Duration
+	restarts             int32
+	uid, namespace, name string
 }
 
 func summarize(p *api.Pod) podSummary {
-	return podSummary{active: IsPodActive(p), assigned: p.Spec.NodeName != "", ready: p.Status.Ready, node: p.Spec.NodeName,
+	return podSummary{active: IsPodActive(p), terminating: p.Terminating() && !p.IsTerminal(), assigned: p.Spec.NodeName != "", ready: p.Status.Ready, node: p.Spec.NodeName,
 		phase: phaseOrder(p.Status.Phase), cost: deletionCost(p), readySince: p.Status.ReadySince, created: p.CreationTimestamp,
 		restarts: p.MaxContainerRestarts(), uid: p.UID, namespace: p.Namespace, name: p.Name}
 }
